@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using HaStack.Infra.Ssh;
+
+namespace HaStack.Lab.Tests.Lab;
+
+/// <summary>
+/// The lab made by tests/lab/up.sh, as the tests see it: the hosts, the client key and the hosts' real
+/// host keys, read from the files up.sh writes under HASTACK_LAB_DIR (default /run/hastack-lab).
+/// </summary>
+public sealed class LabEnvironment
+{
+    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string LabDir { get; } = Environment.GetEnvironmentVariable("HASTACK_LAB_DIR") ?? "/run/hastack-lab";
+    public static string ScriptsDir => Path.Combine(RepoRoot, "tests", "lab");
+    public static string ClientKeyPath => Path.Combine(LabDir, "id_ed25519");
+    public static string KnownHostsPath => Path.Combine(LabDir, "known_hosts");
+    private static string HostsPath => Path.Combine(LabDir, "hosts");
+
+    public IReadOnlyList<LabHost> Hosts { get; }
+    public KnownHosts KnownHosts { get; }
+
+    private LabEnvironment(IReadOnlyList<LabHost> hosts, KnownHosts knownHosts)
+    {
+        Hosts = hosts;
+        KnownHosts = knownHosts;
+    }
+
+    public static bool IsUp => File.Exists(HostsPath);
+
+    public static LabEnvironment Read()
+    {
+        var knownHosts = KnownHosts.Parse(File.ReadAllText(KnownHostsPath));
+        var hosts = File.ReadAllLines(HostsPath)
+            .Where(line => line.Length > 0)
+            .Select(line => line.Split(' '))
+            .Select(fields => new LabHost(fields[0], fields[1], knownHosts))
+            .ToList();
+        return new LabEnvironment(hosts, knownHosts);
+    }
+
+    public LabHost this[string name] => Hosts.Single(h => h.Name == name);
+
+    /// <summary>Runs a lab script (up.sh, down.sh) and fails with its output when it fails.</summary>
+    public static string RunScript(string script, params string[] args)
+    {
+        var start = new ProcessStartInfo("bash", [Path.Combine(ScriptsDir, script), .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(20)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{script} did not finish in 20 minutes");
+        }
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "HaStack.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException($"HaStack.sln not found above {AppContext.BaseDirectory}");
+    }
+}

@@ -1,0 +1,94 @@
+# lib.sh: names, addresses and helpers shared by the lab scripts (sourced, not run).
+#
+# Persistent, per machine (kept across labs; override with HASTACK_LAB_VAR):
+#   $LAB_VAR/base/            cached Debian 12 root filesystem, read-only lower layer of every host
+#   $LAB_VAR/base.stamp       hash of what the base was built from (packages.txt + build-base.sh)
+#   $LAB_VAR/nodes/nodeN/     upper/ work/ of the host's overlay, root/ its merged view
+# Per lab (removed by down.sh; override with HASTACK_LAB_DIR):
+#   $LAB_DIR/id_ed25519       client key, authorised for root and deploy on every host
+#   $LAB_DIR/ssh_config       ssh -F file: Host node1..N, strict host key checking
+#   $LAB_DIR/known_hosts      the hosts' real host keys, written at boot
+#   $LAB_DIR/hosts            "nodeN ADDRESS" per line: what the tests read
+#   $LAB_DIR/logs/nodeN.console.log, $LAB_DIR/run/nodeN.nspawn.pid
+# Network: bridge hslab0 10.77.0.1/24; host N at 10.77.0.(10+N) in netns hsnodeN through veth hsvN.
+# 10.77.0.100-109 are left free for virtual IPs. Nothing is routed off the bridge.
+
+LAB_VAR=${HASTACK_LAB_VAR:-/var/lib/hastack-lab}
+LAB_DIR=${HASTACK_LAB_DIR:-/run/hastack-lab}
+LAB_BASE=$LAB_VAR/base
+LAB_STAMP=$LAB_VAR/base.stamp
+LAB_NODES_DIR=$LAB_VAR/nodes
+LAB_RUN=$LAB_DIR/run
+LAB_LOGS=$LAB_DIR/logs
+LAB_KEY=$LAB_DIR/id_ed25519
+LAB_BRIDGE=hslab0
+LAB_BRIDGE_IP=10.77.0.1
+LAB_SUBNET=10.77.0.0/24
+LAB_PREFIX=24
+LAB_CGROUP=hastack-lab
+LAB_MAX_NODES=9
+LAB_SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+node_ip()   { echo "10.77.0.$((10 + $1))"; }
+node_ns()   { echo "hsnode$1"; }
+node_veth() { echo "hsv$1"; }
+node_mac()  { printf '02:77:00:00:00:%02x' $((0x10 + $1)); }
+node_dir()  { echo "$LAB_NODES_DIR/node$1"; }
+node_root() { echo "$LAB_NODES_DIR/node$1/root"; }
+
+# The hash that says whether the cached base is current: the package list and the recipe.
+base_wanted_stamp() { cat "$LAB_SCRIPTS/packages.txt" "$LAB_SCRIPTS/build-base.sh" | sha256sum | cut -d' ' -f1; }
+base_is_current() { [[ -d $LAB_BASE && -f $LAB_STAMP && $(<"$LAB_STAMP") == "$(base_wanted_stamp)" ]]; }
+base_in_use() { findmnt -rn -o OPTIONS | grep -q "lowerdir=$LAB_BASE"; }
+
+# PID of the systemd-nspawn that supervises node $1, empty when it is not running.
+node_nspawn_pid() {
+  local f=$LAB_RUN/node$1.nspawn.pid p
+  [[ -f $f ]] || return 0
+  p=$(<"$f")
+  if [[ -n $p && -r /proc/$p/cmdline ]] && tr '\0' ' ' < "/proc/$p/cmdline" | grep -q "systemd-nspawn.*--machine=node$1 "; then
+    echo "$p"
+  fi
+  return 0
+}
+
+# Node indexes that have anything on this machine (a directory, a namespace or a veth).
+lab_node_indexes() {
+  {
+    ls "$LAB_NODES_DIR" 2>/dev/null | sed -n 's/^node\([0-9]\+\)$/\1/p'
+    ip netns list 2>/dev/null | sed -n 's/^hsnode\([0-9]\+\).*/\1/p'
+    ip -o link 2>/dev/null | sed -n 's/^[0-9]\+: hsv\([0-9]\+\)[@:].*/\1/p'
+  } | sort -un
+}
+
+# cgroup layout: "unified" (v2 only), "hybrid" (v1 + name=systemd + unified), or "legacy".
+cgroup_mode() {
+  if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then echo unified
+  elif [[ -d /sys/fs/cgroup/unified && -d /sys/fs/cgroup/systemd ]]; then echo hybrid
+  else echo legacy; fi
+}
+lab_cgroup_roots() {
+  local h
+  for h in /sys/fs/cgroup /sys/fs/cgroup/systemd /sys/fs/cgroup/unified; do
+    [[ -d $h/$LAB_CGROUP ]] && echo "$h/$LAB_CGROUP"
+  done
+  return 0
+}
+node_cgroup_dirs() {
+  case $(cgroup_mode) in
+    unified) echo "/sys/fs/cgroup/$LAB_CGROUP/node$1" ;;
+    hybrid)  echo "/sys/fs/cgroup/systemd/$LAB_CGROUP/node$1 /sys/fs/cgroup/unified/$LAB_CGROUP/node$1" ;;
+    legacy)  echo "/sys/fs/cgroup/systemd/$LAB_CGROUP/node$1" ;;
+  esac
+}
+# Every process in a lab cgroup: the hosts' systemd and all they started.
+lab_cgroup_pids() {
+  local r
+  for r in $(lab_cgroup_roots); do find "$r" -name cgroup.procs -exec cat {} + 2>/dev/null; done | sort -un
+}
+host_runs_systemd() { [[ $(cat /proc/1/comm 2>/dev/null) == systemd ]]; }
+
+LAB_SSH_OPTS=(-F "$LAB_DIR/ssh_config")
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }
+die() { echo "lab: $*" >&2; exit 1; }
