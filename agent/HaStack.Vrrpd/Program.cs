@@ -1,3 +1,30 @@
-// hastack-vrrpd: the VRRP agent's command line. The protocol lives in HaStack.Vrrp.
-Console.Error.WriteLine("usage: hastack-vrrpd check-config FILE | decode HEX | run -f FILE");
-return 2;
+using HaStack.Vrrpd;
+
+// hastack-vrrpd: the VRRP agent's command line. The protocol lives in HaStack.Vrrp; this is the I/O edge.
+return args switch
+{
+    ["check-config", var file] => CheckConfigCommand.Run(file, Console.Out),
+    ["decode", .. var rest] => DecodeCommand.Run(rest, Console.Out),
+    ["--version"] => PrintVersion(),
+    _ => Usage(),
+};
+
+static int PrintVersion()
+{
+    Console.Out.WriteLine($"hastack-vrrpd {typeof(CheckConfigCommand).Assembly.GetName().Version?.ToString(3)}");
+    return 0;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: hastack-vrrpd check-config FILE
+                   print the config's diagnostics (FILE:LINE: error|warning: ...); exit 0 if it can run, 1 if not
+               hastack-vrrpd decode HEX
+               hastack-vrrpd decode --src IP --dst IP HEX
+                   decode a whole IPv4 packet, or a bare VRRP message sent from IP to IP; print it as JSON;
+                   exit 0 if it would be accepted, 1 with the drop reason if not
+               hastack-vrrpd --version
+        """);
+    return 2;
+}

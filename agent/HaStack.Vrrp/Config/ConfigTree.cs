@@ -1,0 +1,176 @@
+namespace HaStack.Vrrp.Config;
+
+/// <summary>One statement: a keyword, its arguments on the same line, and its block if it opens one.</summary>
+public sealed record ConfigNode(string Keyword, IReadOnlyList<string> Arguments, SourceLocation Location, IReadOnlyList<ConfigNode>? Block);
+
+/// <summary>
+/// keepalived's syntax as a tree: whitespace-separated words, one statement per line, <c>{ }</c> blocks (on the
+/// same line or the next), "quoted strings", comments from <c>#</c> or <c>!</c> to the end of the line, and
+/// <c>include PATTERN</c> anywhere, read in place.
+/// </summary>
+public static class ConfigTree
+{
+    private const int MaxIncludeDepth = 8;
+
+    private readonly record struct Token(string Text, SourceLocation Location, bool Quoted, bool EndOfLine);
+
+    public static IReadOnlyList<ConfigNode> Parse(string file, IConfigSource source, List<Diagnostic> diagnostics)
+    {
+        var tokens = new List<Token>();
+        var text = source.Read(file);
+        if (text is null)
+        {
+            diagnostics.Add(new(Severity.Error, new(file, 0), "cannot read the file"));
+            return [];
+        }
+        Lex(file, text, source, tokens, diagnostics, [file]);
+        var position = 0;
+        var nodes = ParseBlock(tokens, ref position, diagnostics, topLevel: true, null);
+        return nodes;
+    }
+
+    private static void Lex(string file, string text, IConfigSource source, List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack)
+    {
+        var lines = text.Split('\n');
+        for (var index = 0; index < lines.Length; index++)
+        {
+            var location = new SourceLocation(file, index + 1);
+            var words = SplitLine(lines[index].TrimEnd('\r'), location, diagnostics);
+            if (words.Count > 0 && words[0].Text == "include" && !words[0].Quoted)
+            {
+                Include(words, location, source, tokens, diagnostics, includeStack);
+                continue;
+            }
+            foreach (var word in words)
+                tokens.Add(new Token(word.Text, location, word.Quoted, false));
+            if (words.Count > 0)
+                tokens.Add(new Token("", location, false, true));
+        }
+    }
+
+    private static void Include(List<(string Text, bool Quoted)> words, SourceLocation location, IConfigSource source,
+        List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack)
+    {
+        if (words.Count != 2)
+        {
+            diagnostics.Add(new(Severity.Error, location, "include takes one file name or pattern, e.g. include /etc/hastack-vrrpd/conf.d/*.conf"));
+            return;
+        }
+        if (includeStack.Count > MaxIncludeDepth)
+        {
+            diagnostics.Add(new(Severity.Error, location, $"includes nested deeper than {MaxIncludeDepth}: {string.Join(" -> ", includeStack)}"));
+            return;
+        }
+        var files = source.Expand(words[1].Text, location.File);
+        if (files.Count == 0)
+            diagnostics.Add(new(Severity.Warning, location, $"include {words[1].Text} matches no file"));
+        foreach (var included in files)
+        {
+            if (includeStack.Contains(included))
+            {
+                diagnostics.Add(new(Severity.Error, location, $"{included} includes itself: {string.Join(" -> ", includeStack)} -> {included}"));
+                continue;
+            }
+            var text = source.Read(included);
+            if (text is null)
+            {
+                diagnostics.Add(new(Severity.Error, location, $"cannot read included file {included}"));
+                continue;
+            }
+            Lex(included, text, source, tokens, diagnostics, [.. includeStack, included]);
+        }
+    }
+
+    private static List<(string Text, bool Quoted)> SplitLine(string line, SourceLocation location, List<Diagnostic> diagnostics)
+    {
+        var words = new List<(string, bool)>();
+        var i = 0;
+        while (i < line.Length)
+        {
+            var c = line[i];
+            if (char.IsWhiteSpace(c))
+            {
+                i++;
+            }
+            else if (c is '#' or '!')
+            {
+                break;
+            }
+            else if (c is '{' or '}')
+            {
+                words.Add((c.ToString(), false));
+                i++;
+            }
+            else if (c == '"')
+            {
+                var end = line.IndexOf('"', i + 1);
+                if (end < 0)
+                {
+                    diagnostics.Add(new(Severity.Error, location, "unterminated quoted string: add the closing \""));
+                    end = line.Length;
+                }
+                words.Add((line[(i + 1)..end], true));
+                i = end + 1;
+            }
+            else
+            {
+                var start = i;
+                while (i < line.Length && !char.IsWhiteSpace(line[i]) && line[i] is not ('{' or '}' or '"'))
+                    i++;
+                words.Add((line[start..i], false));
+            }
+        }
+        return words;
+    }
+
+    private static List<ConfigNode> ParseBlock(List<Token> tokens, ref int position, List<Diagnostic> diagnostics, bool topLevel, SourceLocation? opened)
+    {
+        var nodes = new List<ConfigNode>();
+        var words = new List<Token>();
+        while (position < tokens.Count)
+        {
+            var token = tokens[position++];
+            if (token.EndOfLine)
+            {
+                // a "{" alone on the next line still belongs to this statement
+                if (words.Count > 0 && !(position < tokens.Count && tokens[position].Text == "{" && !tokens[position].Quoted))
+                    Flush(nodes, words, null);
+                continue;
+            }
+            if (!token.Quoted && token.Text == "{")
+            {
+                if (words.Count == 0)
+                {
+                    diagnostics.Add(new(Severity.Error, token.Location, "a block opens here without a keyword before it"));
+                    words.Add(token with { Text = "{" });
+                }
+                var block = ParseBlock(tokens, ref position, diagnostics, topLevel: false, token.Location);
+                Flush(nodes, words, block);
+                continue;
+            }
+            if (!token.Quoted && token.Text == "}")
+            {
+                if (words.Count > 0)
+                    Flush(nodes, words, null);
+                if (topLevel)
+                {
+                    diagnostics.Add(new(Severity.Error, token.Location, "'}' closes no block: remove it or add the block's opening line"));
+                    continue;
+                }
+                return nodes;
+            }
+            words.Add(token);
+        }
+        if (words.Count > 0)
+            Flush(nodes, words, null);
+        if (!topLevel && opened is { } where)
+            diagnostics.Add(new(Severity.Error, where, "this block is never closed: add a '}'"));
+        return nodes;
+    }
+
+    private static void Flush(List<ConfigNode> nodes, List<Token> words, List<ConfigNode>? block)
+    {
+        nodes.Add(new ConfigNode(words[0].Text, words.Skip(1).Select(w => w.Text).ToList(), words[0].Location, block));
+        words.Clear();
+    }
+}
