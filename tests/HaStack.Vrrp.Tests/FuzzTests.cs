@@ -12,9 +12,20 @@ public class FuzzTests
     [Fact]
     public void Random_and_mutated_packets_give_reason_codes_never_exceptions()
     {
-        var report = PacketFuzzer.Run(iterations: 50_000, seed: 20261125);
-        Assert.Equal(50_000, report.Inputs);
-        Assert.Equal(0, report.Exceptions);
+        // tests/fuzz/vrrp-fuzz.sh sets these for the long run
+        var iterations = long.TryParse(Environment.GetEnvironmentVariable("HASTACK_FUZZ_ITERATIONS"), out var n) ? n : 50_000;
+        var seed = int.TryParse(Environment.GetEnvironmentVariable("HASTACK_FUZZ_SEED"), out var s) ? s : 20261125;
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var report = PacketFuzzer.Run(iterations, seed);
+        if (Environment.GetEnvironmentVariable("HASTACK_FUZZ_REPORT") is { Length: > 0 } path)
+        {
+            var reasons = string.Join("\n", report.ByReason.OrderByDescending(r => r.Value).Select(r => $"  {r.Key.Code()}: {r.Value}"));
+            File.WriteAllText(path, $"inputs: {report.Inputs}\nseed: {seed}\nseconds: {started.Elapsed.TotalSeconds:F1}\n" +
+                $"exceptions: {report.Exceptions}\naccepted: {report.Accepted}\ndrops by reason:\n{reasons}\n" +
+                (report.FirstException is null ? "" : $"first exception: {report.FirstException}\n"));
+        }
+        Assert.Equal(iterations, report.Inputs);
+        Assert.True(report.Exceptions == 0, report.FirstException);
         // the mutations must reach deep into the ladder, not stop at the first check
         Assert.True(report.Accepted > 0, "no input was accepted: the mutator never keeps a packet valid");
         Assert.True(report.ByReason.Count >= 8, $"only {report.ByReason.Count} distinct reasons reached: {string.Join(", ", report.ByReason.Keys)}");
