@@ -5,9 +5,19 @@ return args switch
 {
     ["check-config", var file] => CheckConfigCommand.Run(file, Console.Out),
     ["decode", .. var rest] => DecodeCommand.Run(rest, Console.Out),
+    ["run", "-f", var file, .. var rest] => RunDaemon(file, rest),
     ["--version"] => PrintVersion(),
     _ => Usage(),
 };
+
+static int RunDaemon(string file, string[] options)
+{
+    var port = 9651;
+    if (options is ["--status-port", var text] && !int.TryParse(text, out port))
+        return Usage();
+    using var daemon = new HaStack.Vrrpd.Daemon.VrrpDaemon(file);
+    return daemon.Run(port == 0 ? null : new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+}
 
 static int PrintVersion()
 {
@@ -24,6 +34,8 @@ static int Usage()
                hastack-vrrpd decode --src IP --dst IP HEX
                    decode a whole IPv4 packet, or a bare VRRP message sent from IP to IP; print it as JSON;
                    exit 0 if it would be accepted, 1 with the drop reason if not
+               hastack-vrrpd run -f FILE [--status-port N]
+                   run the daemon (status JSON and Prometheus metrics on 127.0.0.1:N, default 9651, 0 = off)
                hastack-vrrpd --version
         """);
     return 2;

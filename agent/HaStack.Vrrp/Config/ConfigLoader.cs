@@ -27,6 +27,7 @@ public static class ConfigLoader
         var global = new GlobalBuilder();
         var scripts = new List<ScriptTrackerConfig>();
         var instances = new List<InstanceBuilder>();
+        var processes = new List<ProcessTrackerConfig>();
         foreach (var node in tree)
         {
             switch (node.Keyword)
@@ -44,7 +45,10 @@ public static class ConfigLoader
                         reader.Instance(child, instance);
                     instances.Add(instance);
                     break;
-                case GlobalDefs or VrrpScript or VrrpInstance:
+                case VrrpTrackProcess when reader.ExpectBlock(node, " NAME"):
+                    processes.Add(reader.Process(node));
+                    break;
+                case GlobalDefs or VrrpScript or VrrpInstance or VrrpTrackProcess:
                     break;
                 default:
                     reader.Misplaced(node, TopLevel, SupportedTopLevel, UnsupportedTopLevel);
@@ -53,7 +57,7 @@ public static class ConfigLoader
         }
         var globalSettings = global.Build();
         var built = instances.Select(i => i.Build(globalSettings, diagnostics)).ToList();
-        var config = new VrrpdConfig(globalSettings, scripts, built);
+        var config = new VrrpdConfig(globalSettings, scripts, built, processes);
         ConfigRules.Check(config, instances.ToDictionary(i => i, i => i.Raw), diagnostics);
         return new ConfigLoadResult(config, diagnostics);
     }
@@ -92,6 +96,7 @@ public static class ConfigLoader
         public SourceLocation? PeersAt;
         public List<TrackReference> Scripts = [];
         public List<TrackReference> Interfaces = [];
+        public List<TrackReference> Processes = [];
         public bool NoPreempt;
         public SourceLocation? NoPreemptAt;
         public TimeSpan PreemptDelay;
@@ -119,7 +124,7 @@ public static class ConfigLoader
             return new InstanceConfig(
                 name, location, Raw.State ?? RouterState.Backup, Raw.Interface ?? "", Raw.VirtualRouterId ?? 0, Raw.Priority,
                 interval, version, version == VrrpVersion.V2 ? Raw.AuthType : AuthenticationType.None, Raw.AuthPassword,
-                Raw.Addresses, Raw.UnicastSource, Raw.Peers, Raw.Scripts, Raw.Interfaces,
+                Raw.Addresses, Raw.UnicastSource, Raw.Peers, Raw.Scripts, Raw.Interfaces, Raw.Processes,
                 Preempt: !Raw.NoPreempt, Raw.PreemptDelay, Raw.Garp ?? global.GratuitousArp ?? GratuitousArpSettings.Default, Raw.Notify,
                 // keepalived: accept unless strict (then only the owner accepts) or no_accept
                 Accept: Raw.Accept ?? (!strict || Raw.Priority == Advertisement.OwnerPriority),
@@ -258,6 +263,39 @@ public static class ConfigLoader
             return new ScriptTrackerConfig(node.Arguments[0], command ?? "", interval, timeout ?? interval, weight, reverse, rise, fall, user, initFail, node.Location);
         }
 
+        public ProcessTrackerConfig Process(ConfigNode node)
+        {
+            string? process = null;
+            int weight = 0, quorum = 1;
+            var reverse = false;
+            foreach (var child in node.Block!)
+            {
+                if (!SupportedTrackProcess.Contains(child.Keyword))
+                {
+                    Misplaced(child, VrrpTrackProcess, SupportedTrackProcess, UnsupportedTrackProcess);
+                    continue;
+                }
+                switch (child.Keyword)
+                {
+                    case "process":
+                        process = Word(child);
+                        break;
+                    case "weight":
+                        weight = Integer(child, TrackerArithmeticLimits.MinimumWeight, TrackerArithmeticLimits.MaximumWeight) ?? 0;
+                        reverse = Reverse(child, 1);
+                        break;
+                    case "quorum":
+                        quorum = Integer(child, 1, 65535) ?? 1;
+                        break;
+                }
+            }
+            if (process is null)
+                Error(node.Location, $"vrrp_track_process {node.Arguments[0]} has no 'process' line: name the process to watch, e.g. process haproxy");
+            else if (process.Length > 15)
+                Warning(node.Location, $"process {process}: Linux keeps 15 characters of a process name; matching uses '{process[..15]}'");
+            return new ProcessTrackerConfig(node.Arguments[0], process ?? "", weight, reverse, quorum, node.Location);
+        }
+
         public void Instance(ConfigNode node, InstanceBuilder instance)
         {
             var raw = instance.Raw;
@@ -300,6 +338,7 @@ public static class ConfigLoader
                     break;
                 case "track_script": raw.Scripts.AddRange(TrackReferences(node)); break;
                 case "track_interface": raw.Interfaces.AddRange(TrackReferences(node)); break;
+                case "track_process": raw.Processes.AddRange(TrackReferences(node)); break;
                 case "nopreempt": NoArguments(node); raw.NoPreempt = true; raw.NoPreemptAt = node.Location; break;
                 case "preempt": NoArguments(node); raw.NoPreempt = false; break;
                 case "preempt_delay":

@@ -105,6 +105,11 @@ internal static class ConfigRules
             if (instance.Accept == false && !strict)
                 Warning(at, $"{name}: no_accept: this router will not accept packets to the virtual addresses it holds, so services bound to them are unreachable (RFC 9568 Accept_Mode false)");
 
+            foreach (var track in instance.TrackProcesses)
+            {
+                if (!config.ProcessTrackers.Any(p => p.Name == track.Name))
+                    Error(track.Location, $"{name} tracks process '{track.Name}', which no vrrp_track_process defines; define it or remove the reference");
+            }
             foreach (var track in instance.TrackScripts)
             {
                 if (!scripts.ContainsKey(track.Name))

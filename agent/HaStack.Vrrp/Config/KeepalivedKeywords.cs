@@ -11,13 +11,14 @@ public static class KeepalivedKeywords
     public const string GlobalDefs = "global_defs";
     public const string VrrpScript = "vrrp_script";
     public const string VrrpInstance = "vrrp_instance";
+    public const string VrrpTrackProcess = "vrrp_track_process";
 
-    public static readonly IReadOnlySet<string> SupportedTopLevel = new HashSet<string> { GlobalDefs, VrrpScript, VrrpInstance };
+    public static readonly IReadOnlySet<string> SupportedTopLevel = new HashSet<string> { GlobalDefs, VrrpScript, VrrpInstance, VrrpTrackProcess };
 
     public static readonly IReadOnlySet<string> UnsupportedTopLevel = new HashSet<string>
     {
         "vrrp_sync_group", "virtual_server", "virtual_server_group", "static_ipaddress", "static_routes", "static_rules",
-        "vrrp_track_process", "vrrp_track_file", "track_file", "garp_group", "linkbeat_interfaces", "bfd_instance",
+        "vrrp_track_file", "track_file", "garp_group", "linkbeat_interfaces", "bfd_instance",
         "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance", "use_pid_dir", "child_wait_time",
         "linkbeat_use_polling", "vrrp_track_bfd", "$", "@",
     };
@@ -59,10 +60,17 @@ public static class KeepalivedKeywords
 
     public static readonly IReadOnlySet<string> UnsupportedScript = new HashSet<string>();
 
+    public static readonly IReadOnlySet<string> SupportedTrackProcess = new HashSet<string> { "process", "weight", "quorum" };
+
+    public static readonly IReadOnlySet<string> UnsupportedTrackProcess = new HashSet<string>
+    {
+        "param_match", "quorum_max", "fork_delay", "terminate_delay", "delay", "full_command",
+    };
+
     public static readonly IReadOnlySet<string> SupportedInstance = new HashSet<string>
     {
         "state", "interface", "virtual_router_id", "priority", "advert_int", "authentication", "virtual_ipaddress",
-        "unicast_src_ip", "unicast_peer", "track_script", "track_interface", "nopreempt", "preempt", "preempt_delay",
+        "unicast_src_ip", "unicast_peer", "track_script", "track_interface", "track_process", "nopreempt", "preempt", "preempt_delay",
         "garp_master_delay", "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat",
         "garp_lower_prio_repeat", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", "version",
         "accept", "no_accept", "v3_checksum_as_v2", "lower_prio_no_advert", "check_unicast_src", "mcast_src_ip",
@@ -72,7 +80,7 @@ public static class KeepalivedKeywords
     public static readonly IReadOnlySet<string> UnsupportedInstance = new HashSet<string>
     {
         "use_vmac", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "virtual_ipaddress_excluded", "virtual_routes",
-        "virtual_rules", "track_file", "track_process", "track_bfd", "unicast_ttl", "unicast_fault_no_peer",
+        "virtual_rules", "track_file", "track_bfd", "unicast_ttl", "unicast_fault_no_peer",
         "garp_lower_prio_delay", "higher_prio_send_advert", "notify_deleted", "notify_master_rx_lower_pri",
         "smtp_alert", "kernel_rx_buf_size", "old_unicast_checksum", "track_src_ip", "down_timer_adverts",
         "linkbeat_use_polling", "promote_secondaries", "no_accept_mode", "vrrp_sync_group", "auth_hmac",
@@ -88,6 +96,8 @@ public static class KeepalivedKeywords
             return VrrpInstance;
         if (SupportedScript.Contains(keyword))
             return VrrpScript;
+        if (SupportedTrackProcess.Contains(keyword) || UnsupportedTrackProcess.Contains(keyword))
+            return VrrpTrackProcess;
         if (SupportedTopLevel.Contains(keyword) || UnsupportedTopLevel.Contains(keyword))
             return TopLevel;
         return null;

@@ -5,7 +5,18 @@ using HaStack.Vrrp.Protocol;
 namespace HaStack.Vrrp.Config;
 
 /// <summary>A whole config: global settings, health-check scripts and VRRP instances.</summary>
-public sealed record VrrpdConfig(GlobalSettings Global, IReadOnlyList<ScriptTrackerConfig> Scripts, IReadOnlyList<InstanceConfig> Instances);
+public sealed record VrrpdConfig(
+    GlobalSettings Global,
+    IReadOnlyList<ScriptTrackerConfig> Scripts,
+    IReadOnlyList<InstanceConfig> Instances,
+    IReadOnlyList<ProcessTrackerConfig>? Processes = null)
+{
+    public IReadOnlyList<ProcessTrackerConfig> ProcessTrackers => Processes ?? [];
+}
+
+/// <summary>keepalived's vrrp_track_process: healthy while at least Quorum processes named Process run.
+/// hastack-vrrpd watches them with pidfds, which work inside containers (the proc connector does not).</summary>
+public sealed record ProcessTrackerConfig(string Name, string Process, int Weight, bool Reverse, int Quorum, SourceLocation Location);
 
 public sealed record GlobalSettings(
     string? RouterId = null,
@@ -69,6 +80,7 @@ public sealed record InstanceConfig(
     IReadOnlyList<IPAddress> UnicastPeers,
     IReadOnlyList<TrackReference> TrackScripts,
     IReadOnlyList<TrackReference> TrackInterfaces,
+    IReadOnlyList<TrackReference> TrackProcesses,
     bool Preempt,
     TimeSpan PreemptDelay,
     GratuitousArpSettings GratuitousArp,
