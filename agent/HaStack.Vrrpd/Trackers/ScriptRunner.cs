@@ -27,10 +27,14 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
     /// <summary>Runs command (words split on spaces, no shell); true when it exits 0 within timeout.</summary>
     public static bool RunOnce(string command, string? user, TimeSpan timeout, Action<string> log)
     {
-        var start = StartInfo(command, user);
         try
         {
-            using var process = Process.Start(start)!;
+            using var process = Process.Start(StartInfo(command, user))!;
+            // scripts talk to nobody: their output is read and dropped so they never block on a full pipe
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
             if (process.WaitForExit(timeout))
                 return process.ExitCode == 0;
             process.Kill(entireProcessTree: true);
@@ -47,11 +51,12 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
     /// <summary>Starts a notify script the same way, without waiting for it.</summary>
     public static void Launch(string command, IEnumerable<string> extraArguments, string? user, Action<string> log)
     {
-        var start = StartInfo(command, user);
-        foreach (var argument in extraArguments)
-            start.ArgumentList.Add(argument);
         try
         {
+            var start = StartInfo(command, user);
+            start.RedirectStandardOutput = start.RedirectStandardError = false;
+            foreach (var argument in extraArguments)
+                start.ArgumentList.Add(argument);
             Process.Start(start)?.Dispose();
         }
         catch (System.ComponentModel.Win32Exception e)
@@ -67,8 +72,10 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
         ProcessStartInfo start;
         if (user is not null && asRoot && user != "root")
         {
+            // numeric ids: a user's primary group is often not named after it (nobody's is nogroup)
+            var (uid, gid) = UserIds(user) ?? throw new System.ComponentModel.Win32Exception($"no user {user} in /etc/passwd");
             start = new ProcessStartInfo("setpriv");
-            foreach (var argument in new[] { $"--reuid={user}", $"--regid={user}", "--init-groups", "--" })
+            foreach (var argument in new[] { $"--reuid={uid}", $"--regid={gid}", "--init-groups", "--" })
                 start.ArgumentList.Add(argument);
             foreach (var word in words)
                 start.ArgumentList.Add(word);
@@ -80,8 +87,20 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
                 start.ArgumentList.Add(word);
         }
         start.UseShellExecute = false;
-        start.RedirectStandardInput = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         return start;
+    }
+
+    private static (string Uid, string Gid)? UserIds(string user)
+    {
+        foreach (var line in File.ReadLines("/etc/passwd"))
+        {
+            var fields = line.Split(':');
+            if (fields.Length > 3 && fields[0] == user)
+                return (fields[2], fields[3]);
+        }
+        return null;
     }
 
     /// <summary>keepalived's choice: script_user, else keepalived_script if it exists, else nobody.</summary>
