@@ -1,0 +1,237 @@
+using System.Globalization;
+using HaStack.Infra.Stack;
+using KeepalivedKeywords = HaStack.Vrrp.Config.KeepalivedKeywords;
+
+namespace HaStack.Infra.Config;
+
+/// <summary>What binding shares: diagnostics, where each key was written, and how secure values are opened.</summary>
+internal sealed class BindingContext(string stackFile, Func<string, ConfigSecure, Secret?> openSecure)
+{
+    public List<Diagnostic> Diagnostics { get; } = [];
+    public Dictionary<string, SourceLocation> Locations { get; } = new(StringComparer.Ordinal);
+    public string StackFile => stackFile;
+
+    public Secret? Open(string key, ConfigSecure node) => openSecure(key, node);
+
+    public void Error(string rule, string key, string? value, string problem, string fix, SourceLocation? at) =>
+        Diagnostics.Add(Diagnostic.Error(rule, key, value, problem, fix, at));
+}
+
+/// <summary>
+/// Reads one mapping of a stack file against the keys the caller asks for. Each typed getter records the key
+/// as known; <see cref="Finish"/> reports the rest as unknown, with the nearest known key as a suggestion.
+/// A missing or mistyped value yields the fallback, so binding goes on and every problem is found in one run.
+/// </summary>
+internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext context)
+{
+    private readonly HashSet<string> known = new(StringComparer.Ordinal);
+
+    public string Path => path;
+    public SourceLocation? Location => map?.Location;
+
+    private string KeyOf(string key) => path.EndsWith(':') ? path + key : $"{path}.{key}";
+
+    private ConfigNode? Take(string key)
+    {
+        known.Add(key);
+        var node = map?[key];
+        if (node is not null)
+            context.Locations[KeyOf(key)] = node.Location;
+        return node;
+    }
+
+    private string? Scalar(string key, string expected, bool required)
+    {
+        var node = Take(key);
+        switch (node)
+        {
+            case null:
+                if (required)
+                    context.Error("required-key", KeyOf(key), null, "is required", $"set {KeyOf(key)} ({expected})", map?.Location);
+                return null;
+            case ConfigScalar scalar:
+                return scalar.Text;
+            case ConfigSecure:
+                context.Error("secret-not-expected", KeyOf(key), "[secret]", "is encrypted, but it is not a secret setting",
+                    $"write it in plaintext ({expected})", node.Location);
+                return null;
+            default:
+                context.Error("wrong-type", KeyOf(key), null, $"must be {expected}, not a {(node is ConfigList ? "list" : "mapping")}",
+                    $"write a single value ({expected})", node.Location);
+                return null;
+        }
+    }
+
+    public string String(string key, string fallback, bool required = false) => Scalar(key, "a string", required) ?? fallback;
+
+    public string? OptionalString(string key) => Scalar(key, "a string", false);
+
+    public int Int(string key, int fallback) => (int)Long(key, fallback);
+
+    public long Long(string key, long fallback)
+    {
+        var text = Scalar(key, "a whole number", false);
+        if (text is null)
+            return fallback;
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= int.MinValue and <= int.MaxValue * 1024L)
+            return value;
+        context.Error("wrong-type", KeyOf(key), text, "is not a whole number", $"write a number such as {fallback}", context.Locations[KeyOf(key)]);
+        return fallback;
+    }
+
+    public decimal Decimal(string key, decimal fallback)
+    {
+        var text = Scalar(key, "a number", false);
+        if (text is null)
+            return fallback;
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            return value;
+        context.Error("wrong-type", KeyOf(key), text, "is not a number", $"write a number such as {fallback.ToString(CultureInfo.InvariantCulture)}", context.Locations[KeyOf(key)]);
+        return fallback;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var text = Scalar(key, "true or false", false);
+        if (text is null)
+            return fallback;
+        if (bool.TryParse(text, out var value))
+            return value;
+        context.Error("wrong-type", KeyOf(key), text, "is not true or false", $"write true or false (default {fallback.ToString().ToLowerInvariant()})", context.Locations[KeyOf(key)]);
+        return fallback;
+    }
+
+    /// <summary>A word from a fixed set, matched without regard to case; the enum's names, lower-cased, are the spelling.</summary>
+    public T Enum<T>(string key, T fallback) where T : struct, System.Enum
+    {
+        var text = Scalar(key, $"one of {Choices<T>()}", false);
+        if (text is null)
+            return fallback;
+        if (System.Enum.TryParse<T>(text, ignoreCase: true, out var value) && System.Enum.IsDefined(value) && !text.Any(char.IsDigit))
+            return value;
+        context.Error("bad-choice", KeyOf(key), text, $"is not one of {Choices<T>()}", $"write one of {Choices<T>()}", context.Locations[KeyOf(key)]);
+        return fallback;
+    }
+
+    private static string Choices<T>() where T : struct, System.Enum =>
+        string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+
+    /// <summary>A secret: <c>secure: v1:...</c> in the stack file. A plaintext value is refused, as pulumi would store it in plaintext.</summary>
+    public Secret? Secret(string key)
+    {
+        var node = Take(key);
+        switch (node)
+        {
+            case null:
+                return null;
+            case ConfigSecure secure:
+                return context.Open(KeyOf(key), secure);
+            case ConfigScalar scalar when scalar.Text.Length == 0:
+                return null;
+            default:
+                context.Error("secret-in-plaintext", KeyOf(key), "(not shown)", "is a secret written in plaintext in the stack file",
+                    $"remove it and run: pulumi config set --secret --path '{KeyOf(key)}' (or hastack's own: PULUMI_CONFIG_PASSPHRASE=... and an encrypted value)", node.Location);
+                return null;
+        }
+    }
+
+    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback)
+    {
+        var node = Take(key);
+        if (node is null)
+            return fallback;
+        if (node is ConfigScalar { Text: var single } && single.Length > 0)
+            return [single];
+        if (node is not ConfigList list)
+        {
+            context.Error("wrong-type", KeyOf(key), null, "must be a list", $"write [a, b] or one '- item' per line", node.Location);
+            return fallback;
+        }
+        var items = new List<string>();
+        for (var i = 0; i < list.Items.Count; i++)
+        {
+            if (list.Items[i] is ConfigScalar s)
+                items.Add(s.Text);
+            else
+                context.Error("wrong-type", $"{KeyOf(key)}[{i}]", null, "must be a single value", "write a word, not a list or mapping", list.Items[i].Location);
+        }
+        return items;
+    }
+
+    public IReadOnlyDictionary<string, string> StringMap(string key)
+    {
+        var node = Take(key);
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (node is null)
+            return result;
+        if (node is not ConfigMap m)
+        {
+            context.Error("wrong-type", KeyOf(key), null, "must be a mapping", "write one `name: value` per line, indented under it", node.Location);
+            return result;
+        }
+        foreach (var (name, value) in m.Entries)
+        {
+            context.Locations[$"{KeyOf(key)}.{name}"] = value.Location;
+            if (value is ConfigScalar s)
+                result[name] = s.Text;
+            else
+                context.Error("wrong-type", $"{KeyOf(key)}.{name}", null, "must be a single value", "write `name: value`", value.Location);
+        }
+        return result;
+    }
+
+    public ConfigReader Object(string key)
+    {
+        var node = Take(key);
+        if (node is null or ConfigMap)
+            return new ConfigReader(node as ConfigMap, KeyOf(key), context);
+        context.Error("wrong-type", KeyOf(key), null, "must be a mapping", "write its settings indented under it, one `name: value` per line", node.Location);
+        return new ConfigReader(null, KeyOf(key), context);
+    }
+
+    public IReadOnlyList<ConfigReader> ObjectList(string key, bool required = false)
+    {
+        var node = Take(key);
+        switch (node)
+        {
+            case null:
+                if (required)
+                    context.Error("required-key", KeyOf(key), null, "is required", $"set {KeyOf(key)} (a list)", map?.Location);
+                return [];
+            case ConfigList list:
+                var readers = new List<ConfigReader>();
+                for (var i = 0; i < list.Items.Count; i++)
+                {
+                    var itemKey = $"{KeyOf(key)}[{i}]";
+                    context.Locations[itemKey] = list.Items[i].Location;
+                    if (list.Items[i] is ConfigMap item)
+                        readers.Add(new ConfigReader(item, itemKey, context));
+                    else
+                        context.Error("wrong-type", itemKey, null, "must be a mapping", "write `- name: ...` with its settings indented under it", list.Items[i].Location);
+                }
+                return readers;
+            default:
+                context.Error("wrong-type", KeyOf(key), null, "must be a list", "write one `- ...` item per line", node.Location);
+                return [];
+        }
+    }
+
+    /// <summary>A problem found while binding this mapping that no typed getter could see (a bad word in a list, say).</summary>
+    public void Report(string rule, string key, string? value, string problem, string fix) =>
+        context.Error(rule, key, value, problem, fix, map?.Location);
+
+    /// <summary>Reports every key of this mapping that no getter asked for.</summary>
+    public void Finish()
+    {
+        if (map is null)
+            return;
+        foreach (var (key, node) in map.Entries)
+        {
+            if (known.Contains(key))
+                continue;
+            var guess = KeepalivedKeywords.Nearest(key, known) ?? known.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
+            context.Error("unknown-key", KeyOf(key), null, "is not a HaStack setting",
+                guess is null ? $"remove it; known here: {string.Join(", ", known.Order(StringComparer.Ordinal))}" : $"did you mean '{guess}'?", node.Location);
+        }
+    }
+}

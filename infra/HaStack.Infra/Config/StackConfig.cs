@@ -1,0 +1,87 @@
+namespace HaStack.Infra.Config;
+
+public enum HostRole
+{
+    Etcd,
+    Db,
+    Proxy,
+}
+
+/// <summary>Which hosts the virtual IP floats over: the HAProxy hosts, the PgBouncer (database) hosts, or the primary itself.</summary>
+public enum VipLayer
+{
+    Haproxy,
+    Pgbouncer,
+    Database,
+}
+
+/// <summary>Patroni's synchronous replication: off, on (falls back to async when no replica is there), strict (never).</summary>
+public enum SynchronousMode
+{
+    Off,
+    On,
+    Strict,
+}
+
+public sealed record HostConfig(string Name, string Address, int SshPort, string? SshUser, IReadOnlyList<HostRole> Roles, string? HostKey)
+{
+    public bool Has(HostRole role) => Roles.Contains(role);
+}
+
+public sealed record SshSettings(string User, string? PrivateKeyFile, string? KnownHostsFile, bool Sudo, int Port, int ConnectTimeoutSeconds);
+
+public sealed record VipSettings(
+    string Address,
+    int PrefixLength,
+    string Interface,
+    int RouterId,
+    VipLayer FloatsOver,
+    int VrrpVersion,
+    decimal AdvertInterval,
+    bool Unicast,
+    bool Preempt,
+    int StatusPort,
+    Secret? AuthPassword);
+
+public sealed record AppUser(string Name, Secret? Password);
+
+public sealed record AppDatabase(string Name, string Owner);
+
+public sealed record PostgresSettings(
+    int Version,
+    int Port,
+    IReadOnlyDictionary<string, string> Parameters,
+    SynchronousMode SynchronousMode,
+    IReadOnlyList<AppUser> Users,
+    IReadOnlyList<AppDatabase> Databases);
+
+public sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort);
+
+public sealed record EtcdSettings(int ClientPort, int PeerPort);
+
+public sealed record HaproxySettings(int WritePort, int ReadPort, int StatsPort);
+
+public sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoolSize, int MaxClientConn, int ReservePoolSize);
+
+public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds);
+
+/// <summary>Everything a stack file says, with HaStack's defaults filled in.</summary>
+public sealed record StackConfig(
+    string Project,
+    string Stack,
+    IReadOnlyList<HostConfig> Hosts,
+    SshSettings Ssh,
+    VipSettings Vip,
+    PostgresSettings Postgres,
+    PatroniSettings Patroni,
+    EtcdSettings Etcd,
+    HaproxySettings Haproxy,
+    PgBouncerSettings PgBouncer,
+    VerifySettings Verify)
+{
+    public IEnumerable<HostConfig> HostsWith(HostRole role) => Hosts.Where(h => h.Has(role));
+
+    /// <summary>The hosts the VIP floats over: proxies for haproxy, database hosts otherwise.</summary>
+    public IReadOnlyList<HostConfig> VipHosts =>
+        HostsWith(Vip.FloatsOver == VipLayer.Haproxy ? HostRole.Proxy : HostRole.Db).ToList();
+}

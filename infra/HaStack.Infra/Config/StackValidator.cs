@@ -1,0 +1,338 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using HaStack.Infra.Stack;
+
+namespace HaStack.Infra.Config;
+
+/// <summary>
+/// Every rule that can be checked without a host. All problems are reported at once, each naming the key, the
+/// value and the fix. Rule names are stable: tests and users can refer to them.
+/// </summary>
+public static partial class StackValidator
+{
+    /// <summary>Settings HaStack derives itself; set in postgres.parameters they would fight Patroni or the topology.</summary>
+    private static readonly Dictionary<string, string> ManagedParameters = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["port"] = "hastack:postgres.port",
+        ["listen_addresses"] = "the hosts' addresses (HaStack listens on each host's address and localhost)",
+        ["data_directory"] = "HaStack's data directory (/var/lib/postgresql/VERSION/main)",
+        ["hba_file"] = "Patroni's pg_hba, which HaStack generates",
+        ["ident_file"] = "Patroni's defaults",
+        ["config_file"] = "Patroni's defaults",
+        ["synchronous_standby_names"] = "hastack:postgres.synchronousMode (Patroni sets it)",
+        ["hot_standby"] = "Patroni (replicas need it on)",
+    };
+
+    /// <summary>Roles HaStack creates for itself; an application user may not take their names.</summary>
+    public static readonly IReadOnlySet<string> ReservedRoles = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "postgres", "replicator", "rewind_user", "pgbouncer_auth", "public",
+    };
+
+    public static IEnumerable<Diagnostic> Validate(StackConfig config, IReadOnlyDictionary<string, SourceLocation> locations)
+    {
+        var ns = config.Project + ":";
+        var found = new List<Diagnostic>();
+
+        void Report(Severity severity, string rule, string key, object? value, string problem, string fix)
+        {
+            var fullKey = ns + key;
+            var at = locations.GetValueOrDefault(fullKey);
+            // a default has no line of its own: point at the nearest written ancestor
+            for (var parent = fullKey; at == default && parent.Length > 0;)
+            {
+                var cut = Math.Max(parent.LastIndexOf('.'), parent.LastIndexOf('['));
+                parent = cut > 0 ? parent[..cut] : "";
+                at = locations.GetValueOrDefault(parent);
+            }
+            found.Add(new Diagnostic(severity, rule, fullKey, value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture),
+                problem, fix, at == default ? null : at));
+        }
+        void Error(string rule, string key, object? value, string problem, string fix) => Report(Severity.Error, rule, key, value, problem, fix);
+        void Warn(string rule, string key, object? value, string problem, string fix) => Report(Severity.Warning, rule, key, value, problem, fix);
+
+        CheckHosts(config, Error);
+        CheckRoles(config, Error, Warn);
+        CheckVip(config, Error);
+        CheckPorts(config, Error);
+        CheckPostgres(config, Error, Warn);
+        CheckPatroni(config, Error);
+        CheckPgBouncer(config, Error);
+        CheckSsh(config, Error);
+        if (config.Verify.VipMoveTimeoutSeconds < 1 || config.Verify.SqlTimeoutSeconds < 1)
+            Error("verify-timeout", config.Verify.VipMoveTimeoutSeconds < 1 ? "verify.vipMoveTimeoutSeconds" : "verify.sqlTimeoutSeconds",
+                Math.Min(config.Verify.VipMoveTimeoutSeconds, config.Verify.SqlTimeoutSeconds), "must be at least 1 second",
+                "leave it out for the default, or give a whole number of seconds");
+        return found;
+    }
+
+    private delegate void Reporter(string rule, string key, object? value, string problem, string fix);
+
+    private static void CheckHosts(StackConfig config, Reporter error)
+    {
+        var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var addresses = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < config.Hosts.Count; i++)
+        {
+            var host = config.Hosts[i];
+            var key = $"hosts[{i}]";
+            if (host.Name.Length > 0 && !HostNamePattern().IsMatch(host.Name))
+                error("host-name", $"{key}.name", host.Name, "is not a valid host name (it names the etcd member and the Patroni member)",
+                    "use lower-case letters, digits and '-', starting with a letter, at most 63 characters");
+            if (host.Name.Length > 0 && !names.TryAdd(host.Name, i))
+                error("duplicate-host-name", $"{key}.name", host.Name, $"is also the name of hosts[{names[host.Name]}]",
+                    "give every host its own name (etcd and Patroni refuse two members with one name)");
+            if (host.Address.Length > 0 && !IsIpv4(host.Address))
+                error("host-address", $"{key}.address", host.Address, "is not an IPv4 address",
+                    "write the address the other hosts reach it at, e.g. 10.0.0.11 (etcd, Patroni and VRRP peers use it)");
+            else if (host.Address.Length > 0 && !addresses.TryAdd(host.Address, i))
+                error("duplicate-host-address", $"{key}.address", host.Address, $"is also the address of hosts[{addresses[host.Address]}]",
+                    "list each machine once; give it several roles instead");
+            if (host.Roles.Count == 0)
+                error("host-no-roles", $"{key}.roles", "[]", "gives the host nothing to run", "give it one or more of etcd, db, proxy, or remove the host");
+            if (host.SshPort is < 0 or > 65535)
+                error("port-range", $"{key}.sshPort", host.SshPort, "is not a TCP port", "use 1-65535, or leave it out for hastack:ssh.port");
+            if (host.HostKey is { } pinned && !HostKeyPattern().IsMatch(pinned))
+                error("host-key-format", $"{key}.hostKey", pinned, "is neither a public key nor a SHA256 fingerprint",
+                    "paste the key as ssh-keyscan prints it (ssh-ed25519 AAAA...) or its fingerprint (SHA256:...)");
+        }
+    }
+
+    private static void CheckRoles(StackConfig config, Reporter error, Reporter warn)
+    {
+        var db = config.HostsWith(HostRole.Db).Count();
+        if (config.Hosts.Count > 0 && db < 2)
+            error("db-hosts-too-few", "hosts", db, "database host(s): with fewer than 2 there is no replica to fail over to",
+                "give the db role to at least 2 hosts (3 lets a synchronous replica survive one failure)");
+        var etcd = config.HostsWith(HostRole.Etcd).Count();
+        if (config.Hosts.Count > 0 && etcd == 0)
+            error("etcd-none", "hosts", 0, "hosts have the etcd role; Patroni needs etcd to hold its leader lock",
+                "give the etcd role to 3 hosts (or 5)");
+        else if (etcd is 1 or 2)
+            warn("etcd-quorum", "hosts", etcd, $"etcd member(s) cannot lose one without losing quorum, and with it every write",
+                "give the etcd role to 3 hosts");
+        else if (etcd > 0 && etcd % 2 == 0)
+            warn("etcd-even", "hosts", etcd, "etcd members tolerate no more failures than one member fewer, and add a vote to lose",
+                $"use {etcd - 1} or {etcd + 1} etcd members");
+        var vipHosts = config.VipHosts.Count;
+        var layerRole = config.Vip.FloatsOver == VipLayer.Haproxy ? "proxy" : "db";
+        if (config.Hosts.Count > 0 && vipHosts < 2)
+            error("vip-layer-too-few", "vip.floatsOver", config.Vip.FloatsOver.ToString().ToLowerInvariant(),
+                $"floats the VIP over {vipHosts} host(s) with the {layerRole} role; one host holding it is exactly the single point of failure HaStack removes",
+                $"give the {layerRole} role to at least 2 hosts");
+    }
+
+    private static void CheckVip(StackConfig config, Reporter error)
+    {
+        var vip = config.Vip;
+        var vipValid = IsIpv4(vip.Address);
+        if (vip.Address.Length > 0 && !vipValid)
+            error("vip-address", "vip.address", vip.Address, "is not an IPv4 address", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24");
+        if (vip.PrefixLength == -1 && vip.Address.Length > 0)
+            error("vip-prefix", "vip.address", vip.Address, "has no prefix length", "add the subnet's prefix, e.g. /24, as the hosts' interface has it");
+        else if (vip.PrefixLength is -2 or (< 1 and > -1) or > 32)
+            error("vip-prefix", "vip.address", vip.Address, "has a prefix length outside 1-32", "write the prefix of the hosts' subnet, e.g. /24");
+        if (vipValid && vip.PrefixLength is >= 1 and <= 32)
+        {
+            var holder = config.Hosts.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Address == vip.Address);
+            if (holder.h is not null)
+                error("vip-is-host-address", "vip.address", vip.Address, $"is the address of {holder.h.Name}; a host's own address cannot float",
+                    "pick an unused address in the hosts' subnet");
+            var (network, broadcast) = Subnet(vip.Address, vip.PrefixLength);
+            if (vip.PrefixLength <= 30 && (Ip(vip.Address) == network || Ip(vip.Address) == broadcast))
+                error("vip-network-address", "vip.address", vip.Address, "is the subnet's network or broadcast address", "pick an unused host address in the subnet");
+            foreach (var host in config.VipHosts.Where(h => IsIpv4(h.Address)))
+            {
+                if (Subnet(host.Address, vip.PrefixLength).Network != network)
+                    error("vip-outside-subnet", "vip.address", vip.Address,
+                        $"is not in the subnet of {host.Name} ({host.Address}/{vip.PrefixLength}), which must hold it; VRRP and gratuitous ARP work within one segment",
+                        $"pick an unused address in {FormatIp(Subnet(host.Address, vip.PrefixLength).Network)}/{vip.PrefixLength}");
+            }
+        }
+        if (vip.RouterId is < 1 or > 255)
+            error("router-id-range", "vip.routerId", vip.RouterId, "is not a VRRP router id", "use 1-255, unique among the VRRP groups on this network segment");
+        if (vip.VrrpVersion is not (2 or 3))
+            error("vrrp-version", "vip.vrrpVersion", vip.VrrpVersion, "is not a VRRP version HaStack speaks", "use 3 (RFC 9568), or 2 (RFC 3768) for old peers");
+        else if (vip.VrrpVersion == 2 && (vip.AdvertInterval is < 1 or > 255 || vip.AdvertInterval != decimal.Truncate(vip.AdvertInterval)))
+            error("advert-interval-range", "vip.advertInterval", vip.AdvertInterval, "is not a VRRPv2 interval (whole seconds 1-255)",
+                "use a whole number of seconds, or vrrpVersion 3 for sub-second intervals");
+        else if (vip.VrrpVersion == 3 && (vip.AdvertInterval is < 0.01m or > 40.95m || vip.AdvertInterval * 100 != decimal.Truncate(vip.AdvertInterval * 100)))
+            error("advert-interval-range", "vip.advertInterval", vip.AdvertInterval, "is not a VRRPv3 interval (0.01-40.95 s in hundredths)",
+                "use e.g. 0.1 (fast failover) or 1");
+        if (vip.AuthPassword is { } pass)
+        {
+            if (vip.VrrpVersion == 3)
+                error("vrrp-auth-v3", "vip.authPassword", "[secret]", "is set, but VRRPv3 has no authentication (RFC 9568 removed it)",
+                    "remove it, or use vrrpVersion 2 to talk to peers that need auth_type PASS");
+            else if (pass.Reveal().Length is 0 or > 8)
+                error("vrrp-auth-length", "vip.authPassword", "[secret]", "must be 1-8 characters (VRRPv2's simple password field is 8 bytes)",
+                    "set a password of at most 8 characters");
+        }
+        if (!InterfacePattern().IsMatch(vip.Interface))
+            error("interface-name", "vip.interface", vip.Interface, "is not a Linux interface name", "write the interface that holds the hosts' addresses, e.g. eth0 (at most 15 characters)");
+    }
+
+    private static void CheckPorts(StackConfig config, Reporter error)
+    {
+        foreach (var host in config.Hosts)
+        {
+            var used = new Dictionary<int, string>();
+            foreach (var (port, key) in PortsOf(config, host))
+            {
+                if (port is < 1 or > 65535)
+                    error("port-range", key, port, "is not a TCP port", "use 1-65535");
+                else if (used.TryGetValue(port, out var other))
+                    error("port-clash", key, port, $"is also {other} on {host.Name}", "give each service on a host its own port");
+                else
+                    used[port] = key;
+            }
+        }
+    }
+
+    /// <summary>The ports a host listens on, by the key that sets each.</summary>
+    public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host)
+    {
+        if (host.Has(HostRole.Etcd))
+        {
+            yield return (config.Etcd.ClientPort, "etcd.clientPort");
+            yield return (config.Etcd.PeerPort, "etcd.peerPort");
+        }
+        if (host.Has(HostRole.Db))
+        {
+            yield return (config.Postgres.Port, "postgres.port");
+            yield return (config.Patroni.RestPort, "patroni.restPort");
+            yield return (config.PgBouncer.Port, "pgbouncer.port");
+        }
+        if (host.Has(HostRole.Proxy))
+        {
+            yield return (config.Haproxy.WritePort, "haproxy.writePort");
+            yield return (config.Haproxy.ReadPort, "haproxy.readPort");
+            yield return (config.Haproxy.StatsPort, "haproxy.statsPort");
+        }
+        if (config.VipHosts.Contains(host))
+            yield return (config.Vip.StatusPort, "vip.statusPort");
+    }
+
+    private static void CheckPostgres(StackConfig config, Reporter error, Reporter warn)
+    {
+        var pg = config.Postgres;
+        if (pg.Version is < 13 or > 17)
+            error("postgres-version", "postgres.version", pg.Version, "is not a PostgreSQL major version HaStack deploys",
+                "use 13-17 (Debian 12 ships 15; newer ones come from apt.postgresql.org)");
+        foreach (var (name, _) in pg.Parameters)
+        {
+            if (ManagedParameters.TryGetValue(name, out var owner))
+                error("postgres-managed-parameter", $"postgres.parameters.{name}", name, "is set by HaStack itself", $"remove it; it comes from {owner}");
+        }
+        if (pg.SynchronousMode == SynchronousMode.Strict && config.HostsWith(HostRole.Db).Count() == 2)
+            warn("synchronous-strict-two-hosts", "postgres.synchronousMode", "strict",
+                "with 2 database hosts stops every write while the replica is down", "use 3 database hosts, or synchronousMode: on");
+        var users = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < pg.Users.Count; i++)
+        {
+            var name = pg.Users[i].Name;
+            if (name.Length == 0)
+                continue;
+            if (!IdentifierPattern().IsMatch(name))
+                error("role-name", $"postgres.users[{i}].name", name, "is not a plain PostgreSQL role name",
+                    "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
+            else if (ReservedRoles.Contains(name) || name.StartsWith("pg_", StringComparison.Ordinal))
+                error("role-reserved", $"postgres.users[{i}].name", name, "is a role HaStack or PostgreSQL creates itself", "pick another name");
+            if (!users.Add(name))
+                error("duplicate-role", $"postgres.users[{i}].name", name, "is listed twice", "list each user once");
+        }
+        var databases = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < pg.Databases.Count; i++)
+        {
+            var db = pg.Databases[i];
+            if (db.Name.Length == 0)
+                continue;
+            if (!IdentifierPattern().IsMatch(db.Name))
+                error("database-name", $"postgres.databases[{i}].name", db.Name, "is not a plain PostgreSQL database name",
+                    "use lower-case letters, digits and '_', starting with a letter or '_'");
+            else if (db.Name is "postgres" or "template0" or "template1")
+                error("database-reserved", $"postgres.databases[{i}].name", db.Name, "exists in every cluster already", "pick another name");
+            if (!databases.Add(db.Name))
+                error("duplicate-database", $"postgres.databases[{i}].name", db.Name, "is listed twice", "list each database once");
+            if (db.Owner != "postgres" && !pg.Users.Any(u => u.Name == db.Owner))
+                error("database-owner-unknown", $"postgres.databases[{i}].owner", db.Owner, "is not one of hastack:postgres.users",
+                    "add the user under postgres.users, or leave owner out (postgres)");
+        }
+    }
+
+    private static void CheckPatroni(StackConfig config, Reporter error)
+    {
+        var p = config.Patroni;
+        if (p.Ttl < 20)
+            error("patroni-ttl-min", "patroni.ttl", p.Ttl, "is below Patroni's minimum of 20 seconds", "use 20 or more");
+        if (p.LoopWait < 1 || p.RetryTimeout < 1)
+            error("patroni-timer-min", p.LoopWait < 1 ? "patroni.loopWait" : "patroni.retryTimeout", Math.Min(p.LoopWait, p.RetryTimeout),
+                "must be at least 1 second", "use the defaults (loopWait 5, retryTimeout 5) unless you have measured otherwise");
+        if (p.LoopWait + 2 * p.RetryTimeout > p.Ttl)
+            error("patroni-timing", "patroni.ttl", p.Ttl,
+                $"is less than loopWait + 2 × retryTimeout ({p.LoopWait} + 2 × {p.RetryTimeout} = {p.LoopWait + 2 * p.RetryTimeout}): the leader lock could expire while the leader is still retrying, and two primaries follow",
+                $"raise ttl to at least {p.LoopWait + 2 * p.RetryTimeout}, or lower loopWait/retryTimeout");
+        if (p.MaximumLagOnFailover < 0)
+            error("patroni-maximum-lag", "patroni.maximumLagOnFailover", p.MaximumLagOnFailover, "is negative", "give the bytes a replica may lag and still be promoted (default 1048576)");
+        if (!ScopePattern().IsMatch(p.Scope))
+            error("patroni-scope", "patroni.scope", p.Scope, "is not a usable cluster name (it is a key prefix in etcd)", "use letters, digits, '-' and '_'");
+    }
+
+    private static void CheckPgBouncer(StackConfig config, Reporter error)
+    {
+        var b = config.PgBouncer;
+        if (b.PoolMode is not ("session" or "transaction" or "statement"))
+            error("pool-mode", "pgbouncer.poolMode", b.PoolMode, "is not a PgBouncer pool mode", "use transaction (default), session or statement");
+        if (b.DefaultPoolSize < 1)
+            error("pool-size", "pgbouncer.defaultPoolSize", b.DefaultPoolSize, "must be at least 1", "use the server connections per user and database (default 20)");
+        else if (b.MaxClientConn < b.DefaultPoolSize)
+            error("pool-size", "pgbouncer.maxClientConn", b.MaxClientConn, $"is below defaultPoolSize ({b.DefaultPoolSize})", "allow at least as many clients as server connections");
+        if (b.ReservePoolSize < 0)
+            error("pool-size", "pgbouncer.reservePoolSize", b.ReservePoolSize, "is negative", "use 0 or more");
+    }
+
+    private static void CheckSsh(StackConfig config, Reporter error)
+    {
+        if (config.Ssh.Port is < 1 or > 65535)
+            error("port-range", "ssh.port", config.Ssh.Port, "is not a TCP port", "use 1-65535 (default 22)");
+        if (string.IsNullOrEmpty(config.Ssh.PrivateKeyFile))
+            error("ssh-key-missing", "ssh.privateKeyFile", "", "is empty: HaStack logs in by key only", "give the path of a private key the hosts accept");
+        var unpinned = config.Hosts.Where(h => h.HostKey is null).Select(h => h.Name).ToList();
+        if (string.IsNullOrEmpty(config.Ssh.KnownHostsFile) && unpinned.Count > 0)
+            error("host-key-unpinned", "ssh.knownHostsFile", "", $"is empty and {string.Join(", ", unpinned)} pin no hostKey: their identity could not be checked",
+                "set ssh.knownHostsFile, or a hostKey on every host");
+        if (config.Ssh.ConnectTimeoutSeconds < 1)
+            error("ssh-timeout", "ssh.connectTimeoutSeconds", config.Ssh.ConnectTimeoutSeconds, "must be at least 1 second", "use the default, 10");
+    }
+
+    public static bool IsIpv4(string text) =>
+        IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') == 3;
+
+    private static uint Ip(string text) => BitConverter.ToUInt32(IPAddress.Parse(text).GetAddressBytes().Reverse().ToArray());
+
+    private static string FormatIp(uint value) => new IPAddress(BitConverter.GetBytes(value).Reverse().ToArray()).ToString();
+
+    private static (uint Network, uint Broadcast) Subnet(string address, int prefix)
+    {
+        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
+        var ip = Ip(address);
+        return (ip & mask, (ip & mask) | ~mask);
+    }
+
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex HostNamePattern();
+
+    [GeneratedRegex(@"^((ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*|SHA256:[A-Za-z0-9+/]{43})$")]
+    private static partial Regex HostKeyPattern();
+
+    [GeneratedRegex(@"^[a-zA-Z0-9_.:-]{1,15}$")]
+    private static partial Regex InterfacePattern();
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
+    private static partial Regex ScopePattern();
+}

@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace HaStack.Infra.Graph;
+
+/// <summary>
+/// One thing HaStack manages, named like a Pulumi resource: a type token and a stable name. Its inputs are
+/// everything that should cause a change; secrets appear in them only as tokens, listed in <see cref="SecretRefs"/>,
+/// so identity, structure and <see cref="InputHash"/> never depend on a secret's value.
+/// </summary>
+public sealed record Resource(
+    string Type,
+    string Name,
+    string? Host,
+    IReadOnlyList<string> DependsOn,
+    IReadOnlyDictionary<string, string> Inputs,
+    IReadOnlyList<string> SecretRefs)
+{
+    public string Id => $"{Type}::{Name}";
+
+    /// <summary>SHA-256 over type, name and the inputs in key order: equal exactly when nothing that matters changed.</summary>
+    public string InputHash
+    {
+        get
+        {
+            var text = new StringBuilder().Append(Type).Append('\n').Append(Name).Append('\n');
+            foreach (var (key, value) in Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                text.Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        }
+    }
+}
+
+/// <summary>The resource types, as Pulumi-style tokens.</summary>
+public static class ResourceTypes
+{
+    public const string Password = "hastack:cluster:Password";
+    public const string Packages = "hastack:host:Packages";
+    public const string File = "hastack:host:File";
+    public const string AgentBinary = "hastack:host:AgentBinary";
+    public const string Service = "hastack:host:Service";
+    public const string SqlSetup = "hastack:cluster:SqlSetup";
+    public const string Verification = "hastack:cluster:Verification";
+}

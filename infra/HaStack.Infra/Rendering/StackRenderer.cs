@@ -1,0 +1,141 @@
+using System.Globalization;
+using HaStack.Infra.Config;
+using HaStack.Infra.Topology;
+using Scriban;
+using Scriban.Runtime;
+
+namespace HaStack.Infra.Rendering;
+
+/// <summary>
+/// Templates (compiled in from <c>templates/</c>) + topology → the files of every host. Deterministic: the same
+/// topology gives the same bytes. Secrets are written as tokens (<see cref="SecretTokens"/>).
+/// </summary>
+public static class StackRenderer
+{
+    /// <summary>The names of the secrets HaStack generates once per stack and keeps in state.</summary>
+    public static readonly IReadOnlyList<string> GeneratedSecrets = ["postgres-superuser", "replication", "rewind", "pgbouncer-auth", "patroni-rest"];
+
+    public static string UserSecret(string user) => $"user-{user.Replace('_', '-')}";
+
+    private static readonly string[] BuiltInDatabases = ["postgres", "template1"];
+
+    public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
+    public const string SqlSetupPath = "cluster-setup.sql";
+
+    public static IReadOnlyList<RenderedFile> Render(ClusterTopology topology)
+    {
+        var files = new List<RenderedFile>();
+        foreach (var plan in topology.Hosts)
+        {
+            var model = HostModel(topology, plan);
+            RenderedFile File(string template, string path, string mode, string owner, string group, FileEffect effect) =>
+                new(plan.Name, path, mode, owner, group, RenderTemplate(template, model), effect);
+
+            files.Add(File("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard));
+            if (plan.RunsEtcd)
+                files.Add(File("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart));
+            if (plan.RunsDatabase)
+            {
+                files.Add(File("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard));
+                files.Add(File("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload));
+                files.Add(File("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload));
+                files.Add(File("pgbouncer-userlist.txt.sbn", "/etc/pgbouncer/userlist.txt", "0600", "postgres", "postgres", FileEffect.Reload));
+            }
+            if (plan.RunsHaproxy)
+                files.Add(File("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload));
+            if (plan.Vrrp is not null)
+            {
+                files.Add(File("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload));
+                files.Add(File("check-layer.sh.sbn", "/etc/hastack-vrrpd/check-layer", "0755", "root", "root", FileEffect.None));
+                files.Add(File("hastack-vrrpd.service.sbn", "/etc/systemd/system/hastack-vrrpd.service", "0644", "root", "root", FileEffect.Restart));
+            }
+        }
+        files.Add(new RenderedFile(null, SqlSetupPath, "0600", "postgres", "postgres", RenderTemplate("cluster-setup.sql.sbn", ClusterModel(topology)), FileEffect.None));
+        return files;
+    }
+
+    private static ScriptObject ClusterModel(ClusterTopology topology)
+    {
+        var pg = topology.Config.Postgres;
+        var model = new ScriptObject
+        {
+            ["users"] = pg.Users.Select(u => Obj(("name", u.Name), ("secret", UserSecret(u.Name)))).ToList(),
+            ["databases"] = pg.Databases.Select(d => Obj(("name", d.Name), ("owner", d.Owner))).ToList(),
+            // template1 too, so a database created later by hand gets the lookup function and works through PgBouncer
+            ["lookup_databases"] = BuiltInDatabases.Concat(pg.Databases.Select(d => d.Name)).ToList(),
+        };
+        return WithSecretFunction(model);
+    }
+
+    private static ScriptObject HostModel(ClusterTopology topology, HostPlan plan)
+    {
+        var c = topology.Config;
+        var (process, checkPort) = c.Vip.FloatsOver switch
+        {
+            VipLayer.Haproxy => ("haproxy", c.Haproxy.WritePort),
+            VipLayer.Pgbouncer => ("pgbouncer", c.PgBouncer.Port),
+            _ => ("patroni", c.Patroni.RestPort),
+        };
+        var model = new ScriptObject
+        {
+            ["scope"] = c.Patroni.Scope,
+            ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
+            ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
+            ["etcd"] = Obj(("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
+                ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
+            ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.Postgres.Version),
+                ("data_dir", $"/var/lib/postgresql/{c.Postgres.Version}/main"), ("bin_dir", $"/usr/lib/postgresql/{c.Postgres.Version}/bin"),
+                ("synchronous_mode", c.Postgres.SynchronousMode != SynchronousMode.Off ? "true" : "false"),
+                ("synchronous_mode_strict", c.Postgres.SynchronousMode == SynchronousMode.Strict ? "true" : "false"),
+                ("parameters", c.Postgres.Parameters.Select(p => Obj(("name", p.Key), ("value", p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)))).ToList())),
+            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("ttl", c.Patroni.Ttl), ("loop_wait", c.Patroni.LoopWait),
+                ("retry_timeout", c.Patroni.RetryTimeout), ("maximum_lag", c.Patroni.MaximumLagOnFailover)),
+            ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
+                ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
+            ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort)),
+            ["vip"] = Obj(("address", c.Vip.Address), ("prefix", c.Vip.PrefixLength), ("interface", c.Vip.Interface), ("router_id", c.Vip.RouterId),
+                ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
+                ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
+                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("process", process), ("check_port", checkPort)),
+            ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
+        };
+        return WithSecretFunction(model);
+    }
+
+    private static ScriptObject WithSecretFunction(ScriptObject model)
+    {
+        model.Import("secret", new Func<string, string, string>((name, encoding) =>
+            SecretTokens.Token(name, Enum.Parse<SecretEncoding>(encoding, ignoreCase: true))));
+        return model;
+    }
+
+    private static ScriptObject Obj(params (string Name, object? Value)[] fields)
+    {
+        var o = new ScriptObject();
+        foreach (var (name, value) in fields)
+            o[name] = value;
+        return o;
+    }
+
+    private static readonly Dictionary<string, Template> Parsed = new(StringComparer.Ordinal);
+
+    private static string RenderTemplate(string name, ScriptObject model)
+    {
+        Template template;
+        lock (Parsed)
+        {
+            if (!Parsed.TryGetValue(name, out template!))
+            {
+                using var stream = typeof(StackRenderer).Assembly.GetManifestResourceStream("templates/" + name)
+                    ?? throw new InvalidOperationException($"template {name} is not compiled in (templates/ folder)");
+                template = Template.Parse(new StreamReader(stream).ReadToEnd(), name);
+                if (template.HasErrors)
+                    throw new InvalidOperationException($"template {name}: {string.Join("; ", template.Messages)}");
+                Parsed[name] = template;
+            }
+        }
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = m => m.Name };
+        context.PushGlobal(model);
+        return template.Render(context);
+    }
+}

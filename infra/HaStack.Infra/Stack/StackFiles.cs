@@ -1,0 +1,146 @@
+using HaStack.Infra.Config;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace HaStack.Infra.Stack;
+
+/// <summary>
+/// The project's keys from <c>Pulumi.yaml</c> (defaults) and <c>Pulumi.&lt;stack&gt;.yaml</c> (values), merged:
+/// a stack value replaces the project default of the same key. Keys are stored without the project namespace.
+/// </summary>
+public sealed record StackDocument(
+    string ProjectName,
+    string StackName,
+    string StackFile,
+    string? EncryptionSalt,
+    IReadOnlyDictionary<string, ConfigNode> Values,
+    IReadOnlyList<Diagnostic> Diagnostics);
+
+/// <summary>Reads Pulumi's project and stack files the way the pulumi CLI does (reference/pulumi.md §4.1-4.2).</summary>
+public static class StackFiles
+{
+    public const string ProjectFile = "Pulumi.yaml";
+
+    public static string StackFileName(string stack) => $"Pulumi.{stack}.yaml";
+
+    /// <summary>Reads both files from <paramref name="directory"/>; a missing file is a diagnostic, not an exception.</summary>
+    public static StackDocument Read(string directory, string stack)
+    {
+        var projectPath = Path.Combine(directory, ProjectFile);
+        var stackPath = Path.Combine(directory, StackFileName(stack));
+        if (!File.Exists(projectPath))
+            return Missing(stack, ProjectFile, $"no {ProjectFile} in {Path.GetFullPath(directory)}", "run hastack in the project's directory, or pass --cwd DIR");
+        if (!File.Exists(stackPath))
+        {
+            var others = Directory.GetFiles(directory, "Pulumi.*.yaml").Select(p => Path.GetFileName(p)[7..^5]).Order().ToList();
+            return Missing(stack, StackFileName(stack), $"no stack file {StackFileName(stack)}",
+                others.Count == 0 ? "create it (see Pulumi.prod.yaml in the HaStack repository)" : $"stacks here: {string.Join(", ", others)}");
+        }
+        return Parse(File.ReadAllText(projectPath), File.ReadAllText(stackPath), stack);
+    }
+
+    public static StackDocument Parse(string projectText, string stackText, string stack)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var stackFile = StackFileName(stack);
+        var project = LoadYaml(projectText, ProjectFile, diagnostics) as ConfigMap;
+        var stackRoot = LoadYaml(stackText, stackFile, diagnostics) as ConfigMap;
+        var projectName = (project?["name"] as ConfigScalar)?.Text ?? "";
+        if (project is not null && projectName.Length == 0)
+            diagnostics.Add(Diagnostic.Error("project-name", "name", null, "Pulumi.yaml has no project name", "add `name: hastack`", project.Location));
+
+        var values = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
+        if (project?["config"] is ConfigMap projectConfig)
+        {
+            foreach (var (rawKey, node) in projectConfig.Entries)
+            {
+                // project-level config declares types and defaults; only a default (or value) is a value
+                if (TryOwnKey(rawKey, projectName, out var key) && node is ConfigMap declaration &&
+                    (declaration["default"] ?? declaration["value"]) is { } fallback)
+                    values[key] = fallback;
+            }
+        }
+
+        string? salt = null;
+        if (stackRoot is not null)
+        {
+            salt = (stackRoot["encryptionsalt"] as ConfigScalar)?.Text;
+            foreach (var (topKey, node) in stackRoot.Entries)
+            {
+                if (topKey is "config" or "encryptionsalt" or "secretsprovider" or "encryptedkey" or "environment")
+                    continue;
+                diagnostics.Add(Diagnostic.Warning("stack-top-level-key", topKey, null, "is not a stack-file setting; HaStack ignores it",
+                    "put settings under `config:` as `hastack:KEY`", node.Location));
+            }
+            if (stackRoot["config"] is ConfigMap config)
+            {
+                foreach (var (rawKey, node) in config.Entries)
+                {
+                    if (TryOwnKey(rawKey, projectName, out var key))
+                        values[key] = node;
+                    else
+                        diagnostics.Add(Diagnostic.Warning("foreign-namespace", rawKey, null,
+                            $"belongs to another namespace than the project's ({projectName}); HaStack ignores it",
+                            $"write it as {projectName}:{rawKey[(rawKey.IndexOf(':') + 1)..]} if it is meant for HaStack", node.Location));
+                }
+            }
+            else if (stackRoot["config"] is { } notMap)
+                diagnostics.Add(Diagnostic.Error("stack-config-shape", "config", null, "must be a mapping of keys to values",
+                    "write `config:` then indented `hastack:KEY: value` lines", notMap.Location));
+        }
+        return new StackDocument(projectName, stack, stackFile, salt, values, diagnostics);
+    }
+
+    /// <summary>A key of this project: <c>project:key</c>, or a bare key (the CLI rewrites it to the project's namespace).</summary>
+    private static bool TryOwnKey(string rawKey, string projectName, out string key)
+    {
+        var colon = rawKey.IndexOf(':');
+        key = colon < 0 ? rawKey : rawKey[(colon + 1)..];
+        if (colon < 0)
+            return true;
+        var ns = rawKey[..colon];
+        if (key.StartsWith("config:", StringComparison.Ordinal))
+            key = key[7..]; // legacy ns:config:name
+        return ns == projectName;
+    }
+
+    private static StackDocument Missing(string stack, string file, string problem, string fix) =>
+        new("", stack, StackFileName(stack), null, new Dictionary<string, ConfigNode>(),
+            [Diagnostic.Error("stack-file-missing", file, null, problem, fix, null)]);
+
+    private static ConfigNode? LoadYaml(string text, string file, List<Diagnostic> diagnostics)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            diagnostics.Add(Diagnostic.Error("yaml-syntax", file, null, $"is not valid YAML: {e.InnerException?.Message ?? e.Message}",
+                "fix the YAML at that line (indentation, a missing ':' or an unclosed quote)", new SourceLocation(file, (int)e.Start.Line)));
+            return null;
+        }
+        return stream.Documents.Count == 0 ? new ConfigMap([], new SourceLocation(file, 1)) : Convert(stream.Documents[0].RootNode, file);
+    }
+
+    private static ConfigNode Convert(YamlNode node, string file)
+    {
+        var at = new SourceLocation(file, (int)node.Start.Line);
+        switch (node)
+        {
+            case YamlMappingNode map:
+                if (map.Children.Count == 1 && map.Children.Keys.Single() is YamlScalarNode { Value: "secure" } &&
+                    map.Children.Values.Single() is YamlScalarNode secure)
+                    return new ConfigSecure(secure.Value ?? "", at);
+                return new ConfigMap(map.Children.Select(kv => new KeyValuePair<string, ConfigNode>(
+                    (kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString(), Convert(kv.Value, file))).ToList(), at);
+            case YamlSequenceNode list:
+                return new ConfigList(list.Children.Select(c => Convert(c, file)).ToList(), at);
+            case YamlScalarNode scalar:
+                return new ConfigScalar(scalar.Value ?? "", at);
+            default:
+                return new ConfigScalar(node.ToString(), at);
+        }
+    }
+}

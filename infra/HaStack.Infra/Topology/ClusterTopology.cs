@@ -1,0 +1,71 @@
+using HaStack.Infra.Config;
+
+namespace HaStack.Infra.Topology;
+
+public sealed record EtcdMember(string Name, string Address, string PeerUrl, string ClientUrl);
+
+/// <summary>A host's part in the VRRP group: its priority and the peers it sends unicast adverts to.</summary>
+public sealed record VrrpMember(HostConfig Host, int Priority, IReadOnlyList<string> Peers);
+
+/// <summary>What one host runs, derived from its roles and the VIP layer.</summary>
+public sealed record HostPlan(HostConfig Host, bool RunsEtcd, bool RunsDatabase, bool RunsHaproxy, VrrpMember? Vrrp)
+{
+    public string Name => Host.Name;
+
+    /// <summary>Debian packages, in a stable order; the agent is a file we upload, not a package.</summary>
+    public IReadOnlyList<string> Packages(int postgresVersion)
+    {
+        var packages = new List<string>();
+        if (RunsEtcd)
+            packages.AddRange(["etcd-server", "etcd-client"]);
+        if (RunsDatabase)
+            packages.AddRange([$"postgresql-{postgresVersion}", "patroni", "python3-psycopg2", "python3-etcd", "pgbouncer"]);
+        if (RunsHaproxy)
+            packages.Add("haproxy");
+        return packages;
+    }
+}
+
+/// <summary>
+/// The derived facts of a valid stack: who runs what, the etcd initial cluster, Patroni's members, HAProxy's
+/// backends and the VRRP group. Pure and deterministic: the hosts' order in the stack file decides ties.
+/// </summary>
+public sealed record ClusterTopology(
+    StackConfig Config,
+    IReadOnlyList<HostPlan> Hosts,
+    IReadOnlyList<EtcdMember> EtcdMembers,
+    IReadOnlyList<HostConfig> DatabaseHosts,
+    IReadOnlyList<HostConfig> ProxyHosts,
+    IReadOnlyList<VrrpMember> VrrpGroup)
+{
+    /// <summary>The highest VRRP priority HaStack gives; 255 is the address owner's and is never ours.</summary>
+    public const int TopPriority = 250;
+
+    public string EtcdInitialCluster => string.Join(",", EtcdMembers.Select(m => $"{m.Name}={m.PeerUrl}"));
+
+    /// <summary>Unique per cluster so two stacks' etcd members can never join each other.</summary>
+    public string EtcdClusterToken => $"{Config.Patroni.Scope}-etcd";
+
+    /// <summary>The ports clients use through the VIP, by layer.</summary>
+    public (int Writes, int? Reads) ClientPorts => Config.Vip.FloatsOver switch
+    {
+        VipLayer.Haproxy => (Config.Haproxy.WritePort, Config.Haproxy.ReadPort),
+        VipLayer.Pgbouncer => (Config.PgBouncer.Port, null),
+        _ => (Config.PgBouncer.Port, null),
+    };
+
+    public static ClusterTopology Of(StackConfig config)
+    {
+        var etcd = config.HostsWith(HostRole.Etcd)
+            .Select(h => new EtcdMember(h.Name, h.Address, $"http://{h.Address}:{config.Etcd.PeerPort}", $"http://{h.Address}:{config.Etcd.ClientPort}"))
+            .ToList();
+        var vipHosts = config.VipHosts;
+        // one step apart: the skew time ((256 - priority) / 256 of an interval) stays short for every backup,
+        // and the order of the hosts in the stack file decides the first master
+        var group = vipHosts.Select((h, i) => new VrrpMember(h, TopPriority - i,
+            vipHosts.Where(p => p != h).Select(p => p.Address).ToList())).ToList();
+        var plans = config.Hosts.Select(h => new HostPlan(h, h.Has(HostRole.Etcd), h.Has(HostRole.Db), h.Has(HostRole.Proxy),
+            group.FirstOrDefault(m => m.Host == h))).ToList();
+        return new ClusterTopology(config, plans, etcd, config.HostsWith(HostRole.Db).ToList(), config.HostsWith(HostRole.Proxy).ToList(), group);
+    }
+}
