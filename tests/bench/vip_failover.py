@@ -220,7 +220,7 @@ class TcpProbe:
         self.stop.set()
 
 
-STOP_HAPROXY = "python3 -c \"import subprocess, time; t = time.monotonic(); subprocess.run(['systemctl', 'stop', 'haproxy'], check=True); print(t)\""
+STOP_HAPROXY = "python3 -c \"import subprocess, time; t = time.monotonic(); subprocess.run(['systemctl', 'stop', 'haproxy'], check=True); print(t, time.monotonic())\""
 
 
 def measure(daemon, kind, runs):
@@ -234,16 +234,17 @@ def measure(daemon, kind, runs):
             before = time.monotonic()
             # t0 is taken on node1 just before systemctl is asked to stop HAProxy: the lab shares one kernel and
             # so one CLOCK_MONOTONIC, and a fast tracker may act before systemctl even returns
-            t0 = float(ssh("node1", STOP_HAPROXY).split()[0])
+            # a connect that succeeds before systemctl returns is the old HAProxy still serving, not the new master
+            t0, stopped = map(float, ssh("node1", STOP_HAPROXY).split())
             wait_for("VIP on node2", lambda: watch.first("add", before) is not None, 15)
             deadline = time.monotonic() + 5
-            while probe.first_after(t0) is None and time.monotonic() < deadline:
+            while probe.first_after(stopped) is None and time.monotonic() < deadline:
                 time.sleep(0.01)
             probe.close()
-            vip_at, tcp_at = watch.first("add", before), probe.first_after(t0)
+            vip_at, tcp_at = watch.first("add", before), probe.first_after(stopped)
             results.append({"run": run + 1, "vipMs": round((vip_at - t0) * 1000, 1),
                             "tcpMs": None if tcp_at is None else round((tcp_at - t0) * 1000, 1),
-                            "sshLatencyMs": round((t0 - before) * 1000, 1)})
+                            "stopCommandMs": round((stopped - t0) * 1000, 1)})
             print(f"  {daemon:13} {kind:9} run {run + 1}: VIP {results[-1]['vipMs']} ms, TCP {results[-1]['tcpMs']} ms", flush=True)
             ssh("node1", "systemctl start haproxy")
             wait_for("VIP back on node1", lambda: vip_holders() == ["node1"], 20)

@@ -18,14 +18,16 @@ public static class StackConfigBinder
     /// </summary>
     public static StackLoadResult Load(StackDocument document, Func<string?> passphrase)
     {
+        // a file that is missing or not YAML has nothing worth binding: its own error is the one to fix first
+        if (document.Diagnostics.Any(d => d.Severity == Severity.Error))
+            return new StackLoadResult(null, document, document.Diagnostics);
         var secrets = new SecureValueOpener(document, passphrase);
         var context = new BindingContext(document.StackFile, secrets.Open);
         var config = Bind(document, context);
         var diagnostics = new List<Diagnostic>(document.Diagnostics);
         diagnostics.AddRange(context.Diagnostics);
         diagnostics.AddRange(secrets.Diagnostics);
-        if (!document.Diagnostics.Any(d => d.Severity == Severity.Error))
-            diagnostics.AddRange(StackValidator.Validate(config, context.Locations));
+        diagnostics.AddRange(StackValidator.Validate(config, context.Locations));
         var ordered = diagnostics.OrderBy(d => d.Location?.File).ThenBy(d => d.Location?.Line ?? 0).ToList();
         return new StackLoadResult(ordered.Any(d => d.Severity == Severity.Error) ? null : config, document, ordered);
     }

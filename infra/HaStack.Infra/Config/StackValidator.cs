@@ -143,12 +143,13 @@ public static partial class StackValidator
             var (network, broadcast) = Subnet(vip.Address, vip.PrefixLength);
             if (vip.PrefixLength <= 30 && (Ip(vip.Address) == network || Ip(vip.Address) == broadcast))
                 error("vip-network-address", "vip.address", vip.Address, "is the subnet's network or broadcast address", "pick an unused host address in the subnet");
-            foreach (var host in config.VipHosts.Where(h => IsIpv4(h.Address)))
+            var outside = config.VipHosts.Where(h => IsIpv4(h.Address) && Subnet(h.Address, vip.PrefixLength).Network != network).ToList();
+            if (outside.Count > 0)
             {
-                if (Subnet(host.Address, vip.PrefixLength).Network != network)
-                    error("vip-outside-subnet", "vip.address", vip.Address,
-                        $"is not in the subnet of {host.Name} ({host.Address}/{vip.PrefixLength}), which must hold it; VRRP and gratuitous ARP work within one segment",
-                        $"pick an unused address in {FormatIp(Subnet(host.Address, vip.PrefixLength).Network)}/{vip.PrefixLength}");
+                var hostSubnet = $"{FormatIp(Subnet(outside[0].Address, vip.PrefixLength).Network)}/{vip.PrefixLength}";
+                error("vip-outside-subnet", "vip.address", vip.Address,
+                    $"is not in the subnet of {string.Join(", ", outside.Select(h => $"{h.Name} ({h.Address})"))}, which must hold it ({hostSubnet}); VRRP and gratuitous ARP work within one segment",
+                    $"pick an unused address in {hostSubnet}");
             }
         }
         if (vip.RouterId is < 1 or > 255)

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using HaStack.Infra.Config;
+using HaStack.Infra.Rendering;
+using HaStack.Infra.Stack;
+
+namespace HaStack.Infra.Tests;
+
+/// <summary>
+/// Golden files for the two reference topologies. After a deliberate template change, run the tests with
+/// HASTACK_UPDATE_GOLDEN=1 and review the diff of tests/HaStack.Infra.Tests/Golden like any other change.
+/// </summary>
+public class RenderingTests
+{
+    private static string GoldenSource([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Golden");
+
+    public static TheoryData<string> Stacks() => new(["three", "five"]);
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Rendered_files_match_the_golden_files(string stack)
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile(stack).Config!);
+        var goldenDir = Path.Combine(Environment.GetEnvironmentVariable("HASTACK_UPDATE_GOLDEN") == "1" ? GoldenSource() : Path.Combine(AppContext.BaseDirectory, "Golden"), stack);
+        if (Environment.GetEnvironmentVariable("HASTACK_UPDATE_GOLDEN") == "1")
+        {
+            if (Directory.Exists(goldenDir))
+                Directory.Delete(goldenDir, recursive: true);
+            foreach (var file in plan.Files)
+            {
+                var target = Path.Combine(goldenDir, file.Host ?? "cluster", file.Path.TrimStart('/'));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.WriteAllText(target, file.Content);
+            }
+        }
+        var expected = Directory.GetFiles(goldenDir, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(goldenDir, p)).Order().ToList();
+        var actual = plan.Files.Select(f => Path.Combine(f.Host ?? "cluster", f.Path.TrimStart('/'))).Order().ToList();
+        Assert.Equal(expected, actual);
+        foreach (var file in plan.Files)
+            Assert.Equal(File.ReadAllText(Path.Combine(goldenDir, file.Host ?? "cluster", file.Path.TrimStart('/'))), file.Content);
+    }
+
+    [Fact]
+    public void Rendering_is_deterministic()
+    {
+        var config = TestStacks.LoadFile("three").Config!;
+        var first = StackPipeline.Plan(config).Files.Select(f => f.Content).ToList();
+        var second = StackPipeline.Plan(TestStacks.LoadFile("three").Config!).Files.Select(f => f.Content).ToList();
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Each_host_gets_the_files_of_its_roles_only()
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
+        string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
+        Assert.Equal(["/etc/default/etcd", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
+            "/etc/postgresql-common/createcluster.d/50-hastack.conf", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
+        Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
+            "/etc/systemd/system/hastack-vrrpd.service", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+    }
+
+    [Fact]
+    public void The_proxies_know_every_database_host_and_the_agents_know_each_other()
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
+        var haproxy = plan.Files.Single(f => f.Host == "proxy2" && f.Path == "/etc/haproxy/haproxy.cfg").Content;
+        foreach (var db in new[] { "db1 10.77.0.11", "db2 10.77.0.12", "db3 10.77.0.13" })
+            Assert.Equal(2, haproxy.Split('\n').Count(l => l.Trim() == $"server {db}:6432 check"));
+        var agent = plan.Files.Single(f => f.Host == "proxy2" && f.Path == StackRenderer.AgentConfigPath).Content;
+        Assert.Contains("priority 249", agent, StringComparison.Ordinal);
+        Assert.Contains("unicast_src_ip 10.77.0.15", agent, StringComparison.Ordinal);
+        Assert.Matches(@"unicast_peer \{\s+10\.77\.0\.14\s+\}", agent);
+        var etcd = plan.Files.Single(f => f.Host == "db2" && f.Path == "/etc/default/etcd").Content;
+        Assert.Contains("ETCD_INITIAL_CLUSTER=\"db1=http://10.77.0.11:2380,db2=http://10.77.0.12:2380,db3=http://10.77.0.13:2380\"", etcd, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Secret_tokens_are_encoded_for_the_format_they_land_in()
+    {
+        const string nasty = "a'b\"c\\d";
+        Assert.Equal("a''b\"c\\d", SecretTokens.Substitute(SecretTokens.Token("x", SecretEncoding.Sql), _ => nasty));
+        Assert.Equal("a'b\\\"c\\\\d", SecretTokens.Substitute(SecretTokens.Token("x", SecretEncoding.Yaml), _ => nasty));
+        Assert.Equal("a'b\"\"c\\d", SecretTokens.Substitute(SecretTokens.Token("x", SecretEncoding.Userlist), _ => nasty));
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader("p: \"" + SecretTokens.Encode("line1\nq\"\\", SecretEncoding.Yaml) + "\""));
+        Assert.Equal("line1\nq\"\\", ((YamlDotNet.RepresentationModel.YamlScalarNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode).Children["p"]).Value);
+    }
+
+    [Fact]
+    public void No_rendered_file_or_graph_input_holds_a_secret_value()
+    {
+        var (salt, crypter) = PassphraseCrypter.Create("pass");
+        const string userPassword = "Sup3r-S3cret-Value";
+        const string vrrpPassword = "vrrpPw1";
+        var stack = $"encryptionsalt: {salt}\n" + TestStacks.Minimal.Replace("10.77.0.100/24", $"10.77.0.100/24\n    vrrpVersion: 2\n    advertInterval: 1\n    authPassword:\n      secure: {crypter.Encrypt(vrrpPassword)}", StringComparison.Ordinal)
+            + $"\n  hastack:postgres:\n    users:\n      - name: app\n        password:\n          secure: {crypter.Encrypt(userPassword)}";
+        var plan = StackPipeline.Plan(TestStacks.Valid(stack, "pass"));
+        foreach (var resource in plan.Graph.Resources)
+        {
+            foreach (var (key, value) in resource.Inputs)
+            {
+                Assert.DoesNotContain(userPassword, value, StringComparison.Ordinal);
+                Assert.DoesNotContain(vrrpPassword, value, StringComparison.Ordinal);
+            }
+            // secrets are referenced only where they are marked
+            var tokens = resource.Inputs.Values.SelectMany(SecretTokens.NamesIn).Distinct().Order().ToList();
+            Assert.Equal(tokens, resource.SecretRefs.Order().ToList());
+        }
+        Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("user-app"));
+        Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("vrrp-auth"));
+    }
+}
