@@ -67,7 +67,8 @@ def install():
     if not os.path.exists(binary):
         subprocess.run(["dotnet", "publish", os.path.join(ROOT, "agent", "HaStack.Vrrpd"), "-c", "Release", "-r", "linux-x64",
                         "-p:PublishAot=true", "-o", os.path.dirname(binary), "--nologo", "-v", "quiet"], check=True)
-    unit = open(os.path.join(ROOT, "templates", "hastack-vrrpd.service")).read()
+    # the unit template's only variable is the status port
+    unit = open(os.path.join(ROOT, "templates", "hastack-vrrpd.service.sbn")).read().replace("{{ vip.status_port }}", "9651")
     for node in NODES:
         subprocess.run(["scp", "-q", "-F", f"{LAB_DIR}/ssh_config", binary, f"{node}:/usr/local/sbin/hastack-vrrpd.new"], check=True)
         ssh(node, "install -m 755 /usr/local/sbin/hastack-vrrpd.new /usr/local/sbin/hastack-vrrpd; rm -f /usr/local/sbin/hastack-vrrpd.new; "

@@ -6,7 +6,7 @@ using HaStack.Lab.Tests.Lab;
 namespace HaStack.Lab.Tests.Agent;
 
 /// <summary>
-/// hastack-vrrpd and keepalived on the lab hosts: installs the native binary, the unit from templates/,
+/// hastack-vrrpd and keepalived on the lab hosts: installs the native binary, the unit HaStack renders,
 /// HAProxy (from the hosts' own apt) and keepalived; writes configs; starts and stops daemons; and watches
 /// where the virtual address is from the host side (ip -n hsnodeN), without touching the hosts.
 /// </summary>
@@ -37,9 +37,8 @@ public sealed partial class AgentLab
 
     private void Install()
     {
-        if (!File.Exists(BinaryPath))
-            Publish();
-        var unit = File.ReadAllText(Path.Combine(LabEnvironment.RepoRoot, "templates", "hastack-vrrpd.service"));
+        EnsurePublished();
+        var unit = RenderedLabFile("/etc/systemd/system/hastack-vrrpd.service");
         var binary = File.ReadAllBytes(BinaryPath);
         Parallel.ForEach(lab.Hosts, host =>
         {
@@ -70,6 +69,24 @@ public sealed partial class AgentLab
 
                 """);
         });
+    }
+
+    /// <summary>A file as HaStack renders it for node1 of the lab stack (Pulumi.lab.yaml).</summary>
+    public static string RenderedLabFile(string path)
+    {
+        var config = HaStack.Infra.StackPipeline.Load(LabEnvironment.RepoRoot, "lab", _ => null).Config
+            ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate: run hastack validate --stack lab");
+        return HaStack.Infra.StackPipeline.Plan(config).Files.Single(f => f.Host == "node1" && f.Path == path).Content;
+    }
+
+    /// <summary>Publishes the native agent once (artifacts/hastack-vrrpd) unless it is there already.</summary>
+    public static void EnsurePublished()
+    {
+        lock (Gate)
+        {
+            if (!File.Exists(BinaryPath))
+                Publish();
+        }
     }
 
     private static void Publish()

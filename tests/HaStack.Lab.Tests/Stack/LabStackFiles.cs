@@ -1,0 +1,44 @@
+using HaStack.Infra;
+using HaStack.Infra.Rendering;
+using HaStack.Lab.Tests.Lab;
+
+namespace HaStack.Lab.Tests.Stack;
+
+/// <summary>
+/// The lab stack (Pulumi.lab.yaml) rendered, with made-up secrets, and HaStack's install guards plus the server
+/// packages put on every lab host once, the way a deployment does it: guards first, then the hosts' own apt.
+/// </summary>
+public sealed class LabStackFiles
+{
+    private static readonly object Gate = new();
+    private static bool installed;
+
+    public StackPlan Plan { get; }
+
+    public LabStackFiles(LabEnvironment lab)
+    {
+        var config = StackPipeline.Load(LabEnvironment.RepoRoot, "lab", _ => null).Config
+            ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate");
+        Plan = StackPipeline.Plan(config);
+        lock (Gate)
+        {
+            if (installed)
+                return;
+            Parallel.ForEach(lab.Hosts, host =>
+            {
+                foreach (var guard in Plan.Files.Where(f => f.Host == host.Name && f.Effect == FileEffect.InstallGuard))
+                    Put(host, guard.Path, guard.Content, guard.Mode);
+                var packages = Plan.Graph[$"hastack:host:Packages::{host.Name}"].Inputs["packages"];
+                host.Check($"DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends {packages} >/tmp/hastack-apt.log 2>&1 || {{ tail -20 /tmp/hastack-apt.log; exit 1; }}");
+            });
+            installed = true;
+        }
+    }
+
+    /// <summary>A rendered file's content with every secret replaced by a fixed test value.</summary>
+    public string Content(string? host, string path) =>
+        SecretTokens.Substitute(Plan.Files.Single(f => f.Host == host && f.Path == path).Content, name => $"test-{name}-pw");
+
+    public static void Put(LabHost host, string path, string content, string mode = "0644") =>
+        host.Check($"mkdir -p \"$(dirname {path})\" && cat > {path}.new && chmod {mode} {path}.new && mv {path}.new {path}", stdin: content);
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using HaStack.Infra.Rendering;
+using HaStack.Lab.Tests.Agent;
+using HaStack.Lab.Tests.Lab;
+
+namespace HaStack.Lab.Tests.Stack;
+
+/// <summary>The files HaStack renders, accepted by the real programs that read them, on real lab hosts.</summary>
+[Collection(LabTestGroup.Name)]
+public class RenderedConfigTests(LabFixture fixture)
+{
+    private readonly LabEnvironment lab = fixture.Lab;
+    private LabStackFiles Files => files ??= new LabStackFiles(lab);
+    private LabStackFiles? files;
+
+    [Fact]
+    public void Install_guards_keep_the_packages_from_creating_or_starting_anything()
+    {
+        var host = lab.Hosts[^1];
+        _ = Files;
+        Assert.Equal("", host.Check("pg_lsclusters -h").Trim());
+        Assert.Equal("no", host.Check("test -e /var/lib/postgresql/15/main && echo yes || echo no").Trim());
+        foreach (var unit in new[] { "etcd", "pgbouncer", "patroni" })
+            Assert.NotEqual("active", host.Run($"systemctl is-active {unit}").Stdout.Trim());
+        // the guard stops starts, not stops: removing a package must still stop its service
+        Assert.Equal(101, host.Run("/usr/sbin/policy-rc.d etcd.service start").ExitStatus);
+        Assert.Equal(0, host.Run("/usr/sbin/policy-rc.d etcd.service stop").ExitStatus);
+        Assert.Equal(0, host.Run("/usr/sbin/policy-rc.d ssh start").ExitStatus);
+    }
+
+    [Fact]
+    public void The_rendered_etcd_settings_form_a_healthy_cluster_and_patroni_validates_against_it()
+    {
+        try
+        {
+            Parallel.ForEach(lab.Hosts, host =>
+            {
+                LabStackFiles.Put(host, "/etc/default/etcd", Files.Content(host.Name, "/etc/default/etcd"));
+                host.Check("systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab; systemctl start --no-block etcd");
+            });
+            var endpoints = string.Join(",", lab.Hosts.Select(h => $"http://{h.Address}:2379"));
+            var health = Eventually(() => lab.Hosts[0].Run($"ETCDCTL_API=3 etcdctl --endpoints={endpoints} endpoint health"), TimeSpan.FromSeconds(30));
+            Assert.Equal(3, health.Stdout.Split('\n').Count(l => l.Contains("is healthy", StringComparison.Ordinal)));
+            var members = lab.Hosts[0].Check("ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 member list");
+            Assert.All(lab.Hosts, h => Assert.Contains($", {h.Name}, http://{h.Address}:2380,", members, StringComparison.Ordinal));
+
+            var node = lab.Hosts[^1];
+            LabStackFiles.Put(node, "/tmp/hastack-check/patroni.yml", Files.Content(node.Name, "/etc/patroni/config.yml"));
+            var validated = node.Run("patroni --validate-config /tmp/hastack-check/patroni.yml");
+            Assert.True(validated.ExitStatus == 0, validated.ToString());
+        }
+        finally
+        {
+            Parallel.ForEach(lab.Hosts, host => host.Run("systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab"));
+        }
+    }
+
+    [Fact]
+    public void Haproxy_accepts_the_rendered_config()
+    {
+        var node = lab.Hosts[^1];
+        LabStackFiles.Put(node, "/tmp/hastack-check/haproxy.cfg", Files.Content(node.Name, "/etc/haproxy/haproxy.cfg"));
+        var result = node.Run("haproxy -c -f /tmp/hastack-check/haproxy.cfg");
+        Assert.True(result.ExitStatus == 0, result.ToString());
+        Assert.DoesNotContain("WARNING", result.Stdout + result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pgbouncer_runs_with_the_rendered_ini_on_loopback()
+    {
+        var node = lab.Hosts[^1];
+        const string dir = "/tmp/hastack-pgbouncer";
+        // the rendered file as is, but for where it listens, logs and keeps its pid: a brief run on loopback only
+        var ini = string.Join('\n', Files.Content(node.Name, "/etc/pgbouncer/pgbouncer.ini").Split('\n').Select(line => line.Split(" = ")[0] switch
+        {
+            "listen_addr" => "listen_addr = 127.0.0.1",
+            "listen_port" => "listen_port = 16432",
+            "logfile" => $"logfile = {dir}/pgbouncer.log",
+            "pidfile" => $"pidfile = {dir}/pgbouncer.pid",
+            "auth_file" => $"auth_file = {dir}/userlist.txt",
+            _ => line,
+        }));
+        LabStackFiles.Put(node, $"{dir}/pgbouncer.ini", ini);
+        LabStackFiles.Put(node, $"{dir}/userlist.txt", Files.Content(node.Name, "/etc/pgbouncer/userlist.txt"));
+        try
+        {
+            node.Check($"chown -R postgres {dir} && cd {dir} && runuser -u postgres -- pgbouncer -d pgbouncer.ini");
+            Eventually(() => node.Run("ss -ltnH 'sport = :16432' | grep -q 127.0.0.1:16432"), TimeSpan.FromSeconds(5));
+            var log = node.Check($"cat {dir}/pgbouncer.log");
+            Assert.Contains("process up: PgBouncer", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("WARNING", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("ERROR", log, StringComparison.Ordinal);
+        }
+        finally
+        {
+            node.Run($"test -f {dir}/pgbouncer.pid && kill $(cat {dir}/pgbouncer.pid)");
+        }
+    }
+
+    [Fact]
+    public void The_agent_accepts_every_rendered_agent_config()
+    {
+        AgentLab.EnsurePublished();
+        var dir = Directory.CreateTempSubdirectory("hastack-agent-check");
+        try
+        {
+            foreach (var file in Files.Plan.Files.Where(f => f.Path == StackRenderer.AgentConfigPath))
+            {
+                var path = Path.Combine(dir.FullName, $"{file.Host}.conf");
+                File.WriteAllText(path, Files.Content(file.Host, file.Path));
+                using var check = Process.Start(new ProcessStartInfo(AgentLab.BinaryPath, ["check-config", path])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!;
+                var output = check.StandardOutput.ReadToEnd() + check.StandardError.ReadToEnd();
+                check.WaitForExit();
+                Assert.True(check.ExitCode == 0, $"{file.Host}: {output}");
+                Assert.DoesNotContain("warning", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Retries until the command exits 0, at most for the given time (bounded, as every lab wait).</summary>
+    private static CommandResult Eventually(Func<CommandResult> attempt, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            var result = attempt();
+            if (result.ExitStatus == 0 || DateTime.UtcNow > deadline)
+                return result.ExitStatus == 0 ? result : throw new Xunit.Sdk.XunitException($"not within {limit.TotalSeconds} s: {result}");
+            Thread.Sleep(250);
+        }
+    }
+}
