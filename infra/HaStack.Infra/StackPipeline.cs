@@ -29,12 +29,13 @@ public static class StackPipeline
             : null;
     }
 
-    public static StackPlan Plan(StackConfig config)
+    /// <param name="agentSha256">the SHA-256 of the agent binary that would be deployed, when one is built</param>
+    public static StackPlan Plan(StackConfig config, string? agentSha256 = null)
     {
         var topology = ClusterTopology.Of(config);
         var files = StackRenderer.Render(topology);
         CheckAgentConfigs(files);
-        return new StackPlan(config, topology, files, ResourceGraph.Build(topology, files));
+        return new StackPlan(config, topology, files, ResourceGraph.Build(topology, files, agentSha256));
     }
 
     /// <summary>The agent's own reader checks the agent config we generate: a template bug stops here, not on a host.</summary>

@@ -27,5 +27,7 @@ internal static class GraphCommand
 internal sealed record GraphRow(string Id, string? Host, IReadOnlyList<string> DependsOn, string InputHash, IReadOnlyList<string> SecretRefs);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<GraphRow>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class CliJson : System.Text.Json.Serialization.JsonSerializerContext;

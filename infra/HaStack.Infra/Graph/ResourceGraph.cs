@@ -25,7 +25,8 @@ public sealed class ResourceGraph
 
     public bool Contains(string id) => byId.ContainsKey(id);
 
-    public static ResourceGraph Build(ClusterTopology topology, IReadOnlyList<RenderedFile> files)
+    /// <param name="agentSha256">the agent binary's SHA-256 (a new build is a change), or null when no build is at hand</param>
+    public static ResourceGraph Build(ClusterTopology topology, IReadOnlyList<RenderedFile> files, string? agentSha256 = null)
     {
         var config = topology.Config;
         var resources = new List<Resource>();
@@ -70,7 +71,7 @@ public sealed class ResourceGraph
             if (plan.Vrrp is not null)
             {
                 var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],
-                    Inputs(("path", "/usr/local/sbin/hastack-vrrpd"), ("mode", "0755")), []);
+                    Inputs(("path", "/usr/local/sbin/hastack-vrrpd"), ("mode", "0755"), ("sha256", agentSha256 ?? "not built")), []);
                 resources.Add(binary);
                 var layerService = config.Vip.FloatsOver switch
                 {

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+using HaStack.Deploy.Engine;
+
+namespace HaStack.Cli.Commands;
+
+/// <summary>preview, up, destroy and refresh: the embedded engine's commands, with Pulumi's flags.</summary>
+internal static class EngineCommands
+{
+    private static readonly Option<bool> Yes = new("--yes", "-y") { Description = "apply without asking" };
+    private static readonly Option<bool> SkipPreview = new("--skip-preview", "-f") { Description = "apply without showing the plan first (implies --yes)" };
+    private static readonly Option<bool> Diff = new("--diff") { Description = "show each changed input, file contents as a line diff" };
+    private static readonly Option<bool> ExpectNoChanges = new("--expect-no-changes") { Description = "exit 7 if any change is proposed" };
+    private static readonly Option<int> Parallel = new("--parallel", "-p") { Description = "steps run at once (default 8)", DefaultValueFactory = _ => 8 };
+
+    public static IEnumerable<Command> Create()
+    {
+        var preview = new Command("preview", "show what up would change; changes nothing on any host") { StackOptions.Stack, StackOptions.Cwd, Diff, ExpectNoChanges };
+        preview.SetAction(parse => Run(parse, "preview", ops => ops.Preview()));
+
+        var up = new Command("up", "make the hosts match the stack file, then prove the VIP moves")
+        {
+            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, Diff, ExpectNoChanges, Parallel,
+        };
+        up.SetAction(parse => Run(parse, "up", ops => ops.Up()));
+
+        var purge = new Option<bool>("--purge-data") { Description = "also delete the PostgreSQL and etcd data directories (irreversible)" };
+        var destroy = new Command("destroy", "stop and remove what HaStack started and wrote, in reverse order; data is kept unless --purge-data")
+        {
+            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, purge, Parallel,
+        };
+        destroy.SetAction(parse => Run(parse, "destroy", ops => ops.Destroy(), purgeData: parse.GetValue(purge)));
+
+        var refresh = new Command("refresh", "read every resource back from its host and record drift; the next up repairs it") { StackOptions.Stack, StackOptions.Cwd };
+        refresh.SetAction(parse => Run(parse, "refresh", ops => ops.Refresh()));
+        return [preview, up, destroy, refresh];
+    }
+
+    private static int Run(ParseResult parse, string command, Func<StackOperations, int> operation, bool purgeData = false)
+    {
+        var cwd = Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!);
+        var stack = parse.GetValue(StackOptions.Stack)!;
+        var options = new OperationOptions(cwd, stack, Environment.GetEnvironmentVariable,
+            Yes: parse.GetValue(Yes), SkipPreview: parse.GetValue(SkipPreview), Diff: parse.GetValue(Diff),
+            ExpectNoChanges: parse.GetValue(ExpectNoChanges), PurgeData: purgeData,
+            Interactive: !Console.IsInputRedirected && !Console.IsOutputRedirected, Parallelism: Math.Max(1, parse.GetValue(Parallel)));
+        var logPath = command == "preview" ? null
+            : Path.Combine(cwd, ".hastack", "logs", $"{stack}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{command}.log");
+        using var output = new RunOutput(Console.Out, Console.Error, logPath);
+        using var cancel = new CancellationTokenSource();
+        // Ctrl-C: no new step starts; steps in flight finish and are recorded, so state stays true
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            if (!cancel.IsCancellationRequested)
+                Console.Error.WriteLine("cancelling: waiting for the steps in flight (Ctrl-C again does nothing; they are bounded by their timeouts)");
+            cancel.Cancel();
+        };
+        return operation(new StackOperations(options, output, cancel.Token));
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using HaStack.Deploy.State;
+using HaStack.Infra;
+
+namespace HaStack.Cli.Commands;
+
+/// <summary><c>hastack output</c>: the stack's outputs from state, as <c>pulumi stack output</c> prints them.</summary>
+internal static class OutputCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string?>("NAME") { Description = "one output, printed raw", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "print as JSON" };
+        var showSecrets = new Option<bool>("--show-secrets") { Description = "decrypt secret outputs (needs the passphrase)" };
+        var command = new Command("output", "print the stack's outputs (connection strings through the VIP, verification figures)")
+        {
+            StackOptions.Stack, StackOptions.Cwd, name, json, showSecrets,
+        };
+        command.SetAction(parse =>
+        {
+            var loaded = StackPipeline.Load(parse.GetValue(StackOptions.Cwd)!, parse.GetValue(StackOptions.Stack)!, Environment.GetEnvironmentVariable);
+            if (loaded.Config is not { } config)
+            {
+                foreach (var d in loaded.Diagnostics)
+                    Console.Error.WriteLine(d);
+                return 1;
+            }
+            var state = new StateStore(Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!), config.Project, config.Stack).Load();
+            Func<OutputValue, string> show = v => v.Secret ? "[secret]" : v.Value;
+            if (parse.GetValue(showSecrets) && state.EncryptionSalt is not null)
+            {
+                var phrase = StackPipeline.Passphrase(Environment.GetEnvironmentVariable);
+                if (phrase is null)
+                {
+                    Console.Error.WriteLine("error: --show-secrets needs the passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
+                    return 1;
+                }
+                var crypter = HaStack.Infra.Stack.PassphraseCrypter.Open(state.EncryptionSalt, phrase);
+                show = v => v.Secret ? crypter.Decrypt(v.Value) : v.Value;
+            }
+            var values = state.Outputs.ToDictionary(kv => kv.Key, kv => show(kv.Value));
+            if (parse.GetValue(name) is { } one)
+            {
+                if (!values.TryGetValue(one, out var value))
+                {
+                    Console.Error.WriteLine($"error: current stack does not have output property '{one}'");
+                    return 1;
+                }
+                Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(value, CliJson.Default.String) : value);
+                return 0;
+            }
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(values, CliJson.Default.DictionaryStringString));
+                return 0;
+            }
+            if (values.Count == 0)
+            {
+                Console.WriteLine("No output values currently in this stack");
+                return 0;
+            }
+            Console.WriteLine($"Current stack outputs ({values.Count}):");
+            var width = Math.Max("OUTPUT".Length, values.Keys.Max(k => k.Length));
+            Console.WriteLine($"    {"OUTPUT".PadRight(width)}  VALUE");
+            foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                Console.WriteLine($"    {key.PadRight(width)}  {value}");
+            return 0;
+        });
+        return command;
+    }
+}

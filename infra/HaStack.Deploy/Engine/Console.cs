@@ -1,0 +1,49 @@
+namespace HaStack.Deploy.Engine;
+
+/// <summary>
+/// Where a run's lines go: the terminal and the run's log file, both with every known secret masked. A secret
+/// can reach a line through a command's error output; masking here catches it whatever the path.
+/// </summary>
+public sealed class RunOutput : IDisposable
+{
+    private readonly TextWriter stdout;
+    private readonly TextWriter stderr;
+    private readonly StreamWriter? log;
+    private readonly object gate = new();
+    private IReadOnlyList<string> secrets = [];
+
+    public RunOutput(TextWriter stdout, TextWriter stderr, string? logPath)
+    {
+        this.stdout = stdout;
+        this.stderr = stderr;
+        if (logPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
+            log = new StreamWriter(new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+            File.SetUnixFileMode(logPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        LogPath = logPath;
+    }
+
+    public string? LogPath { get; }
+
+    /// <summary>The plaintexts to mask from now on (longest first, so no partial mask leaves a tail).</summary>
+    public void Mask(IReadOnlyList<string> plaintexts) => secrets = plaintexts;
+
+    public void Line(string text = "") => Write(stdout, text);
+
+    public void Error(string text) => Write(stderr, text);
+
+    private void Write(TextWriter writer, string text)
+    {
+        foreach (var secret in secrets)
+            text = text.Replace(secret, "[secret]", StringComparison.Ordinal);
+        lock (gate)
+        {
+            writer.WriteLine(text);
+            log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {text}");
+        }
+    }
+
+    public void Dispose() => log?.Dispose();
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using HaStack.Deploy.Planning;
+using HaStack.Deploy.Providers;
+using HaStack.Deploy.State;
+
+namespace HaStack.Deploy.Engine;
+
+public enum StepOutcome
+{
+    Done,
+    Failed,
+    Skipped,
+}
+
+/// <summary>What happened to one step, for the display and the run log.</summary>
+public sealed record StepReport(PlannedStep Step, StepOutcome Outcome, TimeSpan Elapsed, string? Message);
+
+/// <summary>
+/// Carries out planned steps: creates and updates in dependency order, independent ones in parallel (bounded),
+/// then deletes one by one. State is saved after every step that succeeds, so a failure or Ctrl-C leaves state
+/// that says exactly what is done; a failed step's dependents are skipped and the next up resumes there.
+/// </summary>
+public sealed class StepRunner(ApplyContext context, StackState state, StateStore store, int parallelism, Action<StepReport> report)
+{
+    private readonly object gate = new();
+
+    public IReadOnlyList<StepReport> Run(IReadOnlyList<PlannedStep> steps, CancellationToken cancel)
+    {
+        var reports = new List<StepReport>();
+        void Record(StepReport r)
+        {
+            lock (gate)
+                reports.Add(r);
+            report(r);
+        }
+
+        var outcomes = new Dictionary<string, Task<StepOutcome>>(StringComparer.Ordinal);
+        using var slots = new SemaphoreSlim(parallelism);
+        foreach (var step in steps.Where(s => s.Op != StepOp.Delete))
+        {
+            var deps = step.Desired!.DependsOn.Select(d => outcomes.GetValueOrDefault(d)).OfType<Task<StepOutcome>>().ToArray();
+            outcomes[step.Id] = RunAfter(step, deps, slots, Record, cancel);
+        }
+        Task.WaitAll(outcomes.Values.ToArray<Task>(), CancellationToken.None);
+        var failedBefore = outcomes.Values.Any(t => t.Result != StepOutcome.Done);
+        foreach (var step in steps.Where(s => s.Op == StepOp.Delete))
+        {
+            if (failedBefore || cancel.IsCancellationRequested)
+            {
+                Record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, cancel.IsCancellationRequested ? "cancelled" : "an earlier step failed"));
+                continue;
+            }
+            if (Execute(step, Record) != StepOutcome.Done)
+                failedBefore = true;
+        }
+        return reports;
+    }
+
+    private async Task<StepOutcome> RunAfter(PlannedStep step, Task<StepOutcome>[] deps, SemaphoreSlim slots, Action<StepReport> record, CancellationToken cancel)
+    {
+        var depOutcomes = await Task.WhenAll(deps).ConfigureAwait(false);
+        if (depOutcomes.Any(o => o != StepOutcome.Done))
+        {
+            record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, "a resource it depends on failed"));
+            return StepOutcome.Skipped;
+        }
+        if (step.Op == StepOp.Same)
+            return StepOutcome.Done;
+        if (cancel.IsCancellationRequested)
+        {
+            record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, "cancelled"));
+            return StepOutcome.Skipped;
+        }
+        await slots.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => Execute(step, record), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private StepOutcome Execute(PlannedStep step, Action<StepReport> record)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var provider = Providers.Providers.For(step.Type);
+            if (step.Op == StepOp.Delete)
+            {
+                provider.Delete(context, step.Recorded!);
+                lock (gate)
+                {
+                    state.Remove(step.Id);
+                    store.Save(state);
+                }
+            }
+            else
+            {
+                var outputs = provider.Apply(context, step.Desired!, step.Recorded);
+                var desired = step.Desired!;
+                lock (gate)
+                {
+                    state.Put(new ResourceState
+                    {
+                        Id = desired.Id,
+                        Type = desired.Type,
+                        Name = desired.Name,
+                        Host = desired.Host,
+                        InputHash = desired.InputHash,
+                        DependsOn = [.. desired.DependsOn],
+                        Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
+                        Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
+                    });
+                    store.Save(state);
+                }
+            }
+            record(new StepReport(step, StepOutcome.Done, clock.Elapsed, null));
+            return StepOutcome.Done;
+        }
+#pragma warning disable CA1031 // a step's failure of any kind is reported and stops its dependents, never the whole process
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            record(new StepReport(step, StepOutcome.Failed, clock.Elapsed, e.Message));
+            return StepOutcome.Failed;
+        }
+    }
+}

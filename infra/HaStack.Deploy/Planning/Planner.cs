@@ -1,0 +1,64 @@
+using HaStack.Deploy.State;
+using HaStack.Infra.Graph;
+
+namespace HaStack.Deploy.Planning;
+
+/// <summary>
+/// Graph against state → steps: create what state lacks, update what changed (or drifted), replace a password
+/// whose recipe changed, delete what the graph no longer has. Creates and updates come in the graph's
+/// dependency order; deletes last, in reverse order of the state's dependencies.
+/// </summary>
+public static class Planner
+{
+    public static IReadOnlyList<PlannedStep> Plan(ResourceGraph graph, StackState state)
+    {
+        var steps = new List<PlannedStep>();
+        foreach (var resource in graph.Resources)
+        {
+            var recorded = state.Find(resource.Id);
+            if (recorded is null)
+                steps.Add(new PlannedStep(StepOp.Create, resource.Id, resource, null, resource.Inputs.Keys.ToList()));
+            else if (recorded.InputHash != resource.InputHash || recorded.Drift is not null)
+            {
+                var changed = ChangedKeys(recorded.Inputs, resource.Inputs);
+                if (recorded.Drift is not null)
+                    changed.Add("drift");
+                var op = resource.Type == ResourceTypes.Password ? StepOp.Replace : StepOp.Update;
+                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, changed));
+            }
+            else
+                steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
+        }
+        var gone = state.Resources.Where(r => !graph.Contains(r.Id)).ToList();
+        foreach (var recorded in ReverseDependencyOrder(gone))
+            steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));
+        return steps;
+    }
+
+    /// <summary>Every resource of state, dependents first: the order destroy takes.</summary>
+    public static IReadOnlyList<PlannedStep> PlanDestroy(StackState state) =>
+        ReverseDependencyOrder(state.Resources).Select(r => new PlannedStep(StepOp.Delete, r.Id, null, r, [])).ToList();
+
+    private static List<string> ChangedKeys(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
+        before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
+
+    private static IEnumerable<ResourceState> ReverseDependencyOrder(IReadOnlyList<ResourceState> resources)
+    {
+        var ids = resources.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var dependents = resources.ToDictionary(r => r.Id, _ => 0, StringComparer.Ordinal);
+        foreach (var r in resources)
+            foreach (var d in r.DependsOn.Where(ids.Contains))
+                dependents[d]++;
+        var removed = new HashSet<string>(StringComparer.Ordinal);
+        var remaining = resources.ToList();
+        while (remaining.Count > 0)
+        {
+            // nothing left depends on it: it can go (state order breaks ties, last first)
+            var next = remaining.LastOrDefault(r => dependents[r.Id] == 0) ?? remaining[^1];
+            yield return next;
+            remaining.Remove(next);
+            foreach (var d in next.DependsOn.Where(ids.Contains))
+                dependents[d]--;
+        }
+    }
+}

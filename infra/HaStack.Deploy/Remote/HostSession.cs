@@ -1,0 +1,127 @@
+using System.Text;
+using HaStack.Infra.Config;
+using HaStack.Infra.Ssh;
+using Renci.SshNet;
+
+namespace HaStack.Deploy.Remote;
+
+public sealed record RemoteResult(int ExitStatus, string Stdout, string Stderr)
+{
+    public bool Ok => ExitStatus == 0;
+}
+
+/// <summary>A host key that is not the pinned one: the run stops, and both keys are shown.</summary>
+public sealed class HostKeyMismatchException(string message) : Exception(message);
+
+/// <summary>A remote command that failed; the message carries its exit status and output (scrubbed by the caller's log).</summary>
+public sealed class RemoteCommandException(string host, string what, RemoteResult result)
+    : Exception($"{host}: {what} failed (exit {result.ExitStatus}): {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}")
+{
+    public RemoteResult Result { get; } = result;
+}
+
+/// <summary>
+/// One SSH connection to one host, reused for every command of a run. Key login only; the host key must be the
+/// one pinned (the stack's hostKey, else known_hosts). Commands run under <c>sudo -n</c> for a non-root user;
+/// their text never holds a secret: secrets and file contents go on standard input.
+/// </summary>
+public sealed class HostSession : IDisposable
+{
+    private readonly SshClient client;
+    private readonly bool sudo;
+    private string? seenKey;
+
+    public string Host { get; }
+
+    public HostSession(HostConfig host, SshSettings ssh, KnownHosts knownHosts)
+    {
+        Host = host.Name;
+        var user = host.SshUser ?? ssh.User;
+        var port = host.SshPort > 0 ? host.SshPort : ssh.Port;
+        sudo = user != "root" && ssh.Sudo;
+        var key = new PrivateKeyFile(ExpandHome(ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519"));
+        var info = new ConnectionInfo(host.Address, port, user, new PrivateKeyAuthenticationMethod(user, key))
+        {
+            Timeout = TimeSpan.FromSeconds(ssh.ConnectTimeoutSeconds),
+        };
+        client = new SshClient(info);
+        client.HostKeyReceived += (_, e) =>
+        {
+            seenKey = $"{KnownHostKey.FingerprintOf(e.HostKey)} ({e.HostKeyName})";
+            e.CanTrust = host.HostKey is { } pinned
+                ? PinnedMatches(pinned, e.HostKeyName, e.HostKey)
+                : knownHosts.Trusts(host.Address, port, e.HostKeyName, e.HostKey);
+        };
+        try
+        {
+            client.Connect();
+        }
+        catch (Renci.SshNet.Common.SshConnectionException) when (seenKey is not null && !client.IsConnected)
+        {
+            var expected = host.HostKey is { } pinned
+                ? $"the stack's hostKey {(pinned.StartsWith("SHA256:", StringComparison.Ordinal) ? pinned : FingerprintOfPinned(pinned))}"
+                : $"{(knownHosts.KeysFor(host.Address, port) is { Count: > 0 } keys ? string.Join(", ", keys.Select(k => $"{k.Fingerprint} ({k.KeyType})")) : "no key at all")} in {ssh.KnownHostsFile}";
+            throw new HostKeyMismatchException(
+                $"{host.Name} ({host.Address}:{port}) presented host key {seenKey}, but the pinned key is {expected}. " +
+                "Nothing was done on this host. If the host was reinstalled, check the new key out of band and update the pin; otherwise someone may be in the way.");
+        }
+    }
+
+    public static string ExpandHome(string path) =>
+        path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
+
+    private static bool PinnedMatches(string pinned, string keyType, byte[] key) =>
+        pinned.StartsWith("SHA256:", StringComparison.Ordinal)
+            ? pinned == KnownHostKey.FingerprintOf(key)
+            : pinned.Split(' ') is [var type, var base64, ..] && type == keyType && base64 == Convert.ToBase64String(key);
+
+    private static string FingerprintOfPinned(string pinned) =>
+        pinned.Split(' ') is [_, var base64, ..] ? KnownHostKey.FingerprintOf(Convert.FromBase64String(base64)) : pinned;
+
+    /// <summary>Runs a shell script (as root: directly, or through sudo -n), with optional standard input.</summary>
+    public RemoteResult Run(string script, byte[]? stdin = null, TimeSpan? timeout = null)
+    {
+        var quoted = "'" + script.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        using var command = client.CreateCommand(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}");
+        command.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
+        var pending = command.BeginExecute();
+        using (var input = command.CreateInputStream())
+        {
+            if (stdin is not null)
+                input.Write(stdin);
+        }
+        command.EndExecute(pending);
+        return new RemoteResult(command.ExitStatus ?? -1, command.Result, command.Error);
+    }
+
+    public RemoteResult Run(string script, string stdin, TimeSpan? timeout = null) => Run(script, Encoding.UTF8.GetBytes(stdin), timeout);
+
+    /// <summary>Runs and throws <see cref="RemoteCommandException"/> unless it exits 0.</summary>
+    public string Check(string what, string script, byte[]? stdin = null, TimeSpan? timeout = null)
+    {
+        var result = Run(script, stdin, timeout);
+        return result.Ok ? result.Stdout : throw new RemoteCommandException(Host, what, result);
+    }
+
+    /// <summary>Writes a file atomically: a temporary file beside it, owner and mode set, then renamed over it.</summary>
+    public void WriteFile(string path, byte[] content, string mode, string owner, string group) =>
+        Check($"writing {path}", $"""
+            set -e
+            mkdir -p "$(dirname {path})"
+            umask 077
+            cat > {path}.hastack-new
+            chown {owner}:{group} {path}.hastack-new
+            chmod {mode} {path}.hastack-new
+            mv -f {path}.hastack-new {path}
+            """, content);
+
+    /// <summary>The file's SHA-256, or null when it does not exist.</summary>
+    public string? Sha256Of(string path)
+    {
+        var result = Run($"test -e {path} && sha256sum {path} || true");
+        var text = result.Stdout.Trim();
+        return text.Length >= 64 ? text[..64] : null;
+    }
+
+    public void Dispose() => client.Dispose();
+}

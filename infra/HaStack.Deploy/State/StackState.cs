@@ -1,0 +1,66 @@
+using System.Text.Json.Serialization;
+
+namespace HaStack.Deploy.State;
+
+/// <summary>
+/// What the last runs did, per stack: each resource that was applied with the hash and inputs it was applied
+/// with, the generated passwords (encrypted), and the stack outputs. Written after every step, so a run that
+/// stops half-way leaves exactly what succeeded.
+/// </summary>
+public sealed class StackState
+{
+    public int Version { get; set; } = 1;
+    public string Project { get; set; } = "";
+    public string Stack { get; set; } = "";
+
+    /// <summary>The state's own passphrase salt (Pulumi's v1 form); the stack's passphrase opens it.</summary>
+    public string? EncryptionSalt { get; set; }
+
+    public List<ResourceState> Resources { get; set; } = [];
+
+    /// <summary>Generated secrets by name, each a v1:nonce:ciphertext value.</summary>
+    public SortedDictionary<string, string> Secrets { get; set; } = new(StringComparer.Ordinal);
+
+    public SortedDictionary<string, OutputValue> Outputs { get; set; } = new(StringComparer.Ordinal);
+
+    public ResourceState? Find(string id) => Resources.FirstOrDefault(r => r.Id == id);
+
+    public void Put(ResourceState resource)
+    {
+        var index = Resources.FindIndex(r => r.Id == resource.Id);
+        if (index < 0)
+            Resources.Add(resource);
+        else
+            Resources[index] = resource;
+    }
+
+    public void Remove(string id) => Resources.RemoveAll(r => r.Id == id);
+}
+
+public sealed class ResourceState
+{
+    public string Id { get; set; } = "";
+    public string Type { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string? Host { get; set; }
+    public string InputHash { get; set; } = "";
+    public List<string> DependsOn { get; set; } = [];
+
+    /// <summary>The inputs it was applied with; secrets appear only as tokens, so this holds none.</summary>
+    public SortedDictionary<string, string> Inputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>What applying it observed (e.g. a file's sha256), compared by refresh.</summary>
+    public SortedDictionary<string, string> Outputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Set by refresh when the host no longer matches; the next up repairs it.</summary>
+    public string? Drift { get; set; }
+}
+
+/// <summary>A stack output; a secret one is stored encrypted and shown as [secret].</summary>
+public sealed record OutputValue(string Value, bool Secret);
+
+[JsonSerializable(typeof(StackState))]
+[JsonSerializable(typeof(StateLock))]
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class StateJson : JsonSerializerContext;
