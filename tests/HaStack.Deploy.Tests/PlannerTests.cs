@@ -1,0 +1,102 @@
+using HaStack.Deploy.Planning;
+using HaStack.Deploy.State;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Stack;
+
+namespace HaStack.Deploy.Tests;
+
+public class PlannerTests
+{
+    private const string Stack = """
+        config:
+          hastack:hosts:
+            - { name: node1, address: 10.77.0.11 }
+            - { name: node2, address: 10.77.0.12 }
+            - { name: node3, address: 10.77.0.13 }
+          hastack:vip:
+            address: 10.77.0.100/24
+        """;
+
+    internal static ResourceGraph Graph(string stack = Stack) =>
+        StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", stack, "t"), () => null).Config!, "abc").Graph;
+
+    internal static StackState Applied(ResourceGraph graph)
+    {
+        var state = new StackState();
+        foreach (var r in graph.Resources)
+            state.Put(new ResourceState
+            {
+                Id = r.Id, Type = r.Type, Name = r.Name, Host = r.Host, InputHash = r.InputHash, DependsOn = [.. r.DependsOn],
+                Inputs = new SortedDictionary<string, string>(r.Inputs.ToDictionary(), StringComparer.Ordinal),
+            });
+        return state;
+    }
+
+    [Fact]
+    public void Everything_is_created_on_an_empty_state_in_graph_order()
+    {
+        var graph = Graph();
+        var steps = Planner.Plan(graph, new StackState());
+        Assert.All(steps, s => Assert.Equal(StepOp.Create, s.Op));
+        Assert.Equal(graph.Resources.Select(r => r.Id), steps.Select(s => s.Id));
+    }
+
+    [Fact]
+    public void Nothing_changes_when_state_matches()
+    {
+        var graph = Graph();
+        Assert.All(Planner.Plan(graph, Applied(graph)), s => Assert.Equal(StepOp.Same, s.Op));
+    }
+
+    [Fact]
+    public void A_changed_setting_updates_exactly_its_resources_and_names_the_changed_keys()
+    {
+        var before = Graph();
+        var after = Graph(Stack + "\n  hastack:pgbouncer: { defaultPoolSize: 50 }");
+        var changes = Planner.Plan(after, Applied(before)).Where(s => s.IsChange).ToList();
+        Assert.Equal(6, changes.Count);
+        Assert.All(changes, s => Assert.Equal(StepOp.Update, s.Op));
+        var service = changes.Single(s => s.Id == "hastack:host:Service::node1:pgbouncer");
+        Assert.Equal(["reload:/etc/pgbouncer/pgbouncer.ini"], service.ChangedKeys);
+        Assert.Equal(["content"], changes.Single(s => s.Id == "hastack:host:File::node1:/etc/pgbouncer/pgbouncer.ini").ChangedKeys);
+    }
+
+    [Fact]
+    public void Resources_gone_from_the_graph_are_deleted_last_dependents_first()
+    {
+        var big = Graph();
+        var small = Graph(Stack.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal));
+        var steps = Planner.Plan(small, Applied(big));
+        var deletes = steps.SkipWhile(s => s.Op != StepOp.Delete).ToList();
+        Assert.All(deletes, s => Assert.Equal(StepOp.Delete, s.Op));
+        Assert.All(deletes, s => Assert.Equal("node3", s.Host));
+        var order = deletes.Select(s => s.Id).ToList();
+        Assert.True(order.IndexOf("hastack:host:Service::node3:haproxy") < order.IndexOf("hastack:host:File::node3:/etc/haproxy/haproxy.cfg"));
+        Assert.True(order.IndexOf("hastack:host:Service::node3:hastack-vrrpd") < order.IndexOf("hastack:host:Service::node3:haproxy"));
+        Assert.Equal("hastack:host:Packages::node3", order[^3]);
+    }
+
+    [Fact]
+    public void Drift_found_by_refresh_makes_an_update_even_with_equal_hashes()
+    {
+        var graph = Graph();
+        var state = Applied(graph);
+        state.Find("hastack:host:File::node2:/etc/haproxy/haproxy.cfg")!.Drift = "the file was changed on the host";
+        var step = Assert.Single(Planner.Plan(graph, state), s => s.IsChange);
+        Assert.Equal((StepOp.Update, "hastack:host:File::node2:/etc/haproxy/haproxy.cfg"), (step.Op, step.Id));
+        Assert.Equal(["drift"], step.ChangedKeys);
+    }
+
+    [Fact]
+    public void Destroy_removes_everything_with_dependents_before_what_they_depend_on()
+    {
+        var graph = Graph();
+        var steps = Planner.PlanDestroy(Applied(graph));
+        Assert.Equal(graph.Resources.Count, steps.Count);
+        var position = steps.Select((s, i) => (s.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        foreach (var r in graph.Resources)
+            Assert.All(r.DependsOn, d => Assert.True(position[r.Id] < position[d], $"{r.Id} must go before {d}"));
+    }
+}
