@@ -284,7 +284,8 @@ def watch_false_failovers(minutes, hogs):
         for w in watches.values():
             w.close()
     events = sum(1 for w in watches.values() for _, t in w.events if t >= began)
-    transitions = ssh("node2", "journalctl -u hastack-vrrpd --no-pager -o cat | grep -c ' -> ' || true").strip()
+    since = int(time.time() - (time.monotonic() - began))
+    transitions = ssh("node2", f"journalctl -u hastack-vrrpd --no-pager -o cat -S @{since} | grep -c ' -> ' || true").strip()
     return {"minutes": minutes, "cpuHogs": 2 if hogs else 0, "vipEvents": events, "backupTransitionsTotal": int(transitions or 0),
             "holderAtEnd": vip_holders()}
 
@@ -334,7 +335,7 @@ def main():
     for daemon, f in report["footprint"].items():
         lines.append(f"| {daemon} | {f['processes']} | {f['rssKb']} | {f['pssKb']} | {f['cpuMsPerMinute']} |")
     if report["watch"]:
-        lines += ["", "| watch (hastack-vrrpd, generated config) | minutes | CPU hogs | VIP add/del events | transitions logged |", "|---|---|---|---|---|"]
+        lines += ["", "| watch (hastack-vrrpd, generated config) | minutes | CPU hogs | VIP add/del events | transitions logged on node2 during the watch |", "|---|---|---|---|---|"]
         for w in report["watch"]:
             lines.append(f"| {'with hogs' if w['cpuHogs'] else 'idle'} | {w['minutes']} | {w['cpuHogs']} | {w['vipEvents']} | {w['backupTransitionsTotal']} |")
     with open(os.path.join(args.out, "vip-failover.md"), "w") as f:

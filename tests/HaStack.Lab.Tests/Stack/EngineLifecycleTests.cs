@@ -1,0 +1,203 @@
+using System.Text.RegularExpressions;
+using HaStack.Infra.Stack;
+using HaStack.Lab.Tests.Lab;
+
+namespace HaStack.Lab.Tests.Stack;
+
+/// <summary>
+/// The embedded engine against the lab's real sshd and systemd, as one lifecycle: preview, refused runs, a
+/// failure half-way and the resuming up, the idempotent second up, a targeted change, drift and its repair,
+/// a sudo user, destroy. The tests run in name order; each starts from the hosts the previous one left.
+/// </summary>
+[Collection(LabTestGroup.Name)]
+[TestCaseOrderer(ByNameOrderer.TypeName, ByNameOrderer.AssemblyName)]
+public partial class EngineLifecycleTests(LabFixture fixture)
+{
+    private static readonly Lazy<EngineProject> SharedProject = new(() => new EngineProject());
+    private static EngineProject Project => SharedProject.Value;
+    private readonly LabEnvironment lab = fixture.Lab;
+    private const string Services = "etcd patroni pgbouncer haproxy hastack-vrrpd";
+
+    private LabHost Node(int n) => lab.Hosts[n - 1];
+
+    /// <summary>When each of our services last (re)started, per host: unchanged means nothing restarted.</summary>
+    private Dictionary<string, string> StartTimes() => lab.Hosts.ToDictionary(h => h.Name,
+        h => h.Check($"systemctl show -p MainPID -p ActiveEnterTimestampMonotonic {Services}"));
+
+    /// <summary>Every path HaStack could write, with its time and size, per host: equal means untouched.</summary>
+    private List<string> Footprint() => lab.Hosts.Select(h => h.Check(
+        "ls -l --time-style=full-iso /etc /etc/default /usr/sbin /etc/systemd/system /etc/haproxy /etc/patroni /etc/pgbouncer /etc/hastack-vrrpd 2>&1")).ToList();
+
+    [Fact]
+    public void Step01_preview_shows_every_resource_to_create_and_touches_no_host()
+    {
+        var before = Footprint();
+        var run = Project.Check("preview");
+        Assert.Matches(@"\+ \d+ to create", run.Stdout);
+        Assert.Contains("hastack:host:Service         node1:patroni", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Footprint());
+        Assert.False(File.Exists(Project.StatePath));
+    }
+
+    [Fact]
+    public void Step02_a_wrong_host_key_stops_the_run_before_any_change_and_shows_both_keys()
+    {
+        using var pinned = new EngineProject("wrongkey", text => text.Replace("      address: 10.77.0.11\n",
+            "      address: 10.77.0.11\n      hostKey: SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n", StringComparison.Ordinal));
+        var before = Footprint();
+        var run = pinned.Run("up", "--yes");
+        Assert.Equal(1, run.Exit);
+        Assert.Matches(@"node1 \(10\.77\.0\.11:22\) presented host key SHA256:[A-Za-z0-9+/]{43} \(ssh-ed25519\), but the pinned key is the stack's hostKey SHA256:A{43}", run.Stderr);
+        Assert.Contains("no change was made", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Footprint());
+    }
+
+    [Fact]
+    public void Step03_a_failure_half_way_is_recorded_and_the_next_up_resumes_from_it()
+    {
+        // a directory where the engine writes its temporary file makes exactly one file step fail
+        Node(2).Check("mkdir -p /etc/haproxy/haproxy.cfg.hastack-new");
+        try
+        {
+            var failed = Project.Run("up", "--yes");
+            Assert.True(failed.Exit == 1, failed.ToString());
+            Assert.Contains("node2:/etc/haproxy/haproxy.cfg", Regex.Match(failed.Stdout, @".*\*\*creating failed\*\*.*").Value, StringComparison.Ordinal);
+            Assert.Matches(@"node2:haproxy\s+skipped \(a resource it depends on failed\)", failed.Stdout);
+            Assert.Contains("the next up resumes", failed.Stderr, StringComparison.Ordinal);
+            var state = File.ReadAllText(Project.StatePath);
+            Assert.Contains("hastack:host:Service::node1:patroni", state, StringComparison.Ordinal);
+            Assert.DoesNotContain("hastack:host:File::node2:/etc/haproxy/haproxy.cfg\"", state, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Node(2).Check("rmdir /etc/haproxy/haproxy.cfg.hastack-new");
+        }
+        var resumed = Project.Check("up", "--yes");
+        var created = Regex.Matches(resumed.Stdout, @"^ \+  \S+\s+(\S+)\s+created", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order().ToList();
+        Assert.Contains("node2:/etc/haproxy/haproxy.cfg", created);
+        Assert.Contains("node2:haproxy", created);
+        Assert.DoesNotContain("node1:patroni", created);
+        Assert.All(lab.Hosts, h => Assert.Equal(string.Join('\n', Services.Split(' ').Select(_ => "active")), h.Check($"systemctl is-active {Services}").Trim()));
+    }
+
+    [Fact]
+    public void Step04_a_second_up_reports_no_changes_and_restarts_nothing()
+    {
+        var before = StartTimes();
+        var run = Project.Check("up", "--yes");
+        Assert.Matches(@"Resources:\n\s+\d+ unchanged\n\nUpdating", run.Stdout);
+        Assert.DoesNotMatch(@"^ (\+ |~ |- |\+-)", string.Join('\n', run.Stdout.Split('\n').SkipWhile(l => !l.StartsWith("Updating", StringComparison.Ordinal))));
+        Assert.Equal(before, StartTimes());
+        Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
+    }
+
+    [Fact]
+    public void Step05_secrets_are_never_in_plaintext_in_state_logs_or_process_lists()
+    {
+        var stateText = File.ReadAllText(Project.StatePath);
+        var state = System.Text.Json.JsonDocument.Parse(stateText).RootElement;
+        var crypter = PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase);
+        var passwords = state.GetProperty("secrets").EnumerateObject().Select(p => crypter.Decrypt(p.Value.GetString()!)).ToList();
+        Assert.Equal(5, passwords.Count);
+        var logs = Directory.GetFiles(Path.Combine(Project.Directory.FullName, ".hastack", "logs")).Select(File.ReadAllText).ToList();
+        Assert.NotEmpty(logs);
+        var processLists = lab.Hosts.Select(h => h.Check("cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '")).ToList();
+        foreach (var password in passwords)
+        {
+            Assert.DoesNotContain(password, stateText, StringComparison.Ordinal);
+            Assert.All(logs, log => Assert.DoesNotContain(password, log, StringComparison.Ordinal));
+            Assert.All(processLists, ps => Assert.DoesNotContain(password, ps, StringComparison.Ordinal));
+        }
+        // and the secret is really there, where it belongs: Patroni's config on the host, readable by root only
+        Assert.Contains(passwords[0], string.Concat(lab.Hosts.Select(h => h.Check("cat /etc/patroni/config.yml /etc/pgbouncer/userlist.txt"))), StringComparison.Ordinal);
+        Assert.Equal("600 postgres", Node(1).Check("stat -c '%a %U' /etc/patroni/config.yml").Trim());
+        var output = Project.Check("output");
+        Assert.Contains("postgresPassword  [secret]", output.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Step06_a_concurrent_run_is_refused_by_the_lock()
+    {
+        using var holder = System.Diagnostics.Process.Start("sleep", "60");
+        var lockPath = Path.ChangeExtension(Project.StatePath, ".lock");
+        File.WriteAllText(lockPath, $$"""{"pid": {{holder.Id}}, "machine": "{{Environment.MachineName}}", "since": "2026-01-01T00:00:00Z", "command": "up"}""");
+        try
+        {
+            var run = Project.Run("up", "--yes");
+            Assert.Equal(1, run.Exit);
+            Assert.Contains($"is locked by `hastack up` (pid {holder.Id}", run.Stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+        // the holder is gone: its lock is stale, said so, and taken over
+        var next = Project.Check("up", "--yes");
+        Assert.Contains($"taking over a stale lock of pid {holder.Id}", next.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(lockPath));
+    }
+
+    [Fact]
+    public void Step07_a_targeted_change_previews_exactly_its_resources_and_reloads_without_restarting()
+    {
+        File.AppendAllText(Project.StackFile, "  hastack:pgbouncer:\n    defaultPoolSize: 25\n");
+        var preview = Project.Check("preview", "--diff");
+        var changed = Regex.Matches(preview.Stdout, @"^ ~  \S+\s+(\S+)\s+update", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order().ToList();
+        Assert.Equal(["node1:/etc/pgbouncer/pgbouncer.ini", "node1:pgbouncer", "node2:/etc/pgbouncer/pgbouncer.ini", "node2:pgbouncer",
+            "node3:/etc/pgbouncer/pgbouncer.ini", "node3:pgbouncer"], changed);
+        Assert.Contains("+ default_pool_size = 25", preview.Stdout, StringComparison.Ordinal);
+        Assert.Contains("- default_pool_size = 20", preview.Stdout, StringComparison.Ordinal);
+        var pids = lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()).ToList();
+        Project.Check("up", "--yes");
+        Assert.Equal(pids, lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()));
+        Assert.All(lab.Hosts, h => Assert.Contains("default_pool_size = 25", h.Check("cat /etc/pgbouncer/pgbouncer.ini"), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Step08_refresh_finds_a_hand_edit_and_a_stopped_service_and_up_repairs_both()
+    {
+        var original = Node(2).Check("sha256sum /etc/haproxy/haproxy.cfg");
+        Node(2).Check("echo '# edited by hand' >> /etc/haproxy/haproxy.cfg");
+        Node(3).Check("systemctl stop pgbouncer");
+        var refresh = Project.Check("refresh");
+        Assert.Matches(@"node2:/etc/haproxy/haproxy.cfg\s+drifted: the file was changed on the host", refresh.Stdout);
+        Assert.Matches(@"node3:pgbouncer\s+drifted: the service is inactive, not active", refresh.Stdout);
+        var up = Project.Check("up", "--yes");
+        Assert.Matches(@"node2:/etc/haproxy/haproxy.cfg\s+updated", up.Stdout);
+        Assert.Equal(original, Node(2).Check("sha256sum /etc/haproxy/haproxy.cfg"));
+        Assert.Equal("active", Node(3).Check("systemctl is-active pgbouncer").Trim());
+        Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
+    }
+
+    [Fact]
+    public void Step09_a_non_root_user_with_sudo_reads_and_applies_the_same_stack()
+    {
+        using var asDeploy = new EngineProject(Project.Stack);
+        File.WriteAllText(asDeploy.StackFile, File.ReadAllText(Project.StackFile).Replace("    user: root\n", "    user: deploy\n    sudo: true\n", StringComparison.Ordinal));
+        Directory.CreateDirectory(Path.GetDirectoryName(asDeploy.StatePath)!);
+        File.Copy(Project.StatePath, asDeploy.StatePath);
+        // refresh reads root-only files (Patroni's config is 0600): through sudo -n, or it would report drift
+        var refresh = asDeploy.Check("refresh");
+        Assert.Matches(@"Resources:\n\s+\d+ unchanged", refresh.Stdout);
+        Assert.Equal(0, asDeploy.Run("up", "--yes", "--expect-no-changes").Exit);
+    }
+
+    [Fact]
+    public void Step10_destroy_removes_what_it_started_and_wrote_and_keeps_the_data_unless_purged()
+    {
+        Project.Check("destroy", "--yes");
+        foreach (var host in lab.Hosts)
+        {
+            Assert.All(host.Run($"systemctl is-active {Services}").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), s => Assert.NotEqual("active", s));
+            Assert.Equal("gone", host.Check("test -e /etc/patroni/config.yml || test -e /etc/hastack-vrrpd/keepalived.conf || echo gone").Trim());
+            Assert.Equal("kept", host.Check("test -d /var/lib/postgresql/15/main && echo kept").Trim());
+        }
+        Assert.Contains("No output values", Project.Check("output").Stdout, StringComparison.Ordinal);
+        // up again on the kept data, then destroy for good
+        Project.Check("up", "--yes");
+        Assert.Equal("active", Node(1).Check("systemctl is-active patroni").Trim());
+        Project.Check("destroy", "--yes", "--purge-data");
+        Assert.All(lab.Hosts, h => Assert.Equal("purged", h.Check("test -e /var/lib/postgresql/15/main || test -e /var/lib/etcd/hastack-lab || echo purged").Trim()));
+    }
+}
