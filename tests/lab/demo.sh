@@ -1,11 +1,33 @@
 #!/bin/bash
-# demo.sh: the newcomer's first command. Installs what the lab needs, brings up 3 local lab hosts
-# (building the Debian base on first use) and shows them. Tear down with tests/lab/down.sh.
+# demo.sh: the newcomer's first command. Installs what the lab needs, brings up 3 local lab hosts (building
+# the Debian base on first use), builds hastack and its agent, then deploys the lab stack (Pulumi.lab.yaml)
+# with `hastack up`: etcd, Patroni/PostgreSQL, PgBouncer, HAProxy and the VIP, ending with the failover proof.
+# Prints the stack's outputs. Tear down with tests/lab/down.sh.
 set -euo pipefail
-cd "$(dirname "$0")"
-bash host-setup.sh
+cd "$(dirname "$0")/../.."
+bash tests/lab/host-setup.sh
 if [[ -f ${HASTACK_LAB_DIR:-/run/hastack-lab}/hosts ]]; then
   echo "a lab is already up; starting afresh"
 fi
-bash down.sh >/dev/null
-bash up.sh 3
+bash tests/lab/down.sh >/dev/null
+rm -rf .hastack/stacks/hastack/lab.json   # the lab is new: so is its state
+bash tests/lab/up.sh 3
+
+echo "== building hastack and the native agent"
+dotnet build infra/HaStack.Cli -c Release --nologo -v quiet
+[[ -x artifacts/hastack-vrrpd/hastack-vrrpd ]] ||
+  dotnet publish agent/HaStack.Vrrpd -c Release -r linux-x64 -p:PublishAot=true -o artifacts/hastack-vrrpd --nologo -v quiet
+
+# the state keeps generated passwords encrypted with the stack's passphrase; the lab's is made up here
+LAB_DIR=${HASTACK_LAB_DIR:-/run/hastack-lab}
+[[ -s $LAB_DIR/passphrase ]] || { head -c 24 /dev/urandom | base64 > "$LAB_DIR/passphrase"; chmod 600 "$LAB_DIR/passphrase"; }
+export PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase
+hastack() { dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll "$@"; }
+
+echo "== hastack up --stack lab"
+hastack up --stack lab --yes
+echo
+hastack output --stack lab
+echo
+echo "Connect: psql -h 10.77.0.100 -p 5000 -U postgres   (password: PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase \\"
+echo "         dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll output postgresPassword --show-secrets --stack lab)"

@@ -33,7 +33,12 @@ internal static class EngineCommands
 
         var refresh = new Command("refresh", "read every resource back from its host and record drift; the next up repairs it") { StackOptions.Stack, StackOptions.Cwd };
         refresh.SetAction(parse => Run(parse, "refresh", ops => ops.Refresh()));
-        return [preview, up, destroy, refresh];
+        var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")
+        {
+            StackOptions.Stack, StackOptions.Cwd,
+        };
+        verify.SetAction(parse => Run(parse, "verify", ops => ops.Verify()));
+        return [preview, up, destroy, refresh, verify];
     }
 
     private static int Run(ParseResult parse, string command, Func<StackOperations, int> operation, bool purgeData = false)

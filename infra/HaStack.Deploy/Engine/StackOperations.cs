@@ -41,7 +41,7 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
 {
     public int Preview()
     {
-        if (Prepare() is not { } run)
+        if (Prepare(lockFor: null) is not { } run)
             return ExitCodes.Failed;
         var steps = Planner.Plan(run.Plan.Graph, run.State);
         PlanPrinter.Preview(output, $"Previewing update ({options.Stack})", steps, options.Diff);
@@ -50,12 +50,9 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
 
     public int Up()
     {
-        if (Prepare() is not { } run)
+        if (Prepare(lockFor: "up") is not { } run)
             return ExitCodes.Failed;
-        using var locked = Lock(run, "up");
-        if (locked is null)
-            return ExitCodes.Failed;
-        run = run with { State = run.Store.Load() };
+        using var locked = run.Lock;
         var steps = Planner.Plan(run.Plan.Graph, run.State);
         if (!options.SkipPreview)
         {
@@ -74,12 +71,9 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
 
     public int Destroy()
     {
-        if (Prepare() is not { } run)
+        if (Prepare(lockFor: "destroy") is not { } run)
             return ExitCodes.Failed;
-        using var locked = Lock(run, "destroy");
-        if (locked is null)
-            return ExitCodes.Failed;
-        run = run with { State = run.Store.Load() };
+        using var locked = run.Lock;
         var steps = Planner.PlanDestroy(run.State);
         PlanPrinter.Preview(output, $"Previewing destroy ({options.Stack})", steps, diff: false);
         if (options.PurgeData)
@@ -99,12 +93,9 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
     /// <summary>Reads every applied resource back from its host and records drift in state; changes no host.</summary>
     public int Refresh()
     {
-        if (Prepare() is not { } run)
+        if (Prepare(lockFor: "refresh") is not { } run)
             return ExitCodes.Failed;
-        using var locked = Lock(run, "refresh");
-        if (locked is null)
-            return ExitCodes.Failed;
-        run = run with { State = run.Store.Load() };
+        using var locked = run.Lock;
         output.Line($"Refreshing ({options.Stack}):");
         using var sessions = new SessionPool(run.Plan.Config);
         var context = Context(run, sessions, purgeData: false);
@@ -135,10 +126,13 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
         return ExitCodes.Ok;
     }
 
-    private sealed record Run(StackPlan Plan, StateStore Store, StackState State, string Passphrase, string AgentBinary);
+    private sealed record Run(StackPlan Plan, StateStore Store, StackState State, SecretStore Secrets, string AgentBinary, IDisposable? Lock);
 
-    /// <summary>Everything before touching a host: a valid stack, the passphrase, the agent binary, the state.</summary>
-    private Run? Prepare()
+    /// <summary>
+    /// Everything before touching a host: a valid stack, the passphrase, the agent binary, and (under the lock,
+    /// when the command changes state) the state and its secrets.
+    /// </summary>
+    private Run? Prepare(string? lockFor)
     {
         var loaded = StackPipeline.Load(options.ProjectDirectory, options.Stack, options.Environment);
         foreach (var diagnostic in loaded.Diagnostics)
@@ -162,30 +156,25 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
         }
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agent)));
         var store = new StateStore(options.ProjectDirectory, config.Project, config.Stack);
-        var state = store.Load();
+        IDisposable? held = null;
         try
         {
-            _ = new SecretStore(state, config, passphrase);
-        }
-        catch (HaStack.Infra.Stack.IncorrectPassphraseException e)
-        {
-            output.Error($"error: {store.StatePath}: {e.Message}");
-            return null;
-        }
-        return new Run(StackPipeline.Plan(config, sha), store, state, passphrase, agent);
-    }
-
-    private IDisposable? Lock(Run run, string command)
-    {
-        try
-        {
-            return run.Store.Lock(command, output.Error);
+            held = lockFor is null ? null : store.Lock(lockFor, output.Error);
+            var state = store.Load();
+            var secrets = new SecretStore(state, config, passphrase);
+            output.Mask(secrets.Plaintexts());
+            return new Run(StackPipeline.Plan(config, sha), store, state, secrets, agent, held);
         }
         catch (StackLockedException e)
         {
             output.Error($"error: {e.Message}");
-            return null;
         }
+        catch (HaStack.Infra.Stack.IncorrectPassphraseException e)
+        {
+            output.Error($"error: {store.StatePath}: {e.Message}");
+            held?.Dispose();
+        }
+        return null;
     }
 
     private bool Confirm(string what)
@@ -201,12 +190,8 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
         return Console.ReadLine()?.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase) == true;
     }
 
-    private ApplyContext Context(Run run, SessionPool sessions, bool purgeData)
-    {
-        var secrets = new SecretStore(run.State, run.Plan.Config, run.Passphrase);
-        output.Mask(secrets.Plaintexts());
-        return new ApplyContext(run.Plan, secrets, sessions.Get, output.Line, purgeData) { AgentBinaryPath = run.AgentBinary };
-    }
+    private ApplyContext Context(Run run, SessionPool sessions, bool purgeData) =>
+        new(run.Plan, run.Secrets, sessions.Get, output.Line, purgeData) { AgentBinaryPath = run.AgentBinary };
 
     private int Apply(Run run, IReadOnlyList<PlannedStep> steps, string verb, bool purgeData)
     {
@@ -259,7 +244,7 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
     private void WriteOutputs(Run run)
     {
         var config = run.Plan.Config;
-        var secrets = new SecretStore(run.State, config, run.Passphrase);
+        var secrets = run.Secrets;
         var (writes, reads) = run.Plan.Topology.ClientPorts;
         var outputs = run.State.Outputs;
         outputs["vipAddress"] = new OutputValue(config.Vip.Address, false);
@@ -267,10 +252,48 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
         if (reads is { } r)
             outputs["reader"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{r}/postgres", false);
         outputs["postgresPassword"] = new OutputValue(secrets.Encrypt(secrets.Value("postgres-superuser")), true);
+        if (run.State.Resources.FirstOrDefault(r => r.Type == HaStack.Infra.Graph.ResourceTypes.Verification) is { } verified)
+            RecordVerification(outputs, verified.Outputs);
         run.Store.Save(run.State);
         output.Line("Outputs:");
         foreach (var (name, value) in outputs)
             output.Line($"    {name}: {(value.Secret ? "[secret]" : value.Value)}");
+    }
+
+    private static void RecordVerification(SortedDictionary<string, OutputValue> outputs, IReadOnlyDictionary<string, string> figures)
+    {
+        foreach (var (name, value) in figures.Where(f => f.Key != "enabled"))
+            outputs[name] = new OutputValue(value, false);
+    }
+
+    /// <summary><c>hastack verify</c>: the failover proof on its own, on a deployed stack; its figures become outputs.</summary>
+    public int Verify()
+    {
+        if (Prepare(lockFor: "verify") is not { } run)
+            return ExitCodes.Failed;
+        using var locked = run.Lock;
+        if (run.State.Resources.Count == 0)
+        {
+            output.Error($"error: stack {options.Stack} is not deployed: run hastack up first");
+            return ExitCodes.Failed;
+        }
+        using var sessions = new SessionPool(run.Plan.Config);
+        var context = Context(run, sessions, purgeData: false);
+        output.Line($"Verifying ({options.Stack}): SQL through {run.Plan.Config.Vip.Address}, then the VIP holder's proxy stops");
+        try
+        {
+            var figures = new Verification.FailoverProof(context).Run();
+            RecordVerification(run.State.Outputs, figures);
+            run.Store.Save(run.State);
+            foreach (var (name, value) in figures)
+                output.Line($"    {name}: {value}");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is Verification.VerificationFailedException or RemoteCommandException or Renci.SshNet.Common.SshException)
+        {
+            output.Error($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 
     private int Verdict(IReadOnlyList<PlannedStep> steps)

@@ -22,14 +22,15 @@ public sealed record StepReport(PlannedStep Step, StepOutcome Outcome, TimeSpan 
 /// </summary>
 public sealed class StepRunner(ApplyContext context, StackState state, StateStore store, int parallelism, Action<StepReport> report)
 {
-    private readonly object gate = new();
+    // the state's own monitor: SecretStore takes it too, so a save never meets a half-made password
+    private object Gate => state;
 
     public IReadOnlyList<StepReport> Run(IReadOnlyList<PlannedStep> steps, CancellationToken cancel)
     {
         var reports = new List<StepReport>();
         void Record(StepReport r)
         {
-            lock (gate)
+            lock (Gate)
                 reports.Add(r);
             report(r);
         }
@@ -91,7 +92,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             if (step.Op == StepOp.Delete)
             {
                 provider.Delete(context, step.Recorded!);
-                lock (gate)
+                lock (Gate)
                 {
                     state.Remove(step.Id);
                     store.Save(state);
@@ -101,7 +102,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             {
                 var outputs = provider.Apply(context, step.Desired!, step.Recorded);
                 var desired = step.Desired!;
-                lock (gate)
+                lock (Gate)
                 {
                     state.Put(new ResourceState
                     {

@@ -29,6 +29,10 @@ public static class Planner
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
+        // the verification proves a deployment: it runs again whenever anything else changes, and not on a no-op up
+        var verification = steps.FindIndex(s => s.Type == ResourceTypes.Verification && s.Op == StepOp.Same);
+        if (verification >= 0 && steps.Any(s => s.IsChange))
+            steps[verification] = steps[verification] with { Op = StepOp.Update, ChangedKeys = ["deployment changed"] };
         var gone = state.Resources.Where(r => !graph.Contains(r.Id)).ToList();
         foreach (var recorded in ReverseDependencyOrder(gone))
             steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));

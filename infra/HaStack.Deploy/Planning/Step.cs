@@ -18,7 +18,7 @@ public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, Resour
 {
     public string Type => Desired?.Type ?? Recorded!.Type;
     public string Name => Desired?.Name ?? Recorded!.Name;
-    public string? Host => Desired?.Host ?? Recorded!.Host;
+    public string? Host => Desired is not null ? Desired.Host : Recorded!.Host;
     public bool IsChange => Op != StepOp.Same;
 
     public static string Symbol(StepOp op) => op switch

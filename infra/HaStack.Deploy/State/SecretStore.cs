@@ -34,25 +34,41 @@ public sealed class SecretStore
             fromConfig["vrrp-auth"] = vrrp.Reveal();
     }
 
-    public bool Has(string name) => fromConfig.ContainsKey(name) || state.Secrets.ContainsKey(name);
+    // steps run in parallel and the state is saved while others work: every touch of state.Secrets holds the
+    // state's monitor, the same one the step runner holds while it saves
+    public bool Has(string name)
+    {
+        lock (state)
+            return fromConfig.ContainsKey(name) || state.Secrets.ContainsKey(name);
+    }
 
-    public string Value(string name) =>
-        fromConfig.TryGetValue(name, out var given) ? given
-        : state.Secrets.TryGetValue(name, out var sealedValue) ? crypter.Decrypt(sealedValue)
-        : throw new KeyNotFoundException($"secret {name} does not exist yet (its password resource has not been created)");
+    public string Value(string name)
+    {
+        if (fromConfig.TryGetValue(name, out var given))
+            return given;
+        string? sealedValue;
+        lock (state)
+            state.Secrets.TryGetValue(name, out sealedValue);
+        return sealedValue is not null ? crypter.Decrypt(sealedValue)
+            : throw new KeyNotFoundException($"secret {name} does not exist yet (its password resource has not been created)");
+    }
 
     /// <summary>Creates a random password once; an existing one is kept.</summary>
     public void Generate(string name, int length)
     {
-        if (state.Secrets.ContainsKey(name))
-            return;
         var chars = new char[length];
         for (var i = 0; i < length; i++)
             chars[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        state.Secrets[name] = crypter.Encrypt(new string(chars));
+        var sealedValue = crypter.Encrypt(new string(chars));
+        lock (state)
+            state.Secrets.TryAdd(name, sealedValue);
     }
 
-    public void Forget(string name) => state.Secrets.Remove(name);
+    public void Forget(string name)
+    {
+        lock (state)
+            state.Secrets.Remove(name);
+    }
 
     public string Encrypt(string plaintext) => crypter.Encrypt(plaintext);
 
@@ -62,6 +78,11 @@ public sealed class SecretStore
     public string Reveal(string content) => SecretTokens.Substitute(content, Value);
 
     /// <summary>Every plaintext known now, longest first, for masking (Pulumi masks values of 3+ characters).</summary>
-    public IReadOnlyList<string> Plaintexts() =>
-        fromConfig.Values.Concat(state.Secrets.Values.Select(crypter.Decrypt)).Where(v => v.Length >= 3).Distinct().OrderByDescending(v => v.Length).ToList();
+    public IReadOnlyList<string> Plaintexts()
+    {
+        List<string> sealedValues;
+        lock (state)
+            sealedValues = [.. state.Secrets.Values];
+        return fromConfig.Values.Concat(sealedValues.Select(crypter.Decrypt)).Where(v => v.Length >= 3).Distinct().OrderByDescending(v => v.Length).ToList();
+    }
 }

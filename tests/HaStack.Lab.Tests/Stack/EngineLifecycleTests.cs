@@ -24,9 +24,10 @@ public partial class EngineLifecycleTests(LabFixture fixture)
     private Dictionary<string, string> StartTimes() => lab.Hosts.ToDictionary(h => h.Name,
         h => h.Check($"systemctl show -p MainPID -p ActiveEnterTimestampMonotonic {Services}"));
 
-    /// <summary>Every path HaStack could write, with its time and size, per host: equal means untouched.</summary>
+    /// <summary>Every path HaStack writes, with its time and size, and the installed packages, per host: equal means untouched.</summary>
     private List<string> Footprint() => lab.Hosts.Select(h => h.Check(
-        "ls -l --time-style=full-iso /etc /etc/default /usr/sbin /etc/systemd/system /etc/haproxy /etc/patroni /etc/pgbouncer /etc/hastack-vrrpd 2>&1")).ToList();
+        "ls -l --time-style=full-iso /usr/sbin/policy-rc.d /etc/default/etcd /etc/postgresql-common/createcluster.d /etc/haproxy /etc/patroni " +
+        "/etc/pgbouncer /etc/hastack-vrrpd /etc/systemd/system/hastack-vrrpd.service /usr/local/sbin 2>&1; dpkg-query -W | md5sum")).ToList();
 
     [Fact]
     public void Step01_preview_shows_every_resource_to_create_and_touches_no_host()
@@ -145,7 +146,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         var preview = Project.Check("preview", "--diff");
         var changed = Regex.Matches(preview.Stdout, @"^ ~  \S+\s+(\S+)\s+update", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order().ToList();
         Assert.Equal(["node1:/etc/pgbouncer/pgbouncer.ini", "node1:pgbouncer", "node2:/etc/pgbouncer/pgbouncer.ini", "node2:pgbouncer",
-            "node3:/etc/pgbouncer/pgbouncer.ini", "node3:pgbouncer"], changed);
+            "node3:/etc/pgbouncer/pgbouncer.ini", "node3:pgbouncer", "vip-failover"], changed);
         Assert.Contains("+ default_pool_size = 25", preview.Stdout, StringComparison.Ordinal);
         Assert.Contains("- default_pool_size = 20", preview.Stdout, StringComparison.Ordinal);
         var pids = lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()).ToList();

@@ -1,0 +1,164 @@
+using System.Diagnostics;
+using System.Globalization;
+using HaStack.Deploy.Providers;
+using HaStack.Deploy.Remote;
+using Npgsql;
+
+namespace HaStack.Deploy.Verification;
+
+/// <summary>A verification step that did not hold: which step, and what was observed.</summary>
+public sealed class VerificationFailedException(string step, string observed)
+    : Exception($"verification failed at '{step}': {observed}")
+{
+    public string Step { get; } = step;
+}
+
+/// <summary>
+/// The proof every deployment ends with: SQL through the VIP (a write on the writer port lands on the primary,
+/// a read on the reader port on a replica); then the layer's process is stopped on the VIP holder and the
+/// time is measured until the VIP is on another host and until SQL through it works again; then the process is
+/// started again and the cluster must be whole. Every wait is bounded by the stack's verify timeouts.
+/// </summary>
+public sealed class FailoverProof(ApplyContext context)
+{
+    private readonly HaStack.Infra.Config.StackConfig config = context.Plan.Config;
+
+    public IReadOnlyDictionary<string, string> Run()
+    {
+        var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var vipHosts = context.Plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
+        var (writes, reads) = context.Plan.Topology.ClientPorts;
+        var sqlLimit = TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
+        var moveLimit = TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds);
+
+        var holder = SingleHolder(vipHosts, "the VIP is on one host");
+        outputs["vipHolderBefore"] = holder;
+        Sql(writes, sqlLimit, "a write through the VIP", """
+            CREATE TABLE IF NOT EXISTS hastack_verify (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text);
+            INSERT INTO hastack_verify (note) VALUES ('hastack verify');
+            SELECT pg_is_in_recovery();
+            """, expectReplica: false);
+        if (reads is { } readPort)
+            Sql(readPort, sqlLimit, "a read through the VIP lands on a replica", "SELECT pg_is_in_recovery();", expectReplica: true);
+
+        var unit = config.Vip.FloatsOver switch
+        {
+            HaStack.Infra.Config.VipLayer.Haproxy => "haproxy",
+            HaStack.Infra.Config.VipLayer.Pgbouncer => "pgbouncer",
+            _ => "patroni",
+        };
+        var others = vipHosts.Where(h => h != holder).ToList();
+        // each other host waits for the address itself; the first to see it answers
+        var watchers = others.Select(h => Task.Run(() => WaitForVip(h, moveLimit))).ToList();
+        var clock = Stopwatch.StartNew();
+        context.Session(holder).Check($"stopping {unit} on {holder}", $"systemctl stop {unit}");
+        try
+        {
+            var firstSeen = Task.WhenAny(watchers).Result;
+            var (newHolder, movedAfter) = firstSeen.Result;
+            if (newHolder is null)
+                throw new VerificationFailedException("the VIP moves", $"no other host ({string.Join(", ", others)}) got {config.Vip.Address} within {moveLimit.TotalSeconds} s after {unit} stopped on {holder}");
+            outputs["vipHolderAfter"] = newHolder;
+            outputs["vipMoveMs"] = Ms(movedAfter);
+            var recovered = Sql(writes, sqlLimit, "SQL through the VIP works again", "SELECT pg_is_in_recovery();", expectReplica: false, clock);
+            outputs["sqlRecoveryMs"] = Ms(recovered);
+        }
+        finally
+        {
+            context.Session(holder).Check($"starting {unit} on {holder} again", $"systemctl start {unit}");
+        }
+        CheckWhole(vipHosts, unit);
+        outputs["verifiedAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
+        return outputs;
+    }
+
+    private static string Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    private bool Holds(string host) =>
+        context.Session(host).Run($"ip -4 -o addr show dev {config.Vip.Interface} | grep -qw {config.Vip.Address}").Ok;
+
+    private string SingleHolder(IReadOnlyList<string> hosts, string step)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds);
+        while (true)
+        {
+            var holders = hosts.Where(Holds).ToList();
+            if (holders.Count == 1)
+                return holders[0];
+            if (DateTime.UtcNow > deadline)
+                throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
+            Thread.Sleep(200);
+        }
+    }
+
+    /// <summary>Waits on <paramref name="host"/> itself (no round trip per poll) until it holds the VIP.</summary>
+    private (string? Host, TimeSpan After) WaitForVip(string host, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        var polls = (int)(limit.TotalMilliseconds / 5);
+        var seen = context.Session(host).Run($$"""
+            i=0
+            until ip -4 -o addr show dev {{config.Vip.Interface}} | grep -qw {{config.Vip.Address}}; do
+              i=$((i + 1)); [ $i -ge {{polls}} ] && exit 1
+              sleep 0.005
+            done
+            """, timeout: limit + TimeSpan.FromSeconds(10)).Ok;
+        return seen ? (host, clock.Elapsed) : (null, clock.Elapsed);
+    }
+
+    /// <summary>Runs SQL through the VIP with a new connection each try until it works; returns when it did (on <paramref name="since"/>'s clock).</summary>
+    private TimeSpan Sql(int port, TimeSpan limit, string step, string sql, bool expectReplica, Stopwatch? since = null)
+    {
+        var clock = since ?? Stopwatch.StartNew();
+        var deadline = clock.Elapsed + limit;
+        var builder = new NpgsqlConnectionStringBuilder
+        {
+            Host = config.Vip.Address,
+            Port = port,
+            Username = "postgres",
+            Password = context.Secrets.Value("postgres-superuser"),
+            Database = "postgres",
+            Timeout = 2,
+            CommandTimeout = 5,
+            Pooling = false,
+        };
+        string last = "no attempt";
+        while (clock.Elapsed < deadline)
+        {
+            try
+            {
+                using var connection = new NpgsqlConnection(builder.ConnectionString);
+                connection.Open();
+                using var command = new NpgsqlCommand(sql, connection);
+                var inRecovery = (bool)command.ExecuteScalar()!;
+                if (inRecovery == expectReplica)
+                    return clock.Elapsed;
+                last = expectReplica ? "it landed on the primary" : "it landed on a replica";
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                last = e.Message;
+            }
+            Thread.Sleep(10);
+        }
+        throw new VerificationFailedException(step, $"{config.Vip.Address}:{port} for {limit.TotalSeconds} s; last: {last}");
+    }
+
+    private void CheckWhole(IReadOnlyList<string> vipHosts, string unit)
+    {
+        foreach (var host in vipHosts)
+        {
+            var active = context.Session(host).Run($"for i in $(seq 50); do systemctl is-active --quiet {unit} && exit 0; sleep 0.2; done; exit 1");
+            if (!active.Ok)
+                throw new VerificationFailedException("the cluster is whole again", $"{unit} on {host} is not active after the proof");
+        }
+        SingleHolder(vipHosts, "the cluster is whole again");
+        var db = context.Plan.Topology.DatabaseHosts[0];
+        var cluster = context.Session(db.Name).Run(
+            $"python3 -c 'import json, urllib.request; m = json.load(urllib.request.urlopen(\"http://{db.Address}:{config.Patroni.RestPort}/cluster\", timeout=3))[\"members\"]; " +
+            "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m))'");
+        var counts = cluster.Stdout.Trim().Split(' ');
+        if (!cluster.Ok || counts.Length != 3 || counts[0] != "1" || counts[1] != counts[2] || int.Parse(counts[2], CultureInfo.InvariantCulture) != context.Plan.Topology.DatabaseHosts.Count)
+            throw new VerificationFailedException("the cluster is whole again", $"Patroni reports leaders/running/members = {cluster.Stdout.Trim()} {cluster.Stderr.Trim()}");
+    }
+}
