@@ -82,6 +82,25 @@ public partial class EngineLifecycleTests(LabFixture fixture)
     }
 
     [Fact]
+    public void Step03b_the_deployment_ended_with_the_failover_proof_and_verify_repeats_it()
+    {
+        var outputs = System.Text.Json.JsonDocument.Parse(Project.Check("output", "--json").Stdout).RootElement;
+        var before = outputs.GetProperty("vipHolderBefore").GetString();
+        var after = outputs.GetProperty("vipHolderAfter").GetString();
+        Assert.NotEqual(before, after);
+        Assert.InRange(int.Parse(outputs.GetProperty("vipMoveMs").GetString()!, System.Globalization.CultureInfo.InvariantCulture), 0, 15_000);
+        Assert.InRange(int.Parse(outputs.GetProperty("sqlRecoveryMs").GetString()!, System.Globalization.CultureInfo.InvariantCulture), 0, 30_000);
+
+        var verify = Project.Check("verify");
+        Assert.Matches($@"vipHolderBefore: {after}\n\s+vipHolderAfter: node\d", verify.Stdout.Replace("\r", "", StringComparison.Ordinal));
+        // afterwards: HAProxy runs everywhere again and exactly one host holds the VIP
+        Assert.All(lab.Hosts, h => Assert.Equal("active", h.Check("systemctl is-active haproxy").Trim()));
+        Assert.Single(lab.Hosts, h => h.Run($"ip -4 -o addr show dev eth0 | grep -qw {AgentLabVip}").ExitStatus == 0);
+    }
+
+    private const string AgentLabVip = "10.77.0.100";
+
+    [Fact]
     public void Step04_a_second_up_reports_no_changes_and_restarts_nothing()
     {
         var before = StartTimes();
