@@ -15,10 +15,6 @@ done
 
 # ---- hosts: SIGTERM to nspawn halts the host's systemd cleanly ----
 nodes=$(lab_node_indexes)
-# a host left "powered off" by power.sh is frozen: thaw it so it can halt
-for i in $nodes; do
-  for d in $(node_cgroup_dirs "$i"); do [[ -f $d/cgroup.freeze ]] && echo 0 > "$d/cgroup.freeze"; done
-done
 for i in $nodes; do
   if host_runs_systemd && systemctl is-active -q "hastack-lab-node$i" 2>/dev/null; then
     systemctl stop --no-block "hastack-lab-node$i"

@@ -88,6 +88,38 @@ lab_cgroup_pids() {
 }
 host_runs_systemd() { [[ $(cat /proc/1/comm 2>/dev/null) == systemd ]]; }
 
+# Boots node $1's Debian (its root, namespace and veth made by up.sh) under systemd-nspawn; records the PID.
+node_boot() {
+  local i=$1 R NS
+  R=$(node_root "$i"); NS=$(node_ns "$i")
+  local NSPAWN=(systemd-nspawn --boot --machine="node$i" --directory="$R"
+          --network-namespace-path="/run/netns/$NS"
+          --capability=CAP_NET_ADMIN   # not implied by a namespace path; a VRRP agent adds the VIP with it
+          --register=no --keep-unit    # no machined to register with
+          --resolv-conf=off --timezone=off --link-journal=no --console=read-only)
+  if host_runs_systemd; then
+    # systemd hosts: a transient unit with a delegated cgroup of its own
+    systemctl reset-failed "hastack-lab-node$i" 2>/dev/null || true
+    systemd-run --quiet --unit="hastack-lab-node$i" -p Delegate=yes -p KillMode=mixed -p Type=notify \
+      -p StandardOutput="file:$LAB_LOGS/node$i.console.log" -p StandardError="file:$LAB_LOGS/node$i.console.log" \
+      "${NSPAWN[@]}"
+    systemctl show -p MainPID --value "hastack-lab-node$i" > "$LAB_RUN/node$i.nspawn.pid"
+  else
+    # no systemd on the host: a cgroup per host by hand, or every --keep-unit nspawn would share
+    # /payload and /supervisor at the cgroup root
+    local CG; CG=$(node_cgroup_dirs "$i"); mkdir -p $CG
+    setsid /bin/bash -c 'for d in $1; do echo $$ > "$d/cgroup.procs"; done; shift; exec "$@"' \
+      _ "$CG" "${NSPAWN[@]}" </dev/null >>"$LAB_LOGS/node$i.console.log" 2>&1 &
+    echo $! > "$LAB_RUN/node$i.nspawn.pid"
+  fi
+}
+
+# Every process of node $1 (its nspawn, its systemd and all they started), by cgroup.
+node_pids() {
+  local d
+  for d in $(node_cgroup_dirs "$1"); do [[ -d $d ]] && find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null; done | sort -un
+}
+
 LAB_SSH_OPTS=(-F "$LAB_DIR/ssh_config")
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}'; }

@@ -1,21 +1,39 @@
 #!/bin/bash
-# power.sh NODE off|on: pull a lab host's plug, as the other hosts see it, and put it back.
-# off: the host leaves the bridge (no packet in or out, ARP included) and every process on it is frozen
-# (cgroup v2 freezer), so it neither answers nor acts; on: thawed and back on the bridge, where it carries on
-# as a machine that was paused would (its clocks jump; its services find out what changed while it was away).
+# power.sh NODE off|on: pull a lab host's plug and put it back, as a real power cut would go.
+# off: the host leaves the bridge first (so no last packet, not even a TCP reset, gets out), then every
+#      process of it is killed at once (no clean shutdown), and its interface loses every address, as a
+#      machine that loses power does (a VIP it held included).
+# on:  its own address comes back, it rejoins the bridge and boots again from its disk (the overlay keeps
+#      whatever it had written); returns once SSH answers (60 s at most).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-[[ $# == 2 && $1 =~ ^node([1-9])$ && $2 =~ ^(on|off)$ ]] || die "usage: power.sh nodeN off|on"
+[[ $# == 2 && $1 =~ ^node[1-9]$ && $2 =~ ^(on|off)$ ]] || die "usage: power.sh nodeN off|on"
 i=${1#node}
-[[ -n $(node_nspawn_pid "$i") ]] || die "node$i is not running"
-freeze=""
-for d in $(node_cgroup_dirs "$i"); do [[ -f $d/cgroup.freeze ]] && freeze=$d/cgroup.freeze; done
-[[ -n $freeze ]] || die "no cgroup v2 freezer for node$i (cgroup mode $(cgroup_mode))"
+NS=$(node_ns "$i"); V=$(node_veth "$i")
+[[ -e /run/netns/$NS ]] || die "node$i is not part of the lab"
 case $2 in
   off)
-    ip link set "$(node_veth "$i")" nomaster
-    echo 1 > "$freeze" ;;
+    [[ -n $(node_nspawn_pid "$i") ]] || die "node$i is already off"
+    ip link set "$V" nomaster
+    if host_runs_systemd && systemctl is-active -q "hastack-lab-node$i"; then
+      systemctl kill -s KILL "hastack-lab-node$i"
+    fi
+    for _ in $(seq 1 50); do
+      pids=$(node_pids "$i"); [[ -n $pids ]] || break
+      kill -KILL $pids 2>/dev/null || true
+      sleep 0.1
+    done
+    [[ -z $(node_pids "$i") ]] || die "node$i: processes survive SIGKILL: $(node_pids "$i" | tr '\n' ' ')"
+    rm -f "$LAB_RUN/node$i.nspawn.pid"
+    ip -n "$NS" addr flush dev eth0 ;;
   on)
-    echo 0 > "$freeze"
-    ip link set "$(node_veth "$i")" master "$LAB_BRIDGE" ;;
+    [[ -z $(node_nspawn_pid "$i") ]] || die "node$i is already on"
+    ip -n "$NS" addr add "$(node_ip "$i")/$LAB_PREFIX" dev eth0 2>/dev/null || true
+    ip link set "$V" master "$LAB_BRIDGE"
+    node_boot "$i"
+    deadline=$(( $(date +%s) + 60 ))
+    until ssh "${LAB_SSH_OPTS[@]}" "node$i" true 2>/dev/null; do
+      (( $(date +%s) < deadline )) || die "node$i: no SSH 60 s after power on (console: $LAB_LOGS/node$i.console.log)"
+      sleep 0.2
+    done ;;
 esac

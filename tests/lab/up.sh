@@ -73,25 +73,7 @@ for i in $(seq 1 "$N"); do
   ip -n "$NS" link set eth0 up
   ip netns exec "$NS" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 
-  NSPAWN=(systemd-nspawn --boot --machine="node$i" --directory="$R"
-          --network-namespace-path="/run/netns/$NS"
-          --capability=CAP_NET_ADMIN   # not implied by a namespace path; a VRRP agent adds the VIP with it
-          --register=no --keep-unit    # no machined to register with
-          --resolv-conf=off --timezone=off --link-journal=no --console=read-only)
-  if host_runs_systemd; then
-    # systemd hosts: a transient unit with a delegated cgroup of its own
-    systemd-run --quiet --unit="hastack-lab-node$i" -p Delegate=yes -p KillMode=mixed -p Type=notify \
-      -p StandardOutput="file:$LAB_LOGS/node$i.console.log" -p StandardError="file:$LAB_LOGS/node$i.console.log" \
-      "${NSPAWN[@]}"
-    systemctl show -p MainPID --value "hastack-lab-node$i" > "$LAB_RUN/node$i.nspawn.pid"
-  else
-    # no systemd on the host: a cgroup per host by hand, or every --keep-unit nspawn would share
-    # /payload and /supervisor at the cgroup root
-    CG=$(node_cgroup_dirs "$i"); mkdir -p $CG
-    setsid /bin/bash -c 'for d in $1; do echo $$ > "$d/cgroup.procs"; done; shift; exec "$@"' \
-      _ "$CG" "${NSPAWN[@]}" </dev/null >"$LAB_LOGS/node$i.console.log" 2>&1 &
-    echo $! > "$LAB_RUN/node$i.nspawn.pid"
-  fi
+  node_boot "$i"
 done
 
 cat > "$LAB_DIR/ssh_config" <<CFG
