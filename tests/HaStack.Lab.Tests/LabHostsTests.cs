@@ -119,6 +119,9 @@ public class LabHostsTests(LabFixture fixture)
             host.Check($"apt-get install -q -y --download-only --no-download {recommends} {servers}");
         // the control: a package the base did not download cannot be installed offline
         Assert.NotEqual(0, host.Run("apt-get install -q -y --download-only --no-download nginx-light").ExitStatus);
-        Assert.Equal("not-installed", host.Check("dpkg-query -W -f '${db:Status-Status}' patroni 2>/dev/null || echo not-installed").Trim());
+        // in the base every host starts from (deployment tests install it on the hosts themselves)
+        var baseDpkg = Path.Combine(Environment.GetEnvironmentVariable("HASTACK_LAB_VAR") ?? "/var/lib/hastack-lab", "base", "var", "lib", "dpkg");
+        Assert.Equal("not-installed", HaStack.Lab.Tests.Agent.AgentLab.HostSide(
+            $"dpkg-query --admindir={baseDpkg} -W -f '${{db:Status-Status}}' patroni 2>/dev/null || echo not-installed").Trim());
     }
 }

@@ -29,6 +29,9 @@ public sealed class HostSession : IDisposable
 {
     private readonly SshClient client;
     private readonly bool sudo;
+    // commands start one at a time per connection: SSH.NET's input stream can fail to open ("only during
+    // execution") when channels open concurrently on one client; once started, commands run side by side
+    private readonly object startGate = new();
     private string? seenKey;
 
     public string Host { get; }
@@ -82,13 +85,27 @@ public sealed class HostSession : IDisposable
     public RemoteResult Run(string script, byte[]? stdin = null, TimeSpan? timeout = null)
     {
         var quoted = "'" + script.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-        using var command = client.CreateCommand(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}");
+        return Execute(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}", stdin, timeout);
+    }
+
+    private RemoteResult Execute(string commandText, byte[]? stdin, TimeSpan? timeout)
+    {
+        using var command = client.CreateCommand(commandText);
         command.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
-        var pending = command.BeginExecute();
-        using (var input = command.CreateInputStream())
+        IAsyncResult pending;
+        lock (startGate)
         {
-            if (stdin is not null)
-                input.Write(stdin);
+            pending = command.BeginExecute();
+            try
+            {
+                using var input = command.CreateInputStream();
+                if (stdin is not null)
+                    input.Write(stdin);
+            }
+            catch (InvalidOperationException) when (pending.IsCompleted)
+            {
+                // the command ended before reading its input (it failed at once): its own output says why
+            }
         }
         command.EndExecute(pending);
         return new RemoteResult(command.ExitStatus ?? -1, command.Result, command.Error);

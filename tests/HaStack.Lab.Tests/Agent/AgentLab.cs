@@ -14,7 +14,6 @@ public sealed partial class AgentLab
 {
     public const string Vip = "10.77.0.100";
     private static readonly object Gate = new();
-    private static bool installed;
     private readonly LabEnvironment lab;
 
     public AgentLab(LabEnvironment lab)
@@ -23,11 +22,11 @@ public sealed partial class AgentLab
         ReattachAll();
         lock (Gate)
         {
-            if (!installed)
-            {
+            // other tests deploy (and destroy) whole stacks on the same hosts: check the agent's setup is still
+            // there, cheaply, and put it back when it is not
+            if (!lab.Hosts.All(h => h.Run("test -x /usr/local/sbin/hastack-vrrpd && test -f /etc/systemd/system/hastack-vrrpd.service && " +
+                                          "grep -q local_ssh /etc/haproxy/haproxy.cfg && command -v keepalived").ExitStatus == 0))
                 Install();
-                installed = true;
-            }
         }
     }
 

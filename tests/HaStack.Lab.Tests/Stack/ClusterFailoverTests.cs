@@ -47,6 +47,7 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
     [Fact]
     public async Task Primary_host_power_off_writes_resume_through_the_vip_nothing_acknowledged_is_lost_and_it_rejoins_as_a_replica()
     {
+        EngineProject.CleanSlate(lab);
         project.Check("up", "--yes");
         var connection = new NpgsqlConnectionStringBuilder
         {

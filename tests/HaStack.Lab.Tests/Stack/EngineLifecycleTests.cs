@@ -13,9 +13,21 @@ namespace HaStack.Lab.Tests.Stack;
 [TestCaseOrderer(ByNameOrderer.TypeName, ByNameOrderer.AssemblyName)]
 public partial class EngineLifecycleTests(LabFixture fixture)
 {
-    private static readonly Lazy<EngineProject> SharedProject = new(() => new EngineProject());
-    private static EngineProject Project => SharedProject.Value;
+    private static EngineProject? shared;
     private readonly LabEnvironment lab = fixture.Lab;
+
+    private EngineProject Project
+    {
+        get
+        {
+            if (shared is null)
+            {
+                EngineProject.CleanSlate(lab);
+                shared = new EngineProject();
+            }
+            return shared;
+        }
+    }
     private const string Services = "etcd patroni pgbouncer haproxy hastack-vrrpd";
 
     private LabHost Node(int n) => lab.Hosts[n - 1];
@@ -100,6 +112,13 @@ public partial class EngineLifecycleTests(LabFixture fixture)
 
     private const string AgentLabVip = "10.77.0.100";
 
+    private static string SuperuserPassword()
+    {
+        var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(shared!.StatePath)).RootElement;
+        return PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase)
+            .Decrypt(state.GetProperty("secrets").GetProperty("postgres-superuser").GetString()!);
+    }
+
     [Fact]
     public void Step04_a_second_up_reports_no_changes_and_restarts_nothing()
     {
@@ -169,7 +188,15 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.Contains("+ default_pool_size = 25", preview.Stdout, StringComparison.Ordinal);
         Assert.Contains("- default_pool_size = 20", preview.Stdout, StringComparison.Ordinal);
         var pids = lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()).ToList();
+        // a client connected to PgBouncer across the change keeps its connection: a reload, not a restart
+        using var client = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder
+        {
+            Host = Node(1).Address, Port = 6432, Username = "postgres", Password = SuperuserPassword(), Database = "postgres", Pooling = false,
+        }.ConnectionString);
+        client.Open();
+        var backendBefore = new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar();
         Project.Check("up", "--yes");
+        Assert.Equal(backendBefore, new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar());
         Assert.Equal(pids, lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()));
         Assert.All(lab.Hosts, h => Assert.Contains("default_pool_size = 25", h.Check("cat /etc/pgbouncer/pgbouncer.ini"), StringComparison.Ordinal));
     }

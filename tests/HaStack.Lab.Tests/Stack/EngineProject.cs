@@ -61,6 +61,18 @@ public sealed class EngineProject : IDisposable
         return new HastackRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>
+    /// Stops what other lab tests may have left running that would fight a deployment (their VRRP daemons, their
+    /// VIP) and brings back hosts a test left powered off.
+    /// </summary>
+    public static void CleanSlate(LabEnvironment lab)
+    {
+        foreach (var host in lab.Hosts)
+            AgentLab.HostSide($"bash {LabEnvironment.ScriptsDir}/power.sh {host.Name} on 2>/dev/null || true");
+        Parallel.ForEach(lab.Hosts, host => host.Run(
+            $"systemctl stop keepalived hastack-vrrpd 2>/dev/null; ip addr del {AgentLab.Vip}/24 dev eth0 2>/dev/null; true"));
+    }
+
     /// <summary>Runs and fails the test with the whole output unless it exits 0.</summary>
     public HastackRun Check(params string[] args)
     {

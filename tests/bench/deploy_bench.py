@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Deployment benchmark on the local lab: fresh deploy, no-op up, the failover proof's figures, the write
+outage after a primary host loses power, and the write outage of a planned switchover.
+
+  python3 tests/bench/deploy_bench.py [--verify-runs 7] [--power-runs 3] [--switchover-runs 3]
+
+Recreates the lab (tests/lab/down.sh, up.sh), deploys Pulumi.lab.yaml with a fresh state and measures. Writes are
+timed by a writer on a surviving lab host (psql through the VIP every 20 ms); the lab shares one kernel, so its
+clock and this script's are the same. Figures go to tests/bench/results/deploy.{json,md}. Root; needs the agent
+binary (artifacts/hastack-vrrpd) and the CLI built (Release).
+"""
+import argparse, json, os, re, statistics, subprocess, sys, threading, time
+from datetime import datetime, timezone
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LAB = os.path.join(ROOT, "tests", "lab")
+LAB_DIR = os.environ.get("HASTACK_LAB_DIR", "/run/hastack-lab")
+HASTACK = ["dotnet", os.path.join(ROOT, "infra", "HaStack.Cli", "bin", "Release", "net10.0", "hastack.dll")]
+VIP = "10.77.0.100"
+ENV = dict(os.environ, PULUMI_CONFIG_PASSPHRASE="bench passphrase", HASTACK_AGENT_BINARY=os.path.join(ROOT, "artifacts", "hastack-vrrpd", "hastack-vrrpd"))
+
+
+def sh(*args, check=True, **kw):
+    r = subprocess.run(list(args), capture_output=True, text=True, env=ENV, **kw)
+    if check and r.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed:\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def hastack(*args, check=True):
+    return sh(*HASTACK, *args, "--stack", "lab", "--cwd", ROOT, check=check)
+
+
+def ssh(node, command, stdin=None, check=True):
+    r = subprocess.run(["ssh", "-F", f"{LAB_DIR}/ssh_config", node, command], input=stdin, capture_output=True, text=True, timeout=300)
+    if check and r.returncode != 0:
+        sys.exit(f"{node}: {command} failed: {r.stderr}")
+    return r.stdout
+
+
+def members():
+    for node in ("node1", "node2", "node3"):
+        r = subprocess.run(["ssh", "-F", f"{LAB_DIR}/ssh_config", node, "patronictl -c /etc/patroni/config.yml list -f json"],
+                           capture_output=True, text=True, timeout=30)
+        if r.returncode == 0:
+            return json.loads(r.stdout)
+    return []
+
+
+def wait(what, condition, limit):
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.5)
+    sys.exit(f"{what}: not within {limit} s")
+
+
+def healthy():
+    m = members()
+    return len(m) == 3 and sum(x["Role"] == "Leader" for x in m) == 1 and all(x["State"] in ("running", "streaming") for x in m)
+
+
+class Writer:
+    """psql through the VIP every 20 ms from one lab host; each success prints its wall time."""
+
+    def __init__(self, node, password):
+        script = f"""read -r PGPASSWORD; export PGPASSWORD
+psql -h {VIP} -p 5000 -U postgres -d postgres -qAtc 'CREATE TABLE IF NOT EXISTS bench_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())' >/dev/null
+while true; do
+  psql -h {VIP} -p 5000 -U postgres -d postgres -qAtc 'INSERT INTO bench_writes DEFAULT VALUES' >/dev/null 2>&1 && date +%s.%N
+  sleep 0.02
+done"""
+        self.successes = []
+        self.node = node
+        ssh(node, "cat > /tmp/bench-writer.sh", stdin=script)
+        self.process = subprocess.Popen(["ssh", "-F", f"{LAB_DIR}/ssh_config", node, "timeout 600 bash /tmp/bench-writer.sh"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.process.stdin.write(password + "\n")
+        self.process.stdin.flush()
+        threading.Thread(target=self._read, daemon=True).start()
+        wait("the writer's first write", lambda: len(self.successes) > 5, 30)
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.successes.append(float(line))
+
+    def first_after(self, t):
+        return next((s for s in self.successes if s > t), None)
+
+    def longest_gap(self, start, end):
+        window = [s for s in self.successes if start <= s <= end]
+        return max((b - a for a, b in zip(window, window[1:])), default=None)
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait()
+        ssh(self.node, "pkill -f bench-writer.sh || true", check=False)
+
+
+def summary(values):
+    values = [v for v in values if v is not None]
+    return {"median": round(statistics.median(values), 1), "min": round(min(values), 1), "max": round(max(values), 1), "n": len(values)} if values else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--verify-runs", type=int, default=7)
+    parser.add_argument("--power-runs", type=int, default=3)
+    parser.add_argument("--switchover-runs", type=int, default=3)
+    args = parser.parse_args()
+    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+    sh("bash", f"{LAB}/down.sh")
+    sh("bash", f"{LAB}/up.sh", "3")
+    sh("rm", "-rf", os.path.join(ROOT, ".hastack", "stacks", "hastack", "lab.json"))
+    t = time.monotonic()
+    up = hastack("up", "--yes")
+    report["freshDeploySeconds"] = round(time.monotonic() - t, 1)
+    print(f"fresh deploy (packages, cluster, proof): {report['freshDeploySeconds']} s", flush=True)
+
+    noop = []
+    for _ in range(5):
+        t = time.monotonic()
+        r = hastack("up", "--yes")
+        noop.append(time.monotonic() - t)
+        assert re.search(r"Resources:\n\s+\d+ unchanged\n\nUpdating", r.stdout), r.stdout
+    report["noopUpSeconds"] = summary(noop)
+    print(f"no-op up: {report['noopUpSeconds']}", flush=True)
+
+    moves, recoveries = [], []
+    for _ in range(args.verify_runs):
+        out = hastack("verify").stdout
+        moves.append(float(re.search(r"vipMoveMs: (\d+)", out).group(1)))
+        recoveries.append(float(re.search(r"sqlRecoveryMs: (\d+)", out).group(1)))
+    report["verifyVipMoveMs"], report["verifySqlRecoveryMs"] = summary(moves), summary(recoveries)
+    print(f"verify: VIP move {report['verifyVipMoveMs']} ms, SQL recovery {report['verifySqlRecoveryMs']} ms", flush=True)
+
+    password = hastack("output", "postgresPassword", "--show-secrets").stdout.strip()
+    outages = []
+    for run in range(args.power_runs):
+        wait("a whole cluster", healthy, 120)
+        primary = next(x["Member"] for x in members() if x["Role"] == "Leader")
+        writer_node = next(n for n in ("node1", "node2", "node3") if n != primary)
+        writer = Writer(writer_node, password)
+        time.sleep(2)
+        cut = time.time()
+        sh("bash", f"{LAB}/power.sh", primary, "off")
+        wait("a write after the power cut", lambda: writer.first_after(cut + 0.5) is not None, 90)
+        outages.append(writer.first_after(cut + 0.5) - cut)
+        writer.close()
+        print(f"  power-off run {run + 1}: {primary} cut, writes through the VIP again after {outages[-1]:.1f} s", flush=True)
+        sh("bash", f"{LAB}/power.sh", primary, "on")
+        wait(f"{primary} back as a replica", healthy, 180)
+    report["powerOffToWritesSeconds"] = summary(outages)
+
+    gaps = []
+    for run in range(args.switchover_runs):
+        wait("a whole cluster", healthy, 120)
+        m = members()
+        leader = next(x["Member"] for x in m if x["Role"] == "Leader")
+        candidate = next((x["Member"] for x in m if x["Role"] == "Sync Standby"), next(x["Member"] for x in m if x["Role"] != "Leader"))
+        writer = Writer(next(n for n in ("node1", "node2", "node3") if n != leader), password)
+        time.sleep(2)
+        start = time.time()
+        ssh(leader, f"patronictl -c /etc/patroni/config.yml switchover --leader {leader} --candidate {candidate} --force")
+        wait("the new primary", lambda: any(x["Member"] == candidate and x["Role"] == "Leader" for x in members()), 60)
+        time.sleep(5)
+        gaps.append(writer.longest_gap(start - 1, time.time()) - 0.02)
+        writer.close()
+        print(f"  switchover run {run + 1}: {leader} -> {candidate}, longest write gap {gaps[-1]:.2f} s", flush=True)
+    report["switchoverWriteGapSeconds"] = summary(gaps)
+
+    out = os.path.join(ROOT, "tests", "bench", "results")
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "deploy.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    fmt = lambda s: "n/a" if s is None else f"**{s['median']}** ({s['min']}-{s['max']}, n={s['n']})"
+    lines = [f"# Deployment on the lab: 3 hosts, every role ({report['date']})", "",
+             "| measure | median (min-max) |", "|---|---|",
+             f"| fresh deploy: packages, etcd, Patroni, PgBouncer, HAProxy, agent, SQL setup, failover proof | **{report['freshDeploySeconds']} s** (n=1) |",
+             f"| no-op `up` | {fmt(report['noopUpSeconds'])} s |",
+             f"| proof: VIP on another host after HAProxy stops on the holder | {fmt(report['verifyVipMoveMs'])} ms |",
+             f"| proof: SQL through the VIP again | {fmt(report['verifySqlRecoveryMs'])} ms |",
+             f"| primary host power-off → writes through the VIP again | {fmt(report['powerOffToWritesSeconds'])} s |",
+             f"| planned switchover (`patronictl switchover`): longest write gap | {fmt(report['switchoverWriteGapSeconds'])} s |"]
+    with open(os.path.join(out, "deploy.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
