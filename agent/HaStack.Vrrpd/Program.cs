@@ -15,8 +15,17 @@ static int RunDaemon(string file, string[] options)
     var port = 9651;
     if (options is ["--status-port", var text] && !int.TryParse(text, out port))
         return Usage();
-    using var daemon = new HaStack.Vrrpd.Daemon.VrrpDaemon(file);
-    return daemon.Run(port == 0 ? null : new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+    try
+    {
+        using var daemon = new HaStack.Vrrpd.Daemon.VrrpDaemon(file);
+        return daemon.Run(port == 0 ? null : new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
+    }
+    catch (InvalidOperationException e)
+    {
+        // what the host lacks (an interface, an address): one clear line for the journal; systemd retries
+        Console.Error.WriteLine($"hastack-vrrpd: error: {e.Message}");
+        return 1;
+    }
 }
 
 static int PrintVersion()

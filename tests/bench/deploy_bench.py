@@ -57,8 +57,11 @@ def wait(what, condition, limit):
 
 
 def healthy():
+    """Whole again: one leader, every member running, and (synchronous mode) a sync standby named. Patroni 3.0.2
+    promotes only the named sync standby; a primary lost while none is named is not replaced (see the note)."""
     m = members()
-    return len(m) == 3 and sum(x["Role"] == "Leader" for x in m) == 1 and all(x["State"] in ("running", "streaming") for x in m)
+    return (len(m) == 3 and sum(x["Role"] == "Leader" for x in m) == 1 and any(x["Role"] == "Sync Standby" for x in m)
+            and all(x["State"] in ("running", "streaming") for x in m))
 
 
 class Writer:

@@ -51,7 +51,9 @@ internal static class EngineCommands
             Interactive: !Console.IsInputRedirected && !Console.IsOutputRedirected, Parallelism: Math.Max(1, parse.GetValue(Parallel)));
         var logPath = command == "preview" ? null
             : Path.Combine(cwd, ".hastack", "logs", $"{stack}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{command}.log");
-        using var output = new RunOutput(Console.Out, Console.Error, logPath);
+        // a terminal gets colour and a live view of what each host is doing; pipes and CI get plain lines
+        var live = options.Interactive && !Console.IsErrorRedirected;
+        using var output = new RunOutput(Console.Out, Console.Error, logPath, live ? LiveRunDisplay.WriteLine : null);
         using var cancel = new CancellationTokenSource();
         // Ctrl-C: no new step starts; steps in flight finish and are recorded, so state stays true
         Console.CancelKeyPress += (_, e) =>
@@ -61,6 +63,6 @@ internal static class EngineCommands
                 Console.Error.WriteLine("cancelling: waiting for the steps in flight (Ctrl-C again does nothing; they are bounded by their timeouts)");
             cancel.Cancel();
         };
-        return operation(new StackOperations(options, output, cancel.Token));
+        return operation(new StackOperations(options, output, cancel.Token, live ? new LiveRunDisplay() : null));
     }
 }

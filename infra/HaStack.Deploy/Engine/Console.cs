@@ -12,8 +12,12 @@ public sealed class RunOutput : IDisposable
     private readonly object gate = new();
     private IReadOnlyList<string> secrets = [];
 
-    public RunOutput(TextWriter stdout, TextWriter stderr, string? logPath)
+    private readonly Action<string>? terminal;
+
+    /// <param name="terminal">where stdout lines go instead on a terminal (the live display draws them in colour)</param>
+    public RunOutput(TextWriter stdout, TextWriter stderr, string? logPath, Action<string>? terminal = null)
     {
+        this.terminal = terminal;
         this.stdout = stdout;
         this.stderr = stderr;
         if (logPath is not null)
@@ -40,7 +44,10 @@ public sealed class RunOutput : IDisposable
             text = text.Replace(secret, "[secret]", StringComparison.Ordinal);
         lock (gate)
         {
-            writer.WriteLine(text);
+            if (terminal is not null && writer == stdout)
+                terminal(text);
+            else
+                writer.WriteLine(text);
             log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {text}");
         }
     }

@@ -37,8 +37,10 @@ public sealed record OperationOptions(
 /// preview, up, destroy and refresh on one stack: load and validate the stack file, plan against state, show
 /// the plan, and (unless previewing) apply it over SSH under the stack's lock.
 /// </summary>
-public sealed class StackOperations(OperationOptions options, RunOutput output, CancellationToken cancel)
+public sealed class StackOperations(OperationOptions options, RunOutput output, CancellationToken cancel, IRunDisplay? display = null)
 {
+    private readonly IRunDisplay display = display ?? PlainRunDisplay.Instance;
+
     public int Preview()
     {
         if (Prepare(lockFor: null) is not { } run)
@@ -212,14 +214,19 @@ public sealed class StackOperations(OperationOptions options, RunOutput output, 
             return ExitCodes.Failed;
         }
         output.Line($"{verb} ({options.Stack}):");
-        var runner = new StepRunner(context, run.State, run.Store, options.Parallelism, r =>
+        var reports = display.Show($"{verb} {options.Stack}", (started, finished) =>
         {
-            if (r.Step.IsChange || r.Outcome != StepOutcome.Done)
-                PlanPrinter.Progress(output, r);
-            if (r.Outcome == StepOutcome.Done)
-                output.Mask(context.Secrets.Plaintexts());
+            var runner = new StepRunner(context, run.State, run.Store, options.Parallelism, r =>
+            {
+                finished(r.Step);
+                if (r.Step.IsChange || r.Outcome != StepOutcome.Done)
+                    PlanPrinter.Progress(output, r);
+                if (r.Outcome == StepOutcome.Done)
+                    output.Mask(context.Secrets.Plaintexts());
+            })
+            { Started = started };
+            return runner.Run(steps, cancel);
         });
-        var reports = runner.Run(steps, cancel);
         output.Line();
         var notDone = reports.Where(r => r.Outcome != StepOutcome.Done).Select(r => r.Step.Id).ToHashSet();
         PlanPrinter.Summary(output, steps, past: true, notDone);

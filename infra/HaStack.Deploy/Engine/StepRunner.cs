@@ -22,6 +22,9 @@ public sealed record StepReport(PlannedStep Step, StepOutcome Outcome, TimeSpan 
 /// </summary>
 public sealed class StepRunner(ApplyContext context, StackState state, StateStore store, int parallelism, Action<StepReport> report)
 {
+    /// <summary>Told when a step begins its work (a live display shows what is in flight).</summary>
+    public Action<PlannedStep>? Started { get; init; }
+
     // the state's own monitor: SecretStore takes it too, so a save never meets a half-made password
     private object Gate => state;
 
@@ -86,6 +89,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
     private StepOutcome Execute(PlannedStep step, Action<StepReport> record)
     {
         var clock = Stopwatch.StartNew();
+        Started?.Invoke(step);
         try
         {
             var provider = Providers.Providers.For(step.Type);

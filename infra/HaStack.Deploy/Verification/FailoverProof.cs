@@ -153,12 +153,26 @@ public sealed class FailoverProof(ApplyContext context)
                 throw new VerificationFailedException("the cluster is whole again", $"{unit} on {host} is not active after the proof");
         }
         SingleHolder(vipHosts, "the cluster is whole again");
+        // whole: one leader, every member running, and with synchronous mode a sync standby named, since Patroni
+        // promotes only the named one: a primary lost while none is named is not replaced
         var db = context.Plan.Topology.DatabaseHosts[0];
-        var cluster = context.Session(db.Name).Run(
-            $"python3 -c 'import json, urllib.request; m = json.load(urllib.request.urlopen(\"http://{db.Address}:{config.Patroni.RestPort}/cluster\", timeout=3))[\"members\"]; " +
-            "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m))'");
-        var counts = cluster.Stdout.Trim().Split(' ');
-        if (!cluster.Ok || counts.Length != 3 || counts[0] != "1" || counts[1] != counts[2] || int.Parse(counts[2], CultureInfo.InvariantCulture) != context.Plan.Topology.DatabaseHosts.Count)
-            throw new VerificationFailedException("the cluster is whole again", $"Patroni reports leaders/running/members = {cluster.Stdout.Trim()} {cluster.Stderr.Trim()}");
+        var wantSync = config.Postgres.SynchronousMode != HaStack.Infra.Config.SynchronousMode.Off ? 1 : 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
+        string observed;
+        while (true)
+        {
+            var cluster = context.Session(db.Name).Run(
+                $"python3 -c 'import json, urllib.request; m = json.load(urllib.request.urlopen(\"http://{db.Address}:{config.Patroni.RestPort}/cluster\", timeout=3))[\"members\"]; " +
+                "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m), sum(x[\"role\"] == \"sync_standby\" for x in m))'");
+            observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
+            var counts = cluster.Stdout.Trim().Split(' ');
+            if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&
+                int.Parse(counts[2], CultureInfo.InvariantCulture) == context.Plan.Topology.DatabaseHosts.Count &&
+                int.Parse(counts[3], CultureInfo.InvariantCulture) >= wantSync)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new VerificationFailedException("the cluster is whole again", $"Patroni reports leaders/running/members/sync standbys = {observed}");
+            Thread.Sleep(500);
+        }
     }
 }
