@@ -1,8 +1,13 @@
 #!/bin/bash
 # run.sh: every test. Unit tests need nothing; the lab tests bring up the lab (tests/lab/up.sh) when none
-# is up and tear it down afterwards. Needs root and the .NET 10 SDK.
+# is up and tear it down afterwards; then the 5-host topology runs on a lab of its own. Needs root and the
+# .NET 10 SDK.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/lab/host-setup.sh
 dotnet build HaStack.sln -c Release --nologo -v quiet
 dotnet test HaStack.sln -c Release --no-build --nologo "$@"
+# the second topology (3 database hosts, 2 proxies) needs a 5-host lab of its own; not when a filter was given
+if (($# == 0)); then
+  bash tests/topologies/five-hosts.sh
+fi

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using HaStack.Infra.Stack;
 using HaStack.Lab.Tests.Agent;
 using HaStack.Lab.Tests.Lab;
 using Npgsql;
@@ -27,13 +26,6 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
         project.Dispose();
     }
 
-    private string Password()
-    {
-        var state = JsonDocument.Parse(File.ReadAllText(project.StatePath)).RootElement;
-        var crypter = PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase);
-        return crypter.Decrypt(state.GetProperty("secrets").GetProperty("postgres-superuser").GetString()!);
-    }
-
     /// <summary>Patroni's view of the cluster, asked on a host that is up: (member, role, state) each.</summary>
     private List<(string Name, string Role, string State)> Members(LabHost via)
     {
@@ -51,7 +43,7 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
         project.Check("up", "--yes");
         var connection = new NpgsqlConnectionStringBuilder
         {
-            Host = AgentLab.Vip, Port = 5000, Username = "postgres", Password = Password(), Database = "postgres",
+            Host = AgentLab.Vip, Port = 5000, Username = "postgres", Password = project.Secret("postgres-superuser"), Database = "postgres",
             Timeout = 2, CommandTimeout = 5, Pooling = false,
         }.ConnectionString;
         using (var setup = new NpgsqlConnection(connection))

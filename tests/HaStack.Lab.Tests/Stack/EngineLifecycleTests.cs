@@ -112,12 +112,6 @@ public partial class EngineLifecycleTests(LabFixture fixture)
 
     private const string AgentLabVip = "10.77.0.100";
 
-    private static string SuperuserPassword()
-    {
-        var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(shared!.StatePath)).RootElement;
-        return PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase)
-            .Decrypt(state.GetProperty("secrets").GetProperty("postgres-superuser").GetString()!);
-    }
 
     [Fact]
     public void Step04_a_second_up_reports_no_changes_and_restarts_nothing()
@@ -191,7 +185,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         // a client connected to PgBouncer across the change keeps its connection: a reload, not a restart
         using var client = new Npgsql.NpgsqlConnection(new Npgsql.NpgsqlConnectionStringBuilder
         {
-            Host = Node(1).Address, Port = 6432, Username = "postgres", Password = SuperuserPassword(), Database = "postgres", Pooling = false,
+            Host = Node(1).Address, Port = 6432, Username = "postgres", Password = Project.Secret("postgres-superuser"), Database = "postgres", Pooling = false,
         }.ConnectionString);
         client.Open();
         var backendBefore = new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar();

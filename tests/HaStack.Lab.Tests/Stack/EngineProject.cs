@@ -61,6 +61,14 @@ public sealed class EngineProject : IDisposable
         return new HastackRun(process.ExitCode, stdout.Result, stderr.Result);
     }
 
+    /// <summary>A generated password, read from this project's state with its passphrase (as `output --show-secrets` would).</summary>
+    public string Secret(string name)
+    {
+        var state = System.Text.Json.JsonDocument.Parse(File.ReadAllText(StatePath)).RootElement;
+        return HaStack.Infra.Stack.PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, Passphrase)
+            .Decrypt(state.GetProperty("secrets").GetProperty(name).GetString()!);
+    }
+
     /// <summary>
     /// Stops what other lab tests may have left running that would fight a deployment (their VRRP daemons, their
     /// VIP) and brings back hosts a test left powered off.
