@@ -110,6 +110,8 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
             AgentLab.WaitFor($"{primary} back as a running replica", () =>
                 Members(survivor).Any(m => m.Name == primary && m.Role is "replica" or "sync_standby" && m.State is "running" or "streaming"), TimeSpan.FromSeconds(120));
             Console.WriteLine($"writes resumed {resumed.TotalSeconds:0.0} s after the power cut of {primary}; new primary {newPrimary}");
+            // enough writes on the new primary to make the check below mean something
+            AgentLab.WaitFor("20 writes after the failover", () => ackTimes.Count(a => a.At > off) >= 20, TimeSpan.FromSeconds(30));
         }
         finally
         {
@@ -125,6 +127,5 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
                 stored.Add(reader.GetInt32(0));
         var lost = acknowledged.Where(id => !stored.Contains(id)).Order().ToList();
         Assert.True(lost.Count == 0, $"{lost.Count} acknowledged write(s) lost: {string.Join(", ", lost.Take(20))}");
-        Assert.True(acknowledged.Count > 100, $"only {acknowledged.Count} writes were acknowledged");
     }
 }
