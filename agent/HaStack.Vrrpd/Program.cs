@@ -20,7 +20,7 @@ static int RunDaemon(string file, string[] options)
         using var daemon = new HaStack.Vrrpd.Daemon.VrrpDaemon(file);
         return daemon.Run(port == 0 ? null : new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port));
     }
-    catch (InvalidOperationException e)
+    catch (Exception e) when (e is InvalidOperationException or System.Net.Sockets.SocketException)
     {
         // what the host lacks (an interface, an address): one clear line for the journal; systemd retries
         Console.Error.WriteLine($"hastack-vrrpd: error: {e.Message}");

@@ -67,4 +67,16 @@ public class GraphTests
         Assert.Equal(["postgres-superuser", "replication", "rewind", "pgbouncer-auth", "patroni-rest", "user-app-user"], passwords);
         Assert.Contains($"{ResourceTypes.Password}::user-app-user", graph[$"{ResourceTypes.SqlSetup}::roles-and-databases"].DependsOn);
     }
+
+    [Fact]
+    public void A_new_agent_build_updates_the_binary_and_restarts_the_agent_and_nothing_else()
+    {
+        var config = TestStacks.Valid(TestStacks.Minimal);
+        var before = StackPipeline.Plan(config, "aaa").Graph;
+        var after = StackPipeline.Plan(config, "bbb").Graph;
+        var changed = before.Resources.Where(r => r.InputHash != after[r.Id].InputHash).Select(r => r.Id).Order().ToList();
+        Assert.Equal(new[] { "node1", "node2", "node3" }
+            .SelectMany(n => new[] { $"{ResourceTypes.AgentBinary}::{n}", $"{ResourceTypes.Service}::{n}:hastack-vrrpd" }).Order().ToList(), changed);
+        Assert.Contains("restart:/usr/local/sbin/hastack-vrrpd", after[$"{ResourceTypes.Service}::node1:hastack-vrrpd"].Inputs.Keys);
+    }
 }

@@ -30,11 +30,6 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
         try
         {
             using var process = Process.Start(StartInfo(command, user))!;
-            // scripts talk to nobody: their output is read and dropped so they never block on a full pipe
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
             if (process.WaitForExit(timeout))
                 return process.ExitCode == 0;
             process.Kill(entireProcessTree: true);
@@ -54,7 +49,6 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
         try
         {
             var start = StartInfo(command, user);
-            start.RedirectStandardOutput = start.RedirectStandardError = false;
             foreach (var argument in extraArguments)
                 start.ArgumentList.Add(argument);
             Process.Start(start)?.Dispose();
@@ -86,9 +80,9 @@ internal sealed class ScriptRunner(string key, ScriptTrackerConfig script, strin
             foreach (var word in words.Skip(1))
                 start.ArgumentList.Add(word);
         }
+        // no pipes back to us: a script's output goes where ours goes (the journal), and it can never block
+        // on a pipe we do not read; reading pipes would cost the daemon threads and buffers every second
         start.UseShellExecute = false;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
         return start;
     }
 

@@ -79,9 +79,10 @@ public sealed class ResourceGraph
                     VipLayer.Pgbouncer => ServiceId(plan.Name, "pgbouncer"),
                     _ => ServiceId(plan.Name, "patroni"),
                 };
+                // a new binary is a restart too: the running daemon is the old one until then
                 resources.Add(ServiceResource(plan.Name, "hastack-vrrpd", hostFiles,
                     FilesOf(StackRenderer.AgentConfigPath, "/etc/hastack-vrrpd/check-layer", "/etc/systemd/system/hastack-vrrpd.service"),
-                    [binary.Id, layerService]));
+                    [binary.Id, layerService], ("restart:" + binary.Inputs["path"], binary.Inputs["sha256"])));
             }
         }
 
@@ -133,9 +134,11 @@ public sealed class ResourceGraph
     /// A service's inputs are the hashes of the files it reads, keyed by what a change asks for (restart:PATH or
     /// reload:PATH), so the engine can tell a reload from a restart by the keys that changed.
     /// </summary>
-    private static Resource ServiceResource(string host, string unit, List<RenderedFile> hostFiles, string[] paths, IReadOnlyList<string> alsoAfter)
+    private static Resource ServiceResource(string host, string unit, List<RenderedFile> hostFiles, string[] paths, IReadOnlyList<string> alsoAfter,
+        params (string Key, string Value)[] extraInputs)
     {
         var inputs = new List<(string, string)> { ("unit", unit), ("enabled", "true") };
+        inputs.AddRange(extraInputs);
         foreach (var path in paths)
         {
             var file = hostFiles.Single(f => f.Path == path);

@@ -187,7 +187,19 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         {
             Host = Node(1).Address, Port = 6432, Username = "postgres", Password = Project.Secret("postgres-superuser"), Database = "postgres", Pooling = false,
         }.ConnectionString);
-        client.Open();
+        // PgBouncer refuses logins for server_login_retry (15 s) after a failed one; seen once in CI, cause not found
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                client.Open();
+                break;
+            }
+            catch (Npgsql.PostgresException e) when (e.SqlState == "08P01" && attempt < 40)
+            {
+                Thread.Sleep(500);
+            }
+        }
         var backendBefore = new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar();
         Project.Check("up", "--yes");
         Assert.Equal(backendBefore, new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar());
