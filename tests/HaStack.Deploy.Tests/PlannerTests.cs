@@ -83,14 +83,18 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Drift_found_by_refresh_makes_an_update_even_with_equal_hashes()
+    public void Drift_found_by_refresh_updates_the_file_and_has_its_service_read_it_again()
     {
         var graph = Graph();
         var state = Applied(graph);
         state.Find("hastack:host:File::node2:/etc/haproxy/haproxy.cfg")!.Drift = "the file was changed on the host";
-        var step = Assert.Single(Planner.Plan(graph, state), s => s.IsChange && s.Type != ResourceTypes.Verification);
-        Assert.Equal((StepOp.Update, "hastack:host:File::node2:/etc/haproxy/haproxy.cfg"), (step.Op, step.Id));
-        Assert.Equal(["drift"], step.ChangedKeys);
+        var changes = Planner.Plan(graph, state).Where(s => s.IsChange && s.Type != ResourceTypes.Verification).ToList();
+        Assert.Equal(2, changes.Count);
+        var file = changes.Single(s => s.Type == ResourceTypes.File);
+        Assert.Equal((StepOp.Update, "hastack:host:File::node2:/etc/haproxy/haproxy.cfg", "drift"), (file.Op, file.Id, Assert.Single(file.ChangedKeys)));
+        // the running HAProxy still has the hand-edited copy: it reloads the repaired one
+        var service = changes.Single(s => s.Type == ResourceTypes.Service);
+        Assert.Equal((StepOp.Update, "hastack:host:Service::node2:haproxy", "reload:/etc/haproxy/haproxy.cfg"), (service.Op, service.Id, Assert.Single(service.ChangedKeys)));
     }
 
     [Fact]

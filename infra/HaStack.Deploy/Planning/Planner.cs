@@ -29,6 +29,19 @@ public static class Planner
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
+        // a file repaired after drift changes nothing in the graph, but the service that read the hand-edited copy
+        // must read it again: the service gets the file's own reload:/restart: key
+        var repaired = steps.Where(s => s.Type == ResourceTypes.File && s.ChangedKeys.Contains("drift")).ToDictionary(s => s.Id, s => s.Desired!.Inputs["path"]);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            if (step.Type != ResourceTypes.Service || step.Op != StepOp.Same)
+                continue;
+            var keys = step.Desired!.DependsOn.Where(repaired.ContainsKey)
+                .Select(f => step.Desired.Inputs.Keys.First(k => k.EndsWith(":" + repaired[f], StringComparison.Ordinal))).ToList();
+            if (keys.Count > 0)
+                steps[i] = step with { Op = StepOp.Update, ChangedKeys = keys };
+        }
         // the verification proves a deployment: it runs again whenever anything else changes, and not on a no-op up
         var verification = steps.FindIndex(s => s.Type == ResourceTypes.Verification && s.Op == StepOp.Same);
         if (verification >= 0 && steps.Any(s => s.IsChange))

@@ -6,7 +6,7 @@ namespace HaStack.Deploy.Providers;
 /// <summary>The native hastack-vrrpd binary: uploaded only when the host's copy has another hash.</summary>
 internal sealed class AgentBinaryProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         var session = context.Session(desired.Host!);
         var path = desired.Inputs["path"];

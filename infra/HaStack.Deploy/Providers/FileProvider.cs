@@ -8,7 +8,7 @@ namespace HaStack.Deploy.Providers;
 /// <summary>A file on a host, written atomically with its owner and mode; its secrets are filled in only on the way out.</summary>
 internal sealed class FileProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         var content = Encoding.UTF8.GetBytes(context.Secrets.Reveal(desired.Inputs["content"]));
         var session = context.Session(desired.Host!);

@@ -22,7 +22,8 @@ public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<strin
 /// </summary>
 public interface IResourceProvider
 {
-    IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded);
+    /// <param name="changedKeys">the inputs the plan found changed ("drift" when the host no longer matched)</param>
+    IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys);
 
     void Delete(ApplyContext context, ResourceState recorded);
 

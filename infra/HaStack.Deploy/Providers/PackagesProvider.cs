@@ -9,7 +9,7 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class PackagesProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         var packages = desired.Inputs["packages"];
         if (packages.Length > 0)

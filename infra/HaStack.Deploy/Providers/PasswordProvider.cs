@@ -10,7 +10,7 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class PasswordProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         if (recorded is not null)
             context.Secrets.Forget(desired.Name);

@@ -11,14 +11,14 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class ServiceProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         var unit = desired.Inputs["unit"];
         var session = context.Session(desired.Host!);
-        var changed = recorded is null ? desired.Inputs.Keys.ToList()
-            : desired.Inputs.Keys.Union(recorded.Inputs.Keys).Where(k => desired.Inputs.GetValueOrDefault(k) != recorded.Inputs.GetValueOrDefault(k)).ToList();
         var running = session.Run($"systemctl is-active --quiet {unit}").Ok;
-        var restart = !running || recorded?.Drift is not null || changed.Any(k => !k.StartsWith("reload:", StringComparison.Ordinal));
+        // "drift" on a service is the service itself found stopped; a repaired file it reads comes as its reload:/restart: key
+        var restart = recorded is null || !running || changedKeys.Any(k => !k.StartsWith("reload:", StringComparison.Ordinal));
+        var changed = changedKeys;
         session.Check($"enabling {unit}", $"systemctl daemon-reload && systemctl enable --quiet {unit}");
         if (restart)
         {

@@ -7,7 +7,7 @@ namespace HaStack.Deploy.Providers;
 /// <summary>Roles, databases and PgBouncer's lookup function: an idempotent psql script run on the current primary.</summary>
 internal sealed class SqlSetupProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         var (host, session) = Primary(context, TimeSpan.FromMinutes(2));
         session.Check("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -",

@@ -10,7 +10,7 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class VerificationProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
     {
         if (desired.Inputs["enabled"] != "true")
             return new Dictionary<string, string> { ["enabled"] = "false" };
