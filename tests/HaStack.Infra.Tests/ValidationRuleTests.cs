@@ -28,6 +28,7 @@ public class ValidationRuleTests
         { "unknown-key", "hastack:vip.priorty", Severity.Error, TestStacks.MinimalWith("hastack:patroni: { ttl: 30 }").Replace("address: 10.77.0.100/24", "address: 10.77.0.100/24\n    priorty: 100", StringComparison.Ordinal) },
         { "unknown-key", "hastack:patorni", Severity.Error, TestStacks.MinimalWith("hastack:patorni: { ttl: 30 }") },
         { "wrong-type", "hastack:patroni.ttl", Severity.Error, TestStacks.MinimalWith("hastack:patroni: { ttl: thirty }") },
+        { "wrong-type", "hastack:etcd.clientPort", Severity.Error, TestStacks.MinimalWith("hastack:etcd: { clientPort: 4294969675 }") },
         { "wrong-type", "hastack:vip", Severity.Error, WithHosts(ThreeHosts).Replace("  hastack:vip:\n    address: 10.77.0.100/24", "  hastack:vip: 10.77.0.100", StringComparison.Ordinal) },
         { "bad-choice", "hastack:vip.floatsOver", Severity.Error, TestStacks.MinimalWith("hastack:verify: {}").Replace("address: 10.77.0.100/24", "address: 10.77.0.100/24\n    floatsOver: keepalived", StringComparison.Ordinal) },
         { "unknown-role", "hastack:hosts[0].roles", Severity.Error, WithHosts(ThreeHosts.Replace("address: 10.77.0.11 }", "address: 10.77.0.11, roles: [etcd, database] }", StringComparison.Ordinal)) },

@@ -66,16 +66,18 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
 
     public string? OptionalString(string key) => Scalar(key, "a string", false);
 
-    public int Int(string key, int fallback) => (int)Long(key, fallback);
+    public int Int(string key, int fallback) => (int)Whole(key, fallback, int.MinValue, int.MaxValue);
 
-    public long Long(string key, long fallback)
+    public long Long(string key, long fallback) => Whole(key, fallback, long.MinValue, long.MaxValue);
+
+    private long Whole(string key, long fallback, long min, long max)
     {
         var text = Scalar(key, "a whole number", false);
         if (text is null)
             return fallback;
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is >= int.MinValue and <= int.MaxValue * 1024L)
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             return value;
-        context.Error("wrong-type", KeyOf(key), text, "is not a whole number", $"write a number such as {fallback}", context.Locations[KeyOf(key)]);
+        context.Error("wrong-type", KeyOf(key), text, "is not a whole number (or too large)", $"write a number such as {fallback}", context.Locations[KeyOf(key)]);
         return fallback;
     }
 
