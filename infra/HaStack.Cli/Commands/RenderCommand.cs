@@ -27,7 +27,7 @@ internal static class RenderCommand
             if (config is null)
                 return 1;
             var plan = StackPipeline.Plan(config);
-            var known = parse.GetValue(showSecrets) ? KnownSecrets(config) : new Dictionary<string, string>();
+            var known = parse.GetValue(showSecrets) ? StackRenderer.SecretsFromStack(config) : new Dictionary<string, string>();
             var root = parse.GetValue(output)!;
             foreach (var file in plan.Files)
             {
@@ -42,15 +42,5 @@ internal static class RenderCommand
             return 0;
         });
         return command;
-    }
-
-    private static Dictionary<string, string> KnownSecrets(HaStack.Infra.Config.StackConfig config)
-    {
-        var known = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var user in config.Postgres.Users.Where(u => u.Password is not null))
-            known[StackRenderer.UserSecret(user.Name)] = user.Password!.Reveal();
-        if (config.Vip.AuthPassword is { } vrrp)
-            known["vrrp-auth"] = vrrp.Reveal();
-        return known;
     }
 }

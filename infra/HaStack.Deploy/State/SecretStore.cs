@@ -15,7 +15,7 @@ public sealed class SecretStore
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private readonly StackState state;
     private readonly PassphraseCrypter crypter;
-    private readonly Dictionary<string, string> fromConfig = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, string> fromConfig;
 
     public SecretStore(StackState state, StackConfig config, string passphrase)
     {
@@ -28,10 +28,7 @@ public sealed class SecretStore
         }
         else
             crypter = PassphraseCrypter.Open(state.EncryptionSalt, passphrase);
-        foreach (var user in config.Postgres.Users.Where(u => u.Password is not null))
-            fromConfig[StackRenderer.UserSecret(user.Name)] = user.Password!.Reveal();
-        if (config.Vip.AuthPassword is { } vrrp)
-            fromConfig["vrrp-auth"] = vrrp.Reveal();
+        fromConfig = StackRenderer.SecretsFromStack(config);
     }
 
     // steps run in parallel and the state is saved while others work: every touch of state.Secrets holds the

@@ -41,12 +41,7 @@ public sealed class FailoverProof(ApplyContext context)
         if (reads is { } readPort)
             Sql(readPort, sqlLimit, "a read through the VIP lands on a replica", "SELECT pg_is_in_recovery();", expectReplica: true);
 
-        var unit = config.Vip.FloatsOver switch
-        {
-            HaStack.Infra.Config.VipLayer.Haproxy => "haproxy",
-            HaStack.Infra.Config.VipLayer.Pgbouncer => "pgbouncer",
-            _ => "patroni",
-        };
+        var unit = context.Plan.Topology.LayerService;
         var others = vipHosts.Where(h => h != holder).ToList();
         // each other host waits for the address itself; the first to see it answers
         var watchers = others.Select(h => Task.Run(() => WaitForVip(h, moveLimit))).ToList();

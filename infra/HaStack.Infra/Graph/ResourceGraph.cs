@@ -73,12 +73,7 @@ public sealed class ResourceGraph
                 var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],
                     Inputs(("path", "/usr/local/sbin/hastack-vrrpd"), ("mode", "0755"), ("sha256", agentSha256 ?? "not built")), []);
                 resources.Add(binary);
-                var layerService = config.Vip.FloatsOver switch
-                {
-                    VipLayer.Haproxy => ServiceId(plan.Name, "haproxy"),
-                    VipLayer.Pgbouncer => ServiceId(plan.Name, "pgbouncer"),
-                    _ => ServiceId(plan.Name, "patroni"),
-                };
+                var layerService = ServiceId(plan.Name, topology.LayerService);
                 // a new binary is a restart too: the running daemon is the old one until then
                 resources.Add(ServiceResource(plan.Name, "hastack-vrrpd", hostFiles,
                     FilesOf(StackRenderer.AgentConfigPath, "/etc/hastack-vrrpd/check-layer", "/etc/systemd/system/hastack-vrrpd.service"),

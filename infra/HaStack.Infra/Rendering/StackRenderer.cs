@@ -17,6 +17,17 @@ public static class StackRenderer
 
     public static string UserSecret(string user) => $"user-{user.Replace('_', '-')}";
 
+    /// <summary>The secrets the stack file itself holds, by the name their tokens use (the rest are generated).</summary>
+    public static IReadOnlyDictionary<string, string> SecretsFromStack(StackConfig config)
+    {
+        var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var user in config.Postgres.Users.Where(u => u.Password is not null))
+            secrets[UserSecret(user.Name)] = user.Password!.Reveal();
+        if (config.Vip.AuthPassword is { } vrrp)
+            secrets["vrrp-auth"] = vrrp.Reveal();
+        return secrets;
+    }
+
     private static readonly string[] BuiltInDatabases = ["postgres", "template1"];
 
     public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
@@ -70,11 +81,12 @@ public static class StackRenderer
     private static ScriptObject HostModel(ClusterTopology topology, HostPlan plan)
     {
         var c = topology.Config;
-        var (process, checkPort) = c.Vip.FloatsOver switch
+        var process = topology.LayerService;
+        var checkPort = c.Vip.FloatsOver switch
         {
-            VipLayer.Haproxy => ("haproxy", c.Haproxy.WritePort),
-            VipLayer.Pgbouncer => ("pgbouncer", c.PgBouncer.Port),
-            _ => ("patroni", c.Patroni.RestPort),
+            VipLayer.Haproxy => c.Haproxy.WritePort,
+            VipLayer.Pgbouncer => c.PgBouncer.Port,
+            _ => c.Patroni.RestPort,
         };
         var model = new ScriptObject
         {

@@ -54,6 +54,14 @@ public sealed record ClusterTopology(
         _ => (Config.PgBouncer.Port, null),
     };
 
+    /// <summary>The process and systemd unit that serve the VIP's layer: what the agent tracks and the proof stops.</summary>
+    public string LayerService => Config.Vip.FloatsOver switch
+    {
+        VipLayer.Haproxy => "haproxy",
+        VipLayer.Pgbouncer => "pgbouncer",
+        _ => "patroni",
+    };
+
     public static ClusterTopology Of(StackConfig config)
     {
         var etcd = config.HostsWith(HostRole.Etcd)
