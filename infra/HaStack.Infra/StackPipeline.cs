@@ -1,3 +1,4 @@
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Rendering;
@@ -6,6 +7,9 @@ using HaStack.Infra.Topology;
 using HaStack.Vrrp.Config;
 
 namespace HaStack.Infra;
+
+/// <summary>The passphrase file named by the environment cannot be used; the message says why.</summary>
+public sealed class PassphraseUnreadableException(string message) : Exception(message);
 
 /// <summary>A valid stack, carried through the pipeline: topology, the files of every host, and the resource graph.</summary>
 public sealed record StackPlan(StackConfig Config, ClusterTopology Topology, IReadOnlyList<RenderedFile> Files, ResourceGraph Graph);
@@ -20,13 +24,32 @@ public static class StackPipeline
     public static StackLoadResult Load(string directory, string stack, Func<string, string?> environment) =>
         StackConfigBinder.Load(StackFiles.Read(directory, stack), () => Passphrase(environment));
 
+    /// <summary>The longest passphrase file read: a passphrase is a line, and /dev/zero would never end.</summary>
+    public const int MaxPassphraseFileBytes = 64 * 1024;
+
+    /// <exception cref="PassphraseUnreadableException">PULUMI_CONFIG_PASSPHRASE_FILE names something that is not a small regular file</exception>
     public static string? Passphrase(Func<string, string?> environment)
     {
         if (environment("PULUMI_CONFIG_PASSPHRASE") is { } phrase)
             return phrase;
-        return environment("PULUMI_CONFIG_PASSPHRASE_FILE") is { Length: > 0 } file && File.Exists(file)
-            ? File.ReadAllText(file) // as pulumi reads it: a trailing newline is part of the passphrase
-            : null;
+        if (environment("PULUMI_CONFIG_PASSPHRASE_FILE") is not { Length: > 0 } file)
+            return null;
+        if (!File.Exists(file))
+            throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} does not exist (or is a directory)");
+        try
+        {
+            // as pulumi reads it: a trailing newline is part of the passphrase
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read);
+            var buffer = new byte[MaxPassphraseFileBytes + 1];
+            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return read > MaxPassphraseFileBytes
+                ? throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} is longer than {MaxPassphraseFileBytes} bytes")
+                : System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} cannot be read: {e.Message}");
+        }
     }
 
     /// <param name="agentSha256">the SHA-256 of the agent binary that would be deployed, when one is built</param>
@@ -41,7 +64,7 @@ public static class StackPipeline
     /// <summary>The agent's own reader checks the agent config we generate: a template bug stops here, not on a host.</summary>
     private static void CheckAgentConfigs(IReadOnlyList<RenderedFile> files)
     {
-        foreach (var file in files.Where(f => f.Path == StackRenderer.AgentConfigPath))
+        foreach (var file in files.Where(f => f.Path == Components.AgentConfigPath))
         {
             var text = SecretTokens.Substitute(file.Content, _ => "secret");
             var result = ConfigLoader.Load(file.Path, new InMemoryConfigSource(new Dictionary<string, string> { [file.Path] = text }));

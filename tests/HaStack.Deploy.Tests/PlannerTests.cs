@@ -20,7 +20,7 @@ public class PlannerTests
         """;
 
     internal static ResourceGraph Graph(string stack = Stack) =>
-        StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", stack, "t"), () => null).Config!, "abc").Graph;
+        StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", stack, "t"), () => null).Config!, new string('a', 64)).Graph;
 
     internal static StackState Applied(ResourceGraph graph)
     {
@@ -29,7 +29,7 @@ public class PlannerTests
             state.Put(new ResourceState
             {
                 Id = r.Id, Type = r.Type, Name = r.Name, Host = r.Host, InputHash = r.InputHash, DependsOn = [.. r.DependsOn],
-                Inputs = new SortedDictionary<string, string>(r.Inputs.ToDictionary(), StringComparer.Ordinal),
+                Inputs = new SortedDictionary<string, string>(r.Inputs.ToDictionary(), StringComparer.Ordinal), Spec = r.Spec,
             });
         return state;
     }
@@ -58,7 +58,8 @@ public class PlannerTests
         var all = Planner.Plan(after, Applied(before)).Where(s => s.IsChange).ToList();
         // a deployment that changed anything ends with the failover proof again
         var proof = Assert.Single(all, s => s.Type == ResourceTypes.Verification);
-        Assert.Equal((StepOp.Update, "deployment changed"), (proof.Op, Assert.Single(proof.ChangedKeys)));
+        Assert.Equal((StepOp.Update, "the deployment changed"), (proof.Op, proof.Reason));
+        Assert.Empty(proof.ChangedKeys);
         var changes = all.Where(s => s != proof).ToList();
         Assert.Equal(6, changes.Count);
         Assert.All(changes, s => Assert.Equal(StepOp.Update, s.Op));
@@ -91,7 +92,8 @@ public class PlannerTests
         var changes = Planner.Plan(graph, state).Where(s => s.IsChange && s.Type != ResourceTypes.Verification).ToList();
         Assert.Equal(2, changes.Count);
         var file = changes.Single(s => s.Type == ResourceTypes.File);
-        Assert.Equal((StepOp.Update, "hastack:host:File::node2:/etc/haproxy/haproxy.cfg", "drift"), (file.Op, file.Id, Assert.Single(file.ChangedKeys)));
+        Assert.Equal((StepOp.Update, "hastack:host:File::node2:/etc/haproxy/haproxy.cfg", true), (file.Op, file.Id, file.Drifted));
+        Assert.Empty(file.ChangedKeys);
         // the running HAProxy still has the hand-edited copy: it reloads the repaired one
         var service = changes.Single(s => s.Type == ResourceTypes.Service);
         Assert.Equal((StepOp.Update, "hastack:host:Service::node2:haproxy", "reload:/etc/haproxy/haproxy.cfg"), (service.Op, service.Id, Assert.Single(service.ChangedKeys)));

@@ -18,14 +18,20 @@ public sealed class StateStoreTests : IDisposable
         var store = new StateStore(dir.FullName, "hastack", "s");
         Assert.False(store.Exists);
         var state = store.Load();
-        state.Put(new ResourceState { Id = "a", Type = "t", Name = "n", InputHash = "h" });
+        var resource = PlannerTests.Graph().Resources.First(r => r.Type == HaStack.Infra.Graph.ResourceTypes.File);
+        state.Project = "hastack";
+        state.Stack = "s";
+        state.Hosts[resource.Host!] = new HostRecord("10.77.0.11", 0, null, null);
+        state.Put(new ResourceState { Id = resource.Id, Type = resource.Type, Name = resource.Name, Host = resource.Host, InputHash = resource.InputHash,
+            Inputs = new SortedDictionary<string, string>(resource.Inputs.ToDictionary(), StringComparer.Ordinal) });
         state.Outputs["x"] = new OutputValue("1", false);
         store.Save(state);
         Assert.Equal(Path.Combine(dir.FullName, ".hastack", "stacks", "hastack", "s.json"), store.StatePath);
         Assert.False(File.Exists(store.StatePath + ".tmp"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.StatePath));
         var again = store.Load();
-        Assert.Equal("h", again.Find("a")!.InputHash);
+        Assert.Equal(resource.InputHash, again.Find(resource.Id)!.InputHash);
+        Assert.Equal(resource.Spec, again.Find(resource.Id)!.Spec);
         Assert.Equal("1", again.Outputs["x"].Value);
     }
 
@@ -45,17 +51,79 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_stale_lock_of_a_dead_process_is_explained_and_taken_over()
+    public void A_run_that_died_leaves_no_lock_behind_and_the_next_run_says_so()
     {
         var store = new StateStore(dir.FullName, "hastack", "s");
         using var gone = Process.Start("true")!;
         gone.WaitForExit();
-        var lockPath = Path.Combine(dir.FullName, ".hastack", "stacks", "hastack", "s.lock");
-        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
-        File.WriteAllText(lockPath, JsonSerializer.Serialize(new { pid = gone.Id, machine = Environment.MachineName, since = DateTimeOffset.UtcNow, command = "up" }));
+        // what a killed run leaves: its lock file (the kernel dropped the lock itself) and its owner note
+        var stacks = Path.Combine(dir.FullName, ".hastack", "stacks", "hastack");
+        Directory.CreateDirectory(stacks);
+        File.WriteAllText(Path.Combine(stacks, "s.lock"), "");
+        File.WriteAllText(Path.Combine(stacks, "s.lock.owner"), JsonSerializer.Serialize(new { pid = gone.Id, machine = Environment.MachineName, since = DateTimeOffset.UtcNow, command = "up" }));
         var warnings = new List<string>();
         using (store.Lock("up", warnings.Add))
-            Assert.Contains($"pid {gone.Id}, which is no longer running", Assert.Single(warnings), StringComparison.Ordinal);
+            Assert.Contains($"pid {gone.Id}", Assert.Single(warnings), StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(stacks, "s.lock.owner")));
+    }
+
+    [Fact]
+    public void A_lock_held_by_another_process_refuses_and_is_not_removed_by_the_refused_run()
+    {
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        var stacks = Path.Combine(dir.FullName, ".hastack", "stacks", "hastack");
+        Directory.CreateDirectory(stacks);
+        // flock(1) holds the same kind of lock .NET takes for FileShare.None, from another process
+        using var holder = Process.Start(new ProcessStartInfo("flock", ["-x", Path.Combine(stacks, "s.lock"), "sleep", "30"]))!;
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            StackLockedException? refused = null;
+            while (refused is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    store.Lock("up", _ => { }).Dispose();
+                    Thread.Sleep(50); // flock(1) has not taken it yet
+                }
+                catch (StackLockedException e)
+                {
+                    refused = e;
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.Contains("locked by another run", refused!.Message, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(stacks, "s.lock")));
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            holder.WaitForExit();
+        }
+        // the holder gone, the kernel has dropped its lock: the next run takes it (once the killed tree has exited)
+        var taken = false;
+        for (var i = 0; i < 100 && !taken; i++)
+        {
+            try
+            {
+                store.Lock("up", _ => { }).Dispose();
+                taken = true;
+            }
+            catch (StackLockedException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+        Assert.True(taken);
+    }
+
+    [Fact]
+    public void A_lock_path_that_is_a_directory_is_one_clear_error()
+    {
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        Directory.CreateDirectory(Path.Combine(dir.FullName, ".hastack", "stacks", "hastack", "s.lock"));
+        var e = Assert.Throws<StackLockedException>(() => store.Lock("up", _ => { }));
+        Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

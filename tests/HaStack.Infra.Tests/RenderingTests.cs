@@ -66,7 +66,7 @@ public class RenderingTests
         var haproxy = plan.Files.Single(f => f.Host == "proxy2" && f.Path == "/etc/haproxy/haproxy.cfg").Content;
         foreach (var db in new[] { "db1 10.77.0.11", "db2 10.77.0.12", "db3 10.77.0.13" })
             Assert.Equal(2, haproxy.Split('\n').Count(l => l.Trim() == $"server {db}:6432 check"));
-        var agent = plan.Files.Single(f => f.Host == "proxy2" && f.Path == StackRenderer.AgentConfigPath).Content;
+        var agent = plan.Files.Single(f => f.Host == "proxy2" && f.Path == HaStack.Infra.Catalogue.Components.AgentConfigPath).Content;
         Assert.Contains("priority 249", agent, StringComparison.Ordinal);
         Assert.Contains("unicast_src_ip 10.77.0.15", agent, StringComparison.Ordinal);
         Assert.Matches(@"unicast_peer \{\s+10\.77\.0\.14\s+\}", agent);

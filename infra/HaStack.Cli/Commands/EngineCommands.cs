@@ -12,26 +12,27 @@ internal static class EngineCommands
     private static readonly Option<bool> Diff = new("--diff") { Description = "show each changed input, file contents as a line diff" };
     private static readonly Option<bool> ExpectNoChanges = new("--expect-no-changes") { Description = "exit 7 if any change is proposed" };
     private static readonly Option<int> Parallel = new("--parallel", "-p") { Description = "steps run at once (default 8)", DefaultValueFactory = _ => 8 };
+    private static readonly Option<bool> Json = new("--json", "-j") { Description = "one JSON object per line: each step, then a summary (and the outputs)" };
 
     public static IEnumerable<Command> Create()
     {
-        var preview = new Command("preview", "show what up would change; changes nothing on any host") { StackOptions.Stack, StackOptions.Cwd, Diff, ExpectNoChanges };
+        var preview = new Command("preview", "show what up would change; changes nothing on any host") { StackOptions.Stack, StackOptions.Cwd, Diff, ExpectNoChanges, Json };
         preview.SetAction(parse => Run(parse, "preview", ops => ops.Preview()));
 
         var up = new Command("up", "make the hosts match the stack file, then prove the VIP moves")
         {
-            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, Diff, ExpectNoChanges, Parallel,
+            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, Diff, ExpectNoChanges, Parallel, Json,
         };
         up.SetAction(parse => Run(parse, "up", ops => ops.Up()));
 
         var purge = new Option<bool>("--purge-data") { Description = "also delete the PostgreSQL and etcd data directories (irreversible)" };
         var destroy = new Command("destroy", "stop and remove what HaStack started and wrote, in reverse order; data is kept unless --purge-data")
         {
-            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, purge, Parallel,
+            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, purge, Parallel, Json,
         };
         destroy.SetAction(parse => Run(parse, "destroy", ops => ops.Destroy(), purgeData: parse.GetValue(purge)));
 
-        var refresh = new Command("refresh", "read every resource back from its host and record drift; the next up repairs it") { StackOptions.Stack, StackOptions.Cwd };
+        var refresh = new Command("refresh", "read every resource back from its host and record drift; the next up repairs it") { StackOptions.Stack, StackOptions.Cwd, Json };
         refresh.SetAction(parse => Run(parse, "refresh", ops => ops.Refresh()));
         var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")
         {
@@ -45,14 +46,17 @@ internal static class EngineCommands
     {
         var cwd = Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!);
         var stack = parse.GetValue(StackOptions.Stack)!;
+        var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
+        var json = parse.GetValue(Json);
+        // each run's log has a name of its own: two runs in one second, or at once, never share one
+        var logPath = command == "preview" ? null
+            : Path.Combine(cwd, ".hastack", "logs", $"{stack}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-{command}-{Environment.ProcessId}.log");
         var options = new OperationOptions(cwd, stack, Environment.GetEnvironmentVariable,
             Yes: parse.GetValue(Yes), SkipPreview: parse.GetValue(SkipPreview), Diff: parse.GetValue(Diff),
-            ExpectNoChanges: parse.GetValue(ExpectNoChanges), PurgeData: purgeData,
-            Interactive: !Console.IsInputRedirected && !Console.IsOutputRedirected, Parallelism: Math.Max(1, parse.GetValue(Parallel)));
-        var logPath = command == "preview" ? null
-            : Path.Combine(cwd, ".hastack", "logs", $"{stack}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{command}.log");
-        // a terminal gets colour and a live view of what each host is doing; pipes and CI get plain lines
-        var live = options.Interactive && !Console.IsErrorRedirected;
+            ExpectNoChanges: parse.GetValue(ExpectNoChanges), PurgeData: purgeData, Parallelism: Math.Max(1, parse.GetValue(Parallel)),
+            Confirm: interactive && !json ? Ask : null, LogPath: logPath);
+        // a terminal gets colour and a live view of what each host is doing; pipes, CI and --json get plain lines
+        var live = interactive && !json && !Console.IsErrorRedirected;
         using var output = new RunOutput(Console.Out, Console.Error, logPath, live ? LiveRunDisplay.WriteLine : null);
         using var cancel = new CancellationTokenSource();
         // Ctrl-C: no new step starts; steps in flight finish and are recorded, so state stays true
@@ -63,6 +67,13 @@ internal static class EngineCommands
                 Console.Error.WriteLine("cancelling: waiting for the steps in flight (Ctrl-C again does nothing; they are bounded by their timeouts)");
             cancel.Cancel();
         };
-        return operation(new StackOperations(options, output, cancel.Token, live ? new LiveRunDisplay() : null));
+        IRunEvents events = json ? new JsonRunEvents(output) : new TextRunEvents(output);
+        return operation(new StackOperations(options, events, cancel.Token, live ? new LiveRunDisplay() : null));
+    }
+
+    private static bool Ask(string what)
+    {
+        Console.Write($"Do you want to perform this {what}? [yes/no] ");
+        return Console.ReadLine()?.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase) == true;
     }
 }

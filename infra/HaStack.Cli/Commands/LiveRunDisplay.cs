@@ -13,19 +13,18 @@ internal sealed class LiveRunDisplay : IRunDisplay
 {
     private readonly Dictionary<string, (PlannedStep Step, Stopwatch Clock)> inFlight = new(StringComparer.Ordinal);
 
-    public static void WriteLine(string text)
+    public static void WriteLine(string text, LineStyle style)
     {
-        var escaped = Markup.Escape(text);
-        var colour = text.Length > 3 ? text[..3] switch
+        var colour = style switch
         {
-            " + " => "green",
-            " ~ " => "yellow",
-            " - " => "red",
-            " +-" => "magenta",
+            LineStyle.Create => "green",
+            LineStyle.Update => "yellow",
+            LineStyle.Delete => "red",
+            LineStyle.Replace => "magenta",
+            LineStyle.Failure => "red bold",
             _ => null,
-        } : null;
-        if (text.Contains("failed**", StringComparison.Ordinal) || text.TrimStart().StartsWith("error:", StringComparison.Ordinal))
-            colour = "red bold";
+        };
+        var escaped = Markup.Escape(text);
         AnsiConsole.MarkupLine(colour is null ? escaped : $"[{colour}]{escaped}[/]");
     }
 

@@ -19,6 +19,22 @@ internal static class OutputCommand
         };
         command.SetAction(parse =>
         {
+            try
+            {
+                return Print(parse, name, json, showSecrets);
+            }
+            catch (Exception e) when (e is StateFileException or PassphraseUnreadableException or HaStack.Infra.Stack.IncorrectPassphraseException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static int Print(ParseResult parse, Argument<string?> name, Option<bool> json, Option<bool> showSecrets)
+    {
+        {
             var loaded = StackPipeline.Load(parse.GetValue(StackOptions.Cwd)!, parse.GetValue(StackOptions.Stack)!, Environment.GetEnvironmentVariable);
             if (loaded.Config is not { } config)
             {
@@ -66,7 +82,6 @@ internal static class OutputCommand
             foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
                 Console.WriteLine($"    {key.PadRight(width)}  {value}");
             return 0;
-        });
-        return command;
+        }
     }
 }

@@ -12,10 +12,10 @@ public sealed class RunOutput : IDisposable
     private readonly object gate = new();
     private IReadOnlyList<string> secrets = [];
 
-    private readonly Action<string>? terminal;
+    private readonly Action<string, LineStyle>? terminal;
 
-    /// <param name="terminal">where stdout lines go instead on a terminal (the live display draws them in colour)</param>
-    public RunOutput(TextWriter stdout, TextWriter stderr, string? logPath, Action<string>? terminal = null)
+    /// <param name="terminal">where stdout lines go instead on a terminal (the live display draws them in colour, by their style)</param>
+    public RunOutput(TextWriter stdout, TextWriter stderr, string? logPath, Action<string, LineStyle>? terminal = null)
     {
         this.terminal = terminal;
         this.stdout = stdout;
@@ -34,18 +34,18 @@ public sealed class RunOutput : IDisposable
     /// <summary>The plaintexts to mask from now on (longest first, so no partial mask leaves a tail).</summary>
     public void Mask(IReadOnlyList<string> plaintexts) => secrets = plaintexts;
 
-    public void Line(string text = "") => Write(stdout, text);
+    public void Line(string text = "", LineStyle style = LineStyle.Plain) => Write(stdout, text, style);
 
-    public void Error(string text) => Write(stderr, text);
+    public void Error(string text) => Write(stderr, text, LineStyle.Failure);
 
-    private void Write(TextWriter writer, string text)
+    private void Write(TextWriter writer, string text, LineStyle style)
     {
         foreach (var secret in secrets)
             text = text.Replace(secret, "[secret]", StringComparison.Ordinal);
         lock (gate)
         {
             if (terminal is not null && writer == stdout)
-                terminal(text);
+                terminal(text, style);
             else
                 writer.WriteLine(text);
             log?.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {text}");

@@ -12,14 +12,23 @@ public static class PlanPrinter
         output.Line($"{header}:");
         foreach (var step in steps.Where(s => s.IsChange))
         {
-            var keys = step.ChangedKeys.Count > 0 && step.Op is StepOp.Update or StepOp.Replace ? $" [diff: ~{string.Join(",", step.ChangedKeys)}]" : "";
-            output.Line($" {PlannedStep.Symbol(step.Op)} {step.Type,-28} {step.Name,-52} {Verb(step.Op, past: false)}{keys}");
+            var keys = step.Op is StepOp.Update or StepOp.Replace ? DiffSummary(step) : "";
+            output.Line($" {PlannedStep.Symbol(step.Op)} {step.Type,-28} {step.Name,-52} {Verb(step.Op, past: false)}{keys}", Style(step.Op));
             if (diff)
                 PrintDiff(output, step);
         }
         output.Line();
-        Summary(output, steps, past: false);
+        Summary(output, new RunSummary(steps, Past: false));
     }
+
+    public static LineStyle Style(StepOp op) => op switch
+    {
+        StepOp.Create => LineStyle.Create,
+        StepOp.Update => LineStyle.Update,
+        StepOp.Delete => LineStyle.Delete,
+        StepOp.Replace => LineStyle.Replace,
+        _ => LineStyle.Plain,
+    };
 
     public static void Progress(RunOutput output, StepReport report)
     {
@@ -31,24 +40,24 @@ public static class PlanPrinter
             _ => $"skipped ({report.Message})",
         };
         var seconds = report.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-        output.Line($" {PlannedStep.Symbol(step.Op)} {step.Type,-28} {step.Name,-52} {status}{(report.Outcome == StepOutcome.Done ? $" ({seconds}s)" : "")}");
+        var style = report.Outcome == StepOutcome.Failed ? LineStyle.Failure : Style(step.Op);
+        output.Line($" {PlannedStep.Symbol(step.Op)} {step.Type,-28} {step.Name,-52} {status}{(report.Outcome == StepOutcome.Done ? $" ({seconds}s)" : "")}", style);
         if (report.Outcome == StepOutcome.Failed)
-            output.Line($"     error: {report.Message}");
+            output.Line($"     error: {report.Message}", LineStyle.Failure);
     }
 
-    public static void Summary(RunOutput output, IReadOnlyList<PlannedStep> steps, bool past, IReadOnlySet<string>? notDone = null)
+    public static void Summary(RunOutput output, RunSummary summary)
     {
         output.Line("Resources:");
-        var counts = steps.Where(s => s.IsChange && (notDone is null || !notDone.Contains(s.Id))).GroupBy(s => s.Op).ToDictionary(g => g.Key, g => g.Count());
+        var counts = summary.Changes;
         foreach (var op in new[] { StepOp.Create, StepOp.Update, StepOp.Delete, StepOp.Replace })
         {
             if (counts.TryGetValue(op, out var n))
-                output.Line($"    {PlannedStep.Symbol(op)}{n} {(past ? Verb(op, past: true) : "to " + Verb(op, past: false))}");
+                output.Line($"    {PlannedStep.Symbol(op)}{n} {(summary.Past ? Verb(op, past: true) : "to " + Verb(op, past: false))}", Style(op));
         }
-        var unchanged = steps.Count(s => s.Op == StepOp.Same);
         var changes = counts.Values.Sum();
         // Pulumi prints the total only when two or more kinds of change occur
-        output.Line(counts.Count >= 2 ? $"    {changes} changes. {unchanged} unchanged" : $"    {unchanged} unchanged");
+        output.Line(counts.Count >= 2 ? $"    {changes} changes. {summary.Unchanged} unchanged" : $"    {summary.Unchanged} unchanged");
     }
 
     private static string Verb(StepOp op, bool past) => (op, past) switch
@@ -64,10 +73,23 @@ public static class PlanPrinter
         _ => "",
     };
 
+    /// <summary>The bracket after an update: the changed inputs, drift, or why it runs with no input changed.</summary>
+    private static string DiffSummary(PlannedStep step)
+    {
+        var parts = new List<string>();
+        if (step.ChangedKeys.Count > 0)
+            parts.Add("~" + string.Join(",", step.ChangedKeys));
+        if (step.Drifted)
+            parts.Add("drift");
+        if (step.Reason is not null)
+            parts.Add(step.Reason);
+        return parts.Count == 0 ? "" : $" [diff: {string.Join("; ", parts)}]";
+    }
+
     /// <summary>Changed inputs as <c>~ key: old => new</c>; multi-line values (file contents) as a line diff.</summary>
     private static void PrintDiff(RunOutput output, PlannedStep step)
     {
-        foreach (var key in step.ChangedKeys.Where(k => k != "drift"))
+        foreach (var key in step.ChangedKeys)
         {
             var before = step.Recorded?.Inputs.GetValueOrDefault(key);
             var after = step.Desired?.Inputs.GetValueOrDefault(key);
@@ -88,7 +110,7 @@ public static class PlanPrinter
             else
                 output.Line($"      ~ {key}: {Show(before)} => {Show(after)}");
         }
-        if (step.ChangedKeys.Contains("drift"))
+        if (step.Drifted)
             output.Line($"      ~ drift: {step.Recorded?.Drift}");
     }
 

@@ -38,6 +38,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             report(r);
         }
 
+        RecordHosts(steps);
         var outcomes = new Dictionary<string, Task<StepOutcome>>(StringComparer.Ordinal);
         using var slots = new SemaphoreSlim(parallelism);
         foreach (var step in steps.Where(s => s.Op != StepOp.Delete))
@@ -57,7 +58,30 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             if (Execute(step, Record) != StepOutcome.Done)
                 failedBefore = true;
         }
+        ForgetEmptyHosts();
         return reports;
+    }
+
+    /// <summary>How each host with work is reached, recorded before any step: a host later removed from the stack can still be cleaned up.</summary>
+    private void RecordHosts(IReadOnlyList<PlannedStep> steps)
+    {
+        lock (Gate)
+        {
+            foreach (var host in context.Plan.Config.Hosts.Where(h => steps.Any(s => s.Host == h.Name && s.Op != StepOp.Delete)))
+                state.Hosts[host.Name] = new HostRecord(host.Address, host.SshPort, host.SshUser, host.HostKey);
+            store.Save(state);
+        }
+    }
+
+    /// <summary>A host with no resources left (removed from the stack, everything deleted) needs no connection record.</summary>
+    private void ForgetEmptyHosts()
+    {
+        lock (Gate)
+        {
+            foreach (var name in state.Hosts.Keys.Where(h => state.Resources.All(r => r.Host != h)).ToList())
+                state.Hosts.Remove(name);
+            store.Save(state);
+        }
     }
 
     private async Task<StepOutcome> RunAfter(PlannedStep step, Task<StepOutcome>[] deps, SemaphoreSlim slots, Action<StepReport> record, CancellationToken cancel)
@@ -104,7 +128,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             }
             else
             {
-                var outputs = provider.Apply(context, step.Desired!, step.Recorded, step.ChangedKeys);
+                var outputs = provider.Apply(context, step);
                 var desired = step.Desired!;
                 lock (Gate)
                 {
@@ -118,6 +142,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
                         DependsOn = [.. desired.DependsOn],
                         Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
                         Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
+                        Spec = desired.Spec,
                     });
                     store.Save(state);
                 }

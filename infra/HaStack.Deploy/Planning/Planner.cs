@@ -4,9 +4,10 @@ using HaStack.Infra.Graph;
 namespace HaStack.Deploy.Planning;
 
 /// <summary>
-/// Graph against state → steps: create what state lacks, update what changed (or drifted), replace a password
-/// whose recipe changed, delete what the graph no longer has. Creates and updates come in the graph's
-/// dependency order; deletes last, in reverse order of the state's dependencies.
+/// Graph against state → steps: create what state lacks, update (or replace, as the resource's kind says) what
+/// changed or drifted, delete what the graph no longer has. Creates and updates come in the graph's dependency
+/// order; deletes last, in reverse order of the state's dependencies. What a change means is the resource kind's
+/// (<see cref="ResourceKinds"/>): the planner knows no type by name.
 /// </summary>
 public static class Planner
 {
@@ -20,32 +21,31 @@ public static class Planner
                 steps.Add(new PlannedStep(StepOp.Create, resource.Id, resource, null, resource.Inputs.Keys.ToList()));
             else if (recorded.InputHash != resource.InputHash || recorded.Drift is not null)
             {
-                var changed = ChangedKeys(recorded.Inputs, resource.Inputs);
-                if (recorded.Drift is not null)
-                    changed.Add("drift");
-                var op = resource.Type == ResourceTypes.Password ? StepOp.Replace : StepOp.Update;
-                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, changed));
+                var op = ResourceKinds.Of(resource.Type).OnChange == ChangeKind.Replace ? StepOp.Replace : StepOp.Update;
+                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, ChangedKeys(recorded.Inputs, resource.Inputs), Drifted: recorded.Drift is not null));
             }
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
-        // a file repaired after drift changes nothing in the graph, but the service that read the hand-edited copy
-        // must read it again: the service gets the file's own reload:/restart: key
-        var repaired = steps.Where(s => s.Type == ResourceTypes.File && s.ChangedKeys.Contains("drift")).ToDictionary(s => s.Id, s => s.Desired!.Inputs["path"]);
+        var repaired = steps.Where(s => s.Drifted).ToDictionary(s => s.Id, s => s.Desired!.Spec, StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
-            if (step.Type != ResourceTypes.Service || step.Op != StepOp.Same)
+            if (step.Op != StepOp.Same)
                 continue;
-            var keys = step.Desired!.DependsOn.Where(repaired.ContainsKey)
-                .Select(f => step.Desired.Inputs.Keys.First(k => k.EndsWith(":" + repaired[f], StringComparison.Ordinal))).ToList();
-            if (keys.Count > 0)
-                steps[i] = step with { Op = StepOp.Update, ChangedKeys = keys };
+            var kind = ResourceKinds.Of(step.Type);
+            var touched = kind.KeysTouchedByRepairOf is { } touchedBy
+                ? step.Desired!.DependsOn.Where(repaired.ContainsKey).SelectMany(d => touchedBy(step.Desired.Spec, repaired[d])).Distinct().ToList()
+                : [];
+            if (touched.Count > 0)
+                steps[i] = step with { Op = StepOp.Update, ChangedKeys = touched, Reason = "a file it reads was repaired" };
         }
-        // the verification proves a deployment: it runs again whenever anything else changes, and not on a no-op up
-        var verification = steps.FindIndex(s => s.Type == ResourceTypes.Verification && s.Op == StepOp.Same);
-        if (verification >= 0 && steps.Any(s => s.IsChange))
-            steps[verification] = steps[verification] with { Op = StepOp.Update, ChangedKeys = ["deployment changed"] };
+        var changed = steps.Any(s => s.IsChange) || state.Resources.Any(r => !graph.Contains(r.Id));
+        for (var i = 0; i < steps.Count && changed; i++)
+        {
+            if (steps[i].Op == StepOp.Same && ResourceKinds.Of(steps[i].Type).RerunsAfterAnyChange)
+                steps[i] = steps[i] with { Op = StepOp.Update, Reason = "the deployment changed" };
+        }
         var gone = state.Resources.Where(r => !graph.Contains(r.Id)).ToList();
         foreach (var recorded in ReverseDependencyOrder(gone))
             steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));
@@ -66,7 +66,6 @@ public static class Planner
         foreach (var r in resources)
             foreach (var d in r.DependsOn.Where(ids.Contains))
                 dependents[d]++;
-        var removed = new HashSet<string>(StringComparer.Ordinal);
         var remaining = resources.ToList();
         while (remaining.Count > 0)
         {

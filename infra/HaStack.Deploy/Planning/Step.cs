@@ -13,8 +13,13 @@ public enum StepOp
     Replace,
 }
 
-/// <summary>One planned operation: the resource as the graph wants it (null for a delete) and as state has it (null for a create).</summary>
-public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys)
+/// <summary>
+/// One planned operation: the resource as the graph wants it (null for a delete) and as state has it (null for a
+/// create); the inputs that differ, and whether refresh found the host no longer matching (<see cref="Drifted"/>).
+/// <see cref="Reason"/> says why a step with no changed input runs anyway (the proof after a change).
+/// </summary>
+public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys,
+    bool Drifted = false, string? Reason = null)
 {
     public string Type => Desired?.Type ?? Recorded!.Type;
     public string Name => Desired?.Name ?? Recorded!.Name;

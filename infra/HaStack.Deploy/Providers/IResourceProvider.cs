@@ -1,3 +1,4 @@
+using HaStack.Deploy.Planning;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
 using HaStack.Infra;
@@ -5,25 +6,27 @@ using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.Providers;
 
-/// <summary>What a provider may use while it works: the plan, the secrets, one SSH session per host, the log.</summary>
-public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<string, HostSession> session, Action<string> log, bool purgeData)
+/// <summary>What a provider may use while it works: the plan, the secrets, one session per host, the log.</summary>
+public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<string, IHostSession> session, Action<string> log, bool purgeData)
 {
     public StackPlan Plan => plan;
     public SecretStore Secrets => secrets;
-    public HostSession Session(string host) => session(host);
+    public IHostSession Session(string host) => session(host);
     public void Log(string message) => log(message);
     public bool PurgeData => purgeData;
-    public string AgentBinaryPath { get; init; } = "";
+
+    /// <summary>The agent's native binary, read when an upload needs it.</summary>
+    public Func<byte[]> AgentBinary { get; init; } = () => throw new InvalidOperationException("no agent binary at hand");
 }
 
 /// <summary>
-/// How one resource type is made real. Apply creates or brings an existing one up to date and returns what it
-/// observed; Delete undoes it; Drift says how the host differs from what was applied (null: it does not).
+/// How one resource type is made real, from typed inputs alone: Apply creates or brings an existing one up to date
+/// and returns what it observed; Delete undoes it from what was recorded (never the current stack); Drift says
+/// how the host differs from what was applied (null: it does not). The scripts come from HostOperations.
 /// </summary>
 public interface IResourceProvider
 {
-    /// <param name="changedKeys">the inputs the plan found changed ("drift" when the host no longer matched)</param>
-    IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys);
+    IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change);
 
     void Delete(ApplyContext context, ResourceState recorded);
 

@@ -1,5 +1,8 @@
+using HaStack.Deploy.Planning;
+using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
 using HaStack.Infra.Graph;
+using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Providers;
 
@@ -9,19 +12,9 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class PackagesProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change)
     {
-        var packages = desired.Inputs["packages"];
-        if (packages.Length > 0)
-        {
-            // apt's lists may be old on a long-lived host: refresh them only when an install cannot find a package
-            context.Session(desired.Host!).Check("installing packages", $$"""
-                export DEBIAN_FRONTEND=noninteractive
-                apt-get install -q -y --no-install-recommends {{packages}} >/tmp/hastack-apt.log 2>&1 ||
-                  { apt-get update -q >>/tmp/hastack-apt.log 2>&1 && apt-get install -q -y --no-install-recommends {{packages}} >>/tmp/hastack-apt.log 2>&1; } ||
-                  { tail -20 /tmp/hastack-apt.log >&2; exit 1; }
-                """, timeout: TimeSpan.FromMinutes(10));
-        }
+        context.Session(change.Desired!.Host!).Check(ResourceOperations.Of(change.Desired.Spec).Create!);
         return Providers.NoOutputs;
     }
 
@@ -31,11 +24,13 @@ internal sealed class PackagesProvider : IResourceProvider
 
     public string? Drift(ApplyContext context, ResourceState recorded)
     {
-        var packages = recorded.Inputs["packages"];
-        if (packages.Length == 0)
+        var packages = (PackagesInputs)recorded.Spec;
+        if (packages.Packages.Count == 0)
             return null;
-        var result = context.Session(recorded.Host!).Run($"dpkg-query -W -f '${{Package}} ${{db:Status-Status}}\\n' {packages} 2>&1");
-        var missing = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.EndsWith(" installed", StringComparison.Ordinal)).ToList();
-        return result.Ok && missing.Count == 0 ? null : $"not installed: {string.Join(", ", missing.Select(l => l.Split(' ')[0]))}";
+        var result = context.Session(recorded.Host!).Run(ResourceOperations.Of(packages).Read!);
+        var installed = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => l.EndsWith(" installed", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
+        var missing = packages.Packages.Where(p => !installed.Contains(p)).ToList();
+        return missing.Count == 0 ? null : $"not installed: {string.Join(", ", missing)}";
     }
 }

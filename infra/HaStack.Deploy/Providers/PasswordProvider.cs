@@ -1,4 +1,4 @@
-using System.Globalization;
+using HaStack.Deploy.Planning;
 using HaStack.Deploy.State;
 using HaStack.Infra.Graph;
 
@@ -10,11 +10,11 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class PasswordProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change)
     {
-        if (recorded is not null)
-            context.Secrets.Forget(desired.Name);
-        context.Secrets.Generate(desired.Name, int.Parse(desired.Inputs["length"], CultureInfo.InvariantCulture));
+        if (change.Recorded is not null)
+            context.Secrets.Forget(change.Name);
+        context.Secrets.Generate(change.Name, ((PasswordInputs)change.Desired!.Spec).Length);
         return Providers.NoOutputs;
     }
 

@@ -1,3 +1,4 @@
+using HaStack.Deploy.Planning;
 using HaStack.Deploy.State;
 using HaStack.Deploy.Verification;
 using HaStack.Infra.Graph;
@@ -10,9 +11,9 @@ namespace HaStack.Deploy.Providers;
 /// </summary>
 internal sealed class VerificationProvider : IResourceProvider
 {
-    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, Resource desired, ResourceState? recorded, IReadOnlyList<string> changedKeys)
+    public IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change)
     {
-        if (desired.Inputs["enabled"] != "true")
+        if (!((VerificationInputs)change.Desired!.Spec).Enabled)
             return new Dictionary<string, string> { ["enabled"] = "false" };
         context.Log("verifying: SQL through the VIP, then the VIP holder's proxy is stopped and the failover measured");
         var outputs = new FailoverProof(context).Run();

@@ -1,31 +1,20 @@
 using System.Text;
 using HaStack.Infra.Config;
 using HaStack.Infra.Ssh;
+using HaStack.Infra.Operations;
 using Renci.SshNet;
 
 namespace HaStack.Deploy.Remote;
 
-public sealed record RemoteResult(int ExitStatus, string Stdout, string Stderr)
-{
-    public bool Ok => ExitStatus == 0;
-}
-
 /// <summary>A host key that is not the pinned one: the run stops, and both keys are shown.</summary>
 public sealed class HostKeyMismatchException(string message) : Exception(message);
-
-/// <summary>A remote command that failed; the message carries its exit status and output (scrubbed by the caller's log).</summary>
-public sealed class RemoteCommandException(string host, string what, RemoteResult result)
-    : Exception($"{host}: {what} failed (exit {result.ExitStatus}): {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}")
-{
-    public RemoteResult Result { get; } = result;
-}
 
 /// <summary>
 /// One SSH connection to one host, reused for every command of a run. Key login only; the host key must be the
 /// one pinned (the stack's hostKey, else known_hosts). Commands run under <c>sudo -n</c> for a non-root user;
 /// their text never holds a secret: secrets and file contents go on standard input.
 /// </summary>
-public sealed class HostSession : IDisposable
+public sealed class HostSession : IHostSession, IDisposable
 {
     private readonly SshClient client;
     private readonly bool sudo;
@@ -81,11 +70,11 @@ public sealed class HostSession : IDisposable
     private static string FingerprintOfPinned(string pinned) =>
         pinned.Split(' ') is [_, var base64, ..] ? KnownHostKey.FingerprintOf(Convert.FromBase64String(base64)) : pinned;
 
-    /// <summary>Runs a shell script (as root: directly, or through sudo -n), with optional standard input.</summary>
-    public RemoteResult Run(string script, byte[]? stdin = null, TimeSpan? timeout = null)
+    /// <summary>Runs the script with sh (as root: directly, or through sudo -n), with optional standard input.</summary>
+    public RemoteResult Run(HostScript script, byte[]? stdin = null)
     {
-        var quoted = "'" + script.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-        return Execute(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}", stdin, timeout);
+        var quoted = HaStack.Infra.Operations.Shell.Quote(script.Text);
+        return Execute(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}", stdin, TimeSpan.FromSeconds(script.TimeoutSeconds));
     }
 
     private RemoteResult Execute(string commandText, byte[]? stdin, TimeSpan? timeout)
@@ -109,35 +98,6 @@ public sealed class HostSession : IDisposable
         }
         command.EndExecute(pending);
         return new RemoteResult(command.ExitStatus ?? -1, command.Result, command.Error);
-    }
-
-    public RemoteResult Run(string script, string stdin, TimeSpan? timeout = null) => Run(script, Encoding.UTF8.GetBytes(stdin), timeout);
-
-    /// <summary>Runs and throws <see cref="RemoteCommandException"/> unless it exits 0.</summary>
-    public string Check(string what, string script, byte[]? stdin = null, TimeSpan? timeout = null)
-    {
-        var result = Run(script, stdin, timeout);
-        return result.Ok ? result.Stdout : throw new RemoteCommandException(Host, what, result);
-    }
-
-    /// <summary>Writes a file atomically: a temporary file beside it, owner and mode set, then renamed over it.</summary>
-    public void WriteFile(string path, byte[] content, string mode, string owner, string group) =>
-        Check($"writing {path}", $"""
-            set -e
-            mkdir -p "$(dirname {path})"
-            umask 077
-            cat > {path}.hastack-new
-            chown {owner}:{group} {path}.hastack-new
-            chmod {mode} {path}.hastack-new
-            mv -f {path}.hastack-new {path}
-            """, content);
-
-    /// <summary>The file's SHA-256, or null when it does not exist.</summary>
-    public string? Sha256Of(string path)
-    {
-        var result = Run($"test -e {path} && sha256sum {path} || true");
-        var text = result.Stdout.Trim();
-        return text.Length >= 64 ? text[..64] : null;
     }
 
     public void Dispose() => client.Dispose();

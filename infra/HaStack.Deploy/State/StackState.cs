@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.State;
 
@@ -22,6 +23,12 @@ public sealed class StackState
     public SortedDictionary<string, string> Secrets { get; set; } = new(StringComparer.Ordinal);
 
     public SortedDictionary<string, OutputValue> Outputs { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How each host that has resources was reached, so a host removed from the stack file can still be reached to
+    /// remove what HaStack put there.
+    /// </summary>
+    public SortedDictionary<string, HostRecord> Hosts { get; set; } = new(StringComparer.Ordinal);
 
     public ResourceState? Find(string id) => Resources.FirstOrDefault(r => r.Id == id);
 
@@ -54,7 +61,14 @@ public sealed class ResourceState
 
     /// <summary>Set by refresh when the host no longer matches; the next up repairs it.</summary>
     public string? Drift { get; set; }
+
+    /// <summary>The inputs as their type (set when state is read and checked, or when a step records the resource).</summary>
+    [JsonIgnore]
+    public ResourceInputs Spec { get; set; } = null!;
 }
+
+/// <summary>A host's connection as the last run used it: its address, SSH port and user, and a pinned key if the stack gave one.</summary>
+public sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey);
 
 /// <summary>A stack output; a secret one is stored encrypted and shown as [secret].</summary>
 public sealed record OutputValue(string Value, bool Secret);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HaStack.Deploy.Providers;
 using HaStack.Deploy.Remote;
+using HaStack.Infra.Operations;
 using Npgsql;
 
 namespace HaStack.Deploy.Verification;
@@ -46,7 +47,7 @@ public sealed class FailoverProof(ApplyContext context)
         // each other host waits for the address itself; the first to see it answers
         var watchers = others.Select(h => Task.Run(() => WaitForVip(h, moveLimit))).ToList();
         var clock = Stopwatch.StartNew();
-        context.Session(holder).Check($"stopping {unit} on {holder}", $"systemctl stop {unit}");
+        context.Session(holder).Check(HostOperations.Systemctl("stop", unit));
         try
         {
             var firstSeen = Task.WhenAny(watchers).Result;
@@ -60,7 +61,7 @@ public sealed class FailoverProof(ApplyContext context)
         }
         finally
         {
-            context.Session(holder).Check($"starting {unit} on {holder} again", $"systemctl start {unit}");
+            context.Session(holder).Check(HostOperations.Systemctl("start", unit));
         }
         CheckWhole(vipHosts, unit);
         outputs["verifiedAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
@@ -70,7 +71,7 @@ public sealed class FailoverProof(ApplyContext context)
     private static string Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private bool Holds(string host) =>
-        context.Session(host).Run($"ip -4 -o addr show dev {config.Vip.Interface} | grep -qw {config.Vip.Address}").Ok;
+        context.Session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
 
     private string SingleHolder(IReadOnlyList<string> hosts, string step)
     {
@@ -90,14 +91,7 @@ public sealed class FailoverProof(ApplyContext context)
     private (string? Host, TimeSpan After) WaitForVip(string host, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        var polls = (int)(limit.TotalMilliseconds / 5);
-        var seen = context.Session(host).Run($$"""
-            i=0
-            until ip -4 -o addr show dev {{config.Vip.Interface}} | grep -qw {{config.Vip.Address}}; do
-              i=$((i + 1)); [ $i -ge {{polls}} ] && exit 1
-              sleep 0.005
-            done
-            """, timeout: limit + TimeSpan.FromSeconds(10)).Ok;
+        var seen = context.Session(host).Run(HostOperations.WaitForAddress(config.Vip.Interface, config.Vip.Address, limit.TotalSeconds)).Ok;
         return seen ? (host, clock.Elapsed) : (null, clock.Elapsed);
     }
 
@@ -143,7 +137,7 @@ public sealed class FailoverProof(ApplyContext context)
     {
         foreach (var host in vipHosts)
         {
-            var active = context.Session(host).Run($"for i in $(seq 50); do systemctl is-active --quiet {unit} && exit 0; sleep 0.2; done; exit 1");
+            var active = context.Session(host).Run(HostOperations.WaitActive(unit));
             if (!active.Ok)
                 throw new VerificationFailedException("the cluster is whole again", $"{unit} on {host} is not active after the proof");
         }
@@ -156,9 +150,7 @@ public sealed class FailoverProof(ApplyContext context)
         string observed;
         while (true)
         {
-            var cluster = context.Session(db.Name).Run(
-                $"python3 -c 'import json, urllib.request; m = json.load(urllib.request.urlopen(\"http://{db.Address}:{config.Patroni.RestPort}/cluster\", timeout=3))[\"members\"]; " +
-                "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m), sum(x[\"role\"] == \"sync_standby\" for x in m))'");
+            var cluster = context.Session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
             observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
             var counts = cluster.Stdout.Trim().Split(' ');
             if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&

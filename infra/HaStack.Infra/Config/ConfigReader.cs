@@ -50,7 +50,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                     context.Error("required-key", KeyOf(key), null, "is required", $"set {KeyOf(key)} ({expected})", map?.Location);
                 return null;
             case ConfigScalar scalar:
-                return scalar.Text;
+                return Checked(KeyOf(key), scalar.Text, scalar.Location);
             case ConfigSecure:
                 context.Error("secret-not-expected", KeyOf(key), "[secret]", "is encrypted, but it is not a secret setting",
                     $"write it in plaintext ({expected})", node.Location);
@@ -60,6 +60,15 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                     $"write a single value ({expected})", node.Location);
                 return null;
         }
+    }
+
+    /// <summary>The text, or null with a diagnostic when it holds what no value may (<see cref="TextRules"/>).</summary>
+    private string? Checked(string key, string text, SourceLocation at)
+    {
+        if (TextRules.Check(text) is not { } broken)
+            return text;
+        context.Error(broken.Rule, key, TextRules.Printable(text), broken.Problem, broken.Fix, at);
+        return null;
     }
 
     public string String(string key, string fallback, bool required = false) => Scalar(key, "a string", required) ?? fallback;
@@ -127,7 +136,13 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
             case null:
                 return null;
             case ConfigSecure secure:
-                return context.Open(KeyOf(key), secure);
+                var opened = context.Open(KeyOf(key), secure);
+                if (opened is not null && TextRules.Check(opened.Reveal()) is { } broken)
+                {
+                    context.Error(broken.Rule, KeyOf(key), "[secret]", broken.Problem, "set the secret again without it", secure.Location);
+                    return null;
+                }
+                return opened;
             case ConfigScalar scalar when scalar.Text.Length == 0:
                 return null;
             default:
@@ -153,7 +168,10 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
         for (var i = 0; i < list.Items.Count; i++)
         {
             if (list.Items[i] is ConfigScalar s)
-                items.Add(s.Text);
+            {
+                if (Checked($"{KeyOf(key)}[{i}]", s.Text, s.Location) is { } item)
+                    items.Add(item);
+            }
             else
                 context.Error("wrong-type", $"{KeyOf(key)}[{i}]", null, "must be a single value", "write a word, not a list or mapping", list.Items[i].Location);
         }
@@ -174,8 +192,13 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
         foreach (var (name, value) in m.Entries)
         {
             context.Locations[$"{KeyOf(key)}.{name}"] = value.Location;
-            if (value is ConfigScalar s)
-                result[name] = s.Text;
+            if (TextRules.Check(name) is { } badName)
+                context.Error(badName.Rule, $"{KeyOf(key)}.{TextRules.Printable(name)}", TextRules.Printable(name), "is a name that " + badName.Problem[..1].ToLowerInvariant() + badName.Problem[1..], badName.Fix, value.Location);
+            else if (value is ConfigScalar s)
+            {
+                if (Checked($"{KeyOf(key)}.{name}", s.Text, s.Location) is { } text)
+                    result[name] = text;
+            }
             else
                 context.Error("wrong-type", $"{KeyOf(key)}.{name}", null, "must be a single value", "write `name: value`", value.Location);
         }
@@ -231,6 +254,11 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
         {
             if (known.Contains(key))
                 continue;
+            if (TextRules.Check(key) is { } broken)
+            {
+                context.Error(broken.Rule, KeyOf(TextRules.Printable(key)), TextRules.Printable(key), broken.Problem, broken.Fix, node.Location);
+                continue;
+            }
             var guess = KeepalivedKeywords.Nearest(key, known) ?? known.FirstOrDefault(k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase));
             context.Error("unknown-key", KeyOf(key), null, "is not a HaStack setting",
                 guess is null ? $"remove it; known here: {string.Join(", ", known.Order(StringComparer.Ordinal))}" : $"did you mean '{guess}'?", node.Location);

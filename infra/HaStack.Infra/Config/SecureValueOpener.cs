@@ -43,7 +43,17 @@ internal sealed class SecureValueOpener(StackDocument document, Func<string?> pa
                 "restore the stack file's `encryptionsalt:` line (pulumi writes it with the first secret)", node.Location));
             return false;
         }
-        var phrase = passphrase();
+        string? phrase;
+        try
+        {
+            phrase = passphrase();
+        }
+        catch (PassphraseUnreadableException e)
+        {
+            Diagnostics.Add(Diagnostic.Error("passphrase-file", key, "[secret]", $"is encrypted and the passphrase cannot be read: {e.Message}",
+                "point PULUMI_CONFIG_PASSPHRASE_FILE at a regular file holding the passphrase, or set PULUMI_CONFIG_PASSPHRASE", node.Location));
+            return false;
+        }
         if (phrase is null)
         {
             Diagnostics.Add(Diagnostic.Error("missing-passphrase", key, "[secret]", "is encrypted and no passphrase was given",

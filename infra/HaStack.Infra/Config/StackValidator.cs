@@ -31,6 +31,11 @@ public static partial class StackValidator
         "postgres", "replicator", "rewind_user", "pgbouncer_auth", "public",
     };
 
+    /// <summary>Upper bounds on lists: well past any real cluster, and far from what rendering or a host could not take.</summary>
+    public const int MaxHosts = 64;
+    public const int MaxUsers = 5000;
+    public const int MaxDatabases = 5000;
+
     public static IEnumerable<Diagnostic> Validate(StackConfig config, IReadOnlyDictionary<string, SourceLocation> locations)
     {
         var ns = config.Project + ":";
@@ -61,10 +66,11 @@ public static partial class StackValidator
         CheckPatroni(config, Error);
         CheckPgBouncer(config, Error);
         CheckSsh(config, Error);
-        if (config.Verify.VipMoveTimeoutSeconds < 1 || config.Verify.SqlTimeoutSeconds < 1)
-            Error("verify-timeout", config.Verify.VipMoveTimeoutSeconds < 1 ? "verify.vipMoveTimeoutSeconds" : "verify.sqlTimeoutSeconds",
-                Math.Min(config.Verify.VipMoveTimeoutSeconds, config.Verify.SqlTimeoutSeconds), "must be at least 1 second",
-                "leave it out for the default, or give a whole number of seconds");
+        foreach (var (key, seconds) in new[] { ("verify.vipMoveTimeoutSeconds", config.Verify.VipMoveTimeoutSeconds), ("verify.sqlTimeoutSeconds", config.Verify.SqlTimeoutSeconds) })
+        {
+            if (seconds is < 1 or > 3600)
+                Error("verify-timeout", key, seconds, "must be 1-3600 seconds", "leave it out for the default, or give a whole number of seconds");
+        }
         return found;
     }
 
@@ -72,21 +78,23 @@ public static partial class StackValidator
 
     private static void CheckHosts(StackConfig config, Reporter error)
     {
+        if (config.Hosts.Count > MaxHosts)
+            error("too-many", "hosts", config.Hosts.Count, $"lists more than {MaxHosts} hosts", "one HaStack stack is one cluster; split larger fleets into stacks");
         var names = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         var addresses = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < config.Hosts.Count; i++)
         {
             var host = config.Hosts[i];
             var key = $"hosts[{i}]";
-            if (host.Name.Length > 0 && !HostNamePattern().IsMatch(host.Name))
+            if (host.Name.Length > 0 && !Names.HostName().IsMatch(host.Name))
                 error("host-name", $"{key}.name", host.Name, "is not a valid host name (it names the etcd member and the Patroni member)",
                     "use lower-case letters, digits and '-', starting with a letter, at most 63 characters");
             if (host.Name.Length > 0 && !names.TryAdd(host.Name, i))
                 error("duplicate-host-name", $"{key}.name", host.Name, $"is also the name of hosts[{names[host.Name]}]",
                     "give every host its own name (etcd and Patroni refuse two members with one name)");
             if (host.Address.Length > 0 && !IsIpv4(host.Address))
-                error("host-address", $"{key}.address", host.Address, "is not an IPv4 address",
-                    "write the address the other hosts reach it at, e.g. 10.0.0.11 (etcd, Patroni and VRRP peers use it)");
+                error("host-address", $"{key}.address", host.Address, "is not an IPv4 address in dotted-quad form",
+                    "write the address the other hosts reach it at, e.g. 10.0.0.11, without leading zeros (etcd, Patroni and VRRP peers use it)");
             else if (host.Address.Length > 0 && !addresses.TryAdd(host.Address, i))
                 error("duplicate-host-address", $"{key}.address", host.Address, $"is also the address of hosts[{addresses[host.Address]}]",
                     "list each machine once; give it several roles instead");
@@ -94,7 +102,9 @@ public static partial class StackValidator
                 error("host-no-roles", $"{key}.roles", "[]", "gives the host nothing to run", "give it one or more of etcd, db, proxy, or remove the host");
             if (host.SshPort is < 0 or > 65535)
                 error("port-range", $"{key}.sshPort", host.SshPort, "is not a TCP port", "use 1-65535, or leave it out for hastack:ssh.port");
-            if (host.HostKey is { } pinned && !HostKeyPattern().IsMatch(pinned))
+            if (host.SshUser is { } user && !Names.UnixUser().IsMatch(user))
+                error("ssh-user", $"{key}.sshUser", user, "is not a login name", "use the user's name as in /etc/passwd: lower-case letters, digits, '_' and '-'");
+            if (host.HostKey is { } pinned && !Names.HostKey().IsMatch(pinned))
                 error("host-key-format", $"{key}.hostKey", pinned, "is neither a public key nor a SHA256 fingerprint",
                     "paste the key as ssh-keyscan prints it (ssh-ed25519 AAAA...) or its fingerprint (SHA256:...)");
         }
@@ -129,7 +139,7 @@ public static partial class StackValidator
         var vip = config.Vip;
         var vipValid = IsIpv4(vip.Address);
         if (vip.Address.Length > 0 && !vipValid)
-            error("vip-address", "vip.address", vip.Address, "is not an IPv4 address", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24");
+            error("vip-address", "vip.address", vip.Address, "is not an IPv4 address in dotted-quad form", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24, without leading zeros");
         if (vip.PrefixLength == -1 && vip.Address.Length > 0)
             error("vip-prefix", "vip.address", vip.Address, "has no prefix length", "add the subnet's prefix, e.g. /24, as the hosts' interface has it");
         else if (vip.PrefixLength is -2 or (< 1 and > -1) or > 32)
@@ -170,8 +180,12 @@ public static partial class StackValidator
             else if (pass.Reveal().Length is 0 or > 8)
                 error("vrrp-auth-length", "vip.authPassword", "[secret]", "must be 1-8 characters (VRRPv2's simple password field is 8 bytes)",
                     "set a password of at most 8 characters");
+            else if (!VrrpPasswordPattern().IsMatch(pass.Reveal()))
+                error("vrrp-auth-characters", "vip.authPassword", "[secret]",
+                    "holds a character keepalived's config syntax cannot carry in a word (a space, '#', '!', a quote, a brace or a backslash)",
+                    "use letters, digits and punctuation other than those");
         }
-        if (!InterfacePattern().IsMatch(vip.Interface))
+        if (!Names.Interface().IsMatch(vip.Interface))
             error("interface-name", "vip.interface", vip.Interface, "is not a Linux interface name", "write the interface that holds the hosts' addresses, e.g. eth0 (at most 15 characters)");
     }
 
@@ -192,29 +206,9 @@ public static partial class StackValidator
         }
     }
 
-    /// <summary>The ports a host listens on, by the key that sets each.</summary>
-    public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host)
-    {
-        if (host.Has(HostRole.Etcd))
-        {
-            yield return (config.Etcd.ClientPort, "etcd.clientPort");
-            yield return (config.Etcd.PeerPort, "etcd.peerPort");
-        }
-        if (host.Has(HostRole.Db))
-        {
-            yield return (config.Postgres.Port, "postgres.port");
-            yield return (config.Patroni.RestPort, "patroni.restPort");
-            yield return (config.PgBouncer.Port, "pgbouncer.port");
-        }
-        if (host.Has(HostRole.Proxy))
-        {
-            yield return (config.Haproxy.WritePort, "haproxy.writePort");
-            yield return (config.Haproxy.ReadPort, "haproxy.readPort");
-            yield return (config.Haproxy.StatsPort, "haproxy.statsPort");
-        }
-        if (config.VipHosts.Contains(host))
-            yield return (config.Vip.StatusPort, "vip.statusPort");
-    }
+    /// <summary>The ports a host listens on, by the key that sets each (from the components it runs).</summary>
+    public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host) =>
+        Catalogue.Components.On(config, host).SelectMany(c => c.Ports).Select(p => (p.Of(config), p.Key));
 
     private static void CheckPostgres(StackConfig config, Reporter error, Reporter warn)
     {
@@ -222,11 +216,20 @@ public static partial class StackValidator
         if (pg.Version is < 13 or > 17)
             error("postgres-version", "postgres.version", pg.Version, "is not a PostgreSQL major version HaStack deploys",
                 "use 13-17 (Debian 12 ships 15; newer ones come from apt.postgresql.org)");
-        foreach (var (name, _) in pg.Parameters)
+        foreach (var (name, value) in pg.Parameters)
         {
-            if (ManagedParameters.TryGetValue(name, out var owner))
+            if (!ParameterNamePattern().IsMatch(name) || name.Length > 63)
+                error("postgres-parameter-name", $"postgres.parameters.{name}", name, "is not a PostgreSQL setting name",
+                    "write the name as SHOW lists it: letters, digits and '_' (an extension's as class.name), at most 63 characters");
+            else if (ManagedParameters.TryGetValue(name.ToLowerInvariant(), out var owner))
                 error("postgres-managed-parameter", $"postgres.parameters.{name}", name, "is set by HaStack itself", $"remove it; it comes from {owner}");
+            if (value.Length > 4096)
+                error("postgres-parameter-value", $"postgres.parameters.{name}", value[..40] + "...", $"is {value.Length} characters long", "PostgreSQL settings are short; check the value");
         }
+        if (pg.Users.Count > MaxUsers)
+            error("too-many", "postgres.users", pg.Users.Count, $"lists more than {MaxUsers} users", "manage that many roles in the database itself, not in the stack file");
+        if (pg.Databases.Count > MaxDatabases)
+            error("too-many", "postgres.databases", pg.Databases.Count, $"lists more than {MaxDatabases} databases", "manage that many databases in the database itself, not in the stack file");
         if (pg.SynchronousMode == SynchronousMode.Strict && config.HostsWith(HostRole.Db).Count() == 2)
             warn("synchronous-strict-two-hosts", "postgres.synchronousMode", "strict",
                 "with 2 database hosts stops every write while the replica is down", "use 3 database hosts, or synchronousMode: on");
@@ -236,7 +239,7 @@ public static partial class StackValidator
             var name = pg.Users[i].Name;
             if (name.Length == 0)
                 continue;
-            if (!IdentifierPattern().IsMatch(name))
+            if (!Names.SqlIdentifier().IsMatch(name))
                 error("role-name", $"postgres.users[{i}].name", name, "is not a plain PostgreSQL role name",
                     "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
             else if (ReservedRoles.Contains(name) || name.StartsWith("pg_", StringComparison.Ordinal))
@@ -250,7 +253,7 @@ public static partial class StackValidator
             var db = pg.Databases[i];
             if (db.Name.Length == 0)
                 continue;
-            if (!IdentifierPattern().IsMatch(db.Name))
+            if (!Names.SqlIdentifier().IsMatch(db.Name))
                 error("database-name", $"postgres.databases[{i}].name", db.Name, "is not a plain PostgreSQL database name",
                     "use lower-case letters, digits and '_', starting with a letter or '_'");
             else if (db.Name is "postgres" or "template0" or "template1")
@@ -277,7 +280,7 @@ public static partial class StackValidator
                 $"raise ttl to at least {p.LoopWait + 2 * p.RetryTimeout}, or lower loopWait/retryTimeout");
         if (p.MaximumLagOnFailover < 0)
             error("patroni-maximum-lag", "patroni.maximumLagOnFailover", p.MaximumLagOnFailover, "is negative", "give the bytes a replica may lag and still be promoted (default 1048576)");
-        if (!ScopePattern().IsMatch(p.Scope))
+        if (!Names.Scope().IsMatch(p.Scope))
             error("patroni-scope", "patroni.scope", p.Scope, "is not a usable cluster name (it is a key prefix in etcd)", "use letters, digits, '-' and '_'");
     }
 
@@ -296,6 +299,8 @@ public static partial class StackValidator
 
     private static void CheckSsh(StackConfig config, Reporter error)
     {
+        if (!Names.UnixUser().IsMatch(config.Ssh.User))
+            error("ssh-user", "ssh.user", config.Ssh.User, "is not a login name", "use the user's name as in /etc/passwd: lower-case letters, digits, '_' and '-'");
         if (config.Ssh.Port is < 1 or > 65535)
             error("port-range", "ssh.port", config.Ssh.Port, "is not a TCP port", "use 1-65535 (default 22)");
         if (string.IsNullOrEmpty(config.Ssh.PrivateKeyFile))
@@ -308,8 +313,12 @@ public static partial class StackValidator
             error("ssh-timeout", "ssh.connectTimeoutSeconds", config.Ssh.ConnectTimeoutSeconds, "must be at least 1 second", "use the default, 10");
     }
 
+    /// <summary>
+    /// An IPv4 address in canonical dotted-quad form only: .NET also reads 10.77.0.017 (octal 15) or 0x0a..., and
+    /// such text would reach configs raw, where each program reads it its own way.
+    /// </summary>
     public static bool IsIpv4(string text) =>
-        IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && text.Count(c => c == '.') == 3;
+        IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && ip.ToString() == text;
 
     private static uint Ip(string text) => BitConverter.ToUInt32(IPAddress.Parse(text).GetAddressBytes().Reverse().ToArray());
 
@@ -322,18 +331,17 @@ public static partial class StackValidator
         return (ip & mask, (ip & mask) | ~mask);
     }
 
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
-    private static partial Regex HostNamePattern();
 
-    [GeneratedRegex(@"^((ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*|SHA256:[A-Za-z0-9+/]{43})$")]
-    private static partial Regex HostKeyPattern();
 
-    [GeneratedRegex(@"^[a-zA-Z0-9_.:-]{1,15}$")]
-    private static partial Regex InterfacePattern();
 
-    [GeneratedRegex("^[a-z_][a-z0-9_]{0,62}$")]
-    private static partial Regex IdentifierPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,63}$")]
-    private static partial Regex ScopePattern();
+
+    /// <summary>A PostgreSQL setting's name: a word, or an extension's class.name; PostgreSQL folds case.</summary>
+    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?\z")]
+    private static partial Regex ParameterNamePattern();
+
+    /// <summary>What keepalived's config syntax carries as one word: printable ASCII without space, comment marks, quotes, braces or backslash.</summary>
+    [GeneratedRegex(@"\A[A-Za-z0-9%&()*+,\-./:;<=>?@\[\]^_`|~]{1,8}\z")]
+    private static partial Regex VrrpPasswordPattern();
+
 }

@@ -6,28 +6,30 @@ namespace HaStack.Infra.Graph;
 /// <summary>
 /// One thing HaStack manages, named like a Pulumi resource: a type token and a stable name. Its inputs are
 /// everything that should cause a change; secrets appear in them only as tokens, listed in <see cref="SecretRefs"/>,
-/// so identity, structure and <see cref="InputHash"/> never depend on a secret's value.
+/// so identity, structure and <see cref="InputHash"/> never depend on a secret's value. <see cref="Spec"/> is the
+/// typed form of the inputs; <see cref="Inputs"/> the string map that state records and the hash covers.
 /// </summary>
 public sealed record Resource(
     string Type,
     string Name,
     string? Host,
     IReadOnlyList<string> DependsOn,
-    IReadOnlyDictionary<string, string> Inputs,
+    ResourceInputs Spec,
     IReadOnlyList<string> SecretRefs)
 {
     public string Id => $"{Type}::{Name}";
 
+    public IReadOnlyDictionary<string, string> Inputs { get; } = Spec.ToInputs();
+
     /// <summary>SHA-256 over type, name and the inputs in key order: equal exactly when nothing that matters changed.</summary>
-    public string InputHash
+    public string InputHash => HashOf(Type, Name, Inputs);
+
+    public static string HashOf(string type, string name, IReadOnlyDictionary<string, string> inputs)
     {
-        get
-        {
-            var text = new StringBuilder().Append(Type).Append('\n').Append(Name).Append('\n');
-            foreach (var (key, value) in Inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                text.Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
-            return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-        }
+        var text = new StringBuilder().Append(type).Append('\n').Append(name).Append('\n');
+        foreach (var (key, value) in inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            text.Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Topology;
@@ -34,64 +35,64 @@ public sealed class ResourceGraph
 
         foreach (var name in StackRenderer.GeneratedSecrets.Concat(config.Postgres.Users.Where(u => u.Password is null).Select(u => StackRenderer.UserSecret(u.Name))))
         {
-            var password = new Resource(ResourceTypes.Password, name, null, [], Inputs(("length", "32"), ("alphabet", "alphanumeric")), []);
+            var password = new Resource(ResourceTypes.Password, name, null, [], new PasswordInputs(32), []);
             resources.Add(password);
             secretOwners[name] = password.Id;
         }
 
-        string FileId(string host, string path) => $"{ResourceTypes.File}::{host}:{path}";
-        string ServiceId(string host, string unit) => $"{ResourceTypes.Service}::{host}:{unit}";
-        var etcdServices = topology.Hosts.Where(p => p.RunsEtcd).Select(p => ServiceId(p.Name, "etcd")).ToList();
-        var patroniServices = topology.Hosts.Where(p => p.RunsDatabase).Select(p => ServiceId(p.Name, "patroni")).ToList();
+        static string FileId(string host, string path) => $"{ResourceTypes.File}::{host}:{path}";
+        static string ServiceId(string host, string unit) => $"{ResourceTypes.Service}::{host}:{unit}";
+        var etcdServices = topology.Hosts.Where(p => p.RunsEtcd).Select(p => ServiceId(p.Name, Components.Etcd.Unit!)).ToList();
+        var patroniServices = topology.Hosts.Where(p => p.RunsDatabase).Select(p => ServiceId(p.Name, Components.Postgres.Unit!)).ToList();
+        var targets = topology.DatabaseHosts.Select(h => new SqlTarget(h.Name, h.Address, config.Patroni.RestPort)).ToList();
 
         foreach (var plan in topology.Hosts)
         {
-            var hostFiles = files.Where(f => f.Host == plan.Name).ToList();
+            var hostFiles = files.Where(f => f.Host == plan.Name).ToDictionary(f => f.Path, StringComparer.Ordinal);
             // the install guards go first: they keep packages from starting services on stock configs
-            var guards = hostFiles.Where(f => f.Effect == FileEffect.InstallGuard).ToList();
+            var guards = hostFiles.Values.Where(f => f.Effect == FileEffect.InstallGuard).ToList();
             var packagesId = $"{ResourceTypes.Packages}::{plan.Name}";
             foreach (var guard in guards)
                 resources.Add(FileResource(guard, [], secretOwners));
             resources.Add(new Resource(ResourceTypes.Packages, plan.Name, plan.Name, guards.Select(g => FileId(plan.Name, g.Path)).ToList(),
-                Inputs(("packages", string.Join(" ", plan.Packages(config.Postgres.Version)))), []));
-            foreach (var file in hostFiles.Except(guards))
+                new PackagesInputs(plan.Packages(config)), []));
+            foreach (var file in hostFiles.Values.Except(guards))
                 resources.Add(FileResource(file, [packagesId], secretOwners));
 
-            string[] FilesOf(params string[] paths) => paths.Where(p => hostFiles.Any(f => f.Path == p)).ToArray();
-            if (plan.RunsEtcd)
-                resources.Add(ServiceResource(plan.Name, "etcd", hostFiles, FilesOf("/etc/default/etcd"), []));
-            if (plan.RunsDatabase)
+            foreach (var component in plan.Components.Where(c => c.Unit is not null))
             {
-                // Patroni needs an etcd quorum, which needs every member's service started
-                resources.Add(ServiceResource(plan.Name, "patroni", hostFiles, FilesOf("/etc/patroni/config.yml"), etcdServices));
-                resources.Add(ServiceResource(plan.Name, "pgbouncer", hostFiles, FilesOf("/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt"), []));
-            }
-            if (plan.RunsHaproxy)
-                resources.Add(ServiceResource(plan.Name, "haproxy", hostFiles, FilesOf("/etc/haproxy/haproxy.cfg"), []));
-            if (plan.Vrrp is not null)
-            {
-                var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],
-                    Inputs(("path", "/usr/local/sbin/hastack-vrrpd"), ("mode", "0755"), ("sha256", agentSha256 ?? "not built")), []);
-                resources.Add(binary);
-                var layerService = ServiceId(plan.Name, topology.LayerService);
-                // a new binary is a restart too: the running daemon is the old one until then
-                resources.Add(ServiceResource(plan.Name, "hastack-vrrpd", hostFiles,
-                    FilesOf(StackRenderer.AgentConfigPath, "/etc/hastack-vrrpd/check-layer", "/etc/systemd/system/hastack-vrrpd.service"),
-                    [binary.Id, layerService], ("restart:" + binary.Inputs["path"], binary.Inputs["sha256"])));
+                var reads = component.ServiceFiles.Where(f => f.Effect != FileEffect.None)
+                    .Select(f => new ServiceRead(f.Path, f.Effect == FileEffect.Reload ? ServiceEffect.Reload : ServiceEffect.Restart, Sha256(hostFiles[f.Path].Content)))
+                    .ToList();
+                var after = component.ServiceFiles.Select(f => FileId(plan.Name, f.Path)).ToList();
+                if (component == Components.Postgres)
+                    after.AddRange(etcdServices); // Patroni needs an etcd quorum, which needs every member's service started
+                if (component == Components.Agent)
+                {
+                    var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],
+                        new AgentBinaryInputs(Components.AgentBinaryPath, Components.AgentBinaryMode, agentSha256), []);
+                    resources.Add(binary);
+                    // a new binary is a restart too: the running daemon is the old one until then
+                    reads.Add(new ServiceRead(Components.AgentBinaryPath, ServiceEffect.Restart, agentSha256 ?? AgentBinaryInputs.NotBuilt));
+                    after.AddRange([binary.Id, ServiceId(plan.Name, topology.LayerService)]);
+                }
+                var inputs = new ServiceInputs(component.Unit!, reads, component.Readiness!(config, plan.Host), component.DataDirectories(config));
+                resources.Add(new Resource(ResourceTypes.Service, $"{plan.Name}:{component.Unit}", plan.Name, after, inputs, []));
             }
         }
 
         var sql = files.Single(f => f.Host is null && f.Path == StackRenderer.SqlSetupPath);
         var sqlSetup = new Resource(ResourceTypes.SqlSetup, "roles-and-databases", null,
             patroniServices.Concat(sql.SecretNames.Where(secretOwners.ContainsKey).Select(n => secretOwners[n])).ToList(),
-            Inputs(("script", sql.Content)), sql.SecretNames);
+            new SqlSetupInputs(sql.Content, targets), sql.SecretNames);
         resources.Add(sqlSetup);
         var services = resources.Where(r => r.Type == ResourceTypes.Service).Select(r => r.Id).ToList();
         resources.Add(new Resource(ResourceTypes.Verification, "vip-failover", null, [.. services, sqlSetup.Id],
-            Inputs(("enabled", config.Verify.Enabled ? "true" : "false"), ("vipMoveTimeoutSeconds", $"{config.Verify.VipMoveTimeoutSeconds}"),
-                ("sqlTimeoutSeconds", $"{config.Verify.SqlTimeoutSeconds}")), []));
+            new VerificationInputs(config.Verify.Enabled, config.Verify.VipMoveTimeoutSeconds, config.Verify.SqlTimeoutSeconds), []));
         return new ResourceGraph(InDependencyOrder(resources));
     }
+
+    private static string Sha256(string content) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
 
     /// <summary>A stable topological order: among resources that are ready, the one built first goes first.</summary>
     private static List<Resource> InDependencyOrder(List<Resource> resources)
@@ -122,33 +123,6 @@ public sealed class ResourceGraph
         var secrets = file.SecretNames;
         return new Resource(ResourceTypes.File, $"{file.Host}:{file.Path}", file.Host,
             dependsOn.Concat(secrets.Where(secretOwners.ContainsKey).Select(n => secretOwners[n])).ToList(),
-            Inputs(("path", file.Path), ("mode", file.Mode), ("owner", file.Owner), ("group", file.Group), ("content", file.Content)), secrets);
-    }
-
-    /// <summary>
-    /// A service's inputs are the hashes of the files it reads, keyed by what a change asks for (restart:PATH or
-    /// reload:PATH), so the engine can tell a reload from a restart by the keys that changed.
-    /// </summary>
-    private static Resource ServiceResource(string host, string unit, List<RenderedFile> hostFiles, string[] paths, IReadOnlyList<string> alsoAfter,
-        params (string Key, string Value)[] extraInputs)
-    {
-        var inputs = new List<(string, string)> { ("unit", unit), ("enabled", "true") };
-        inputs.AddRange(extraInputs);
-        foreach (var path in paths)
-        {
-            var file = hostFiles.Single(f => f.Path == path);
-            var effect = file.Effect == FileEffect.Reload ? "reload" : "restart";
-            inputs.Add(($"{effect}:{path}", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(file.Content)))));
-        }
-        return new Resource(ResourceTypes.Service, $"{host}:{unit}", host,
-            paths.Select(p => $"{ResourceTypes.File}::{host}:{p}").Concat(alsoAfter).ToList(), Inputs([.. inputs]), []);
-    }
-
-    private static SortedDictionary<string, string> Inputs(params (string Key, string Value)[] pairs)
-    {
-        var inputs = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, value) in pairs)
-            inputs[key] = value;
-        return inputs;
+            new FileInputs(file.Path, file.Mode, file.Owner, file.Group, file.Content, file.Path == Components.AgentConfigPath), secrets);
     }
 }

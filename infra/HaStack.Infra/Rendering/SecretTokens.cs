@@ -26,14 +26,26 @@ public enum SecretEncoding
 /// </summary>
 public static partial class SecretTokens
 {
-    public static string Token(string name, SecretEncoding encoding) => $"@@secret:{name}:{encoding.ToString().ToLowerInvariant()}@@";
+    /// <summary>How every token starts; no value from a stack file may hold it.</summary>
+    public const string Prefix = "@@secret:";
+
+    public static string Token(string name, SecretEncoding encoding) => $"{Prefix}{name}:{encoding.ToString().ToLowerInvariant()}@@";
+
+    /// <summary>True when <paramref name="content"/> still holds a token (after <see cref="Substitute"/>, a secret that carried one).</summary>
+    public static bool HasToken(string content) => content.Contains(Prefix, StringComparison.Ordinal);
 
     public static IReadOnlyList<string> NamesIn(string content) =>
         TokenPattern().Matches(content).Select(m => m.Groups["name"].Value).Distinct().Order(StringComparer.Ordinal).ToList();
 
     /// <summary>Replaces every token with its value, encoded for where it stands.</summary>
-    public static string Substitute(string content, Func<string, string> valueOf) =>
-        TokenPattern().Replace(content, m => Encode(valueOf(m.Groups["name"].Value), Enum.Parse<SecretEncoding>(m.Groups["encoding"].Value, ignoreCase: true)));
+    /// <exception cref="InvalidOperationException">a token is left after substitution: the content must not reach a host</exception>
+    public static string Substitute(string content, Func<string, string> valueOf)
+    {
+        var result = TokenPattern().Replace(content, m => Encode(valueOf(m.Groups["name"].Value), Enum.Parse<SecretEncoding>(m.Groups["encoding"].Value, ignoreCase: true)));
+        return HasToken(result)
+            ? throw new InvalidOperationException("the content still holds a secret token after its secrets were filled in; it was not written")
+            : result;
+    }
 
     /// <summary>What `render` shows without --show-secrets: the name, so a reviewer sees which secret goes where.</summary>
     public static string Mask(string content) => TokenPattern().Replace(content, m => $"[secret:{m.Groups["name"].Value}]");
@@ -66,6 +78,6 @@ public static partial class SecretTokens
         return builder.ToString();
     }
 
-    [GeneratedRegex("@@secret:(?<name>[a-z0-9_-]+):(?<encoding>[a-z]+)@@")]
+    [GeneratedRegex("@@secret:(?<name>[a-z0-9_-]+):(?<encoding>raw|yaml|sql|userlist)@@")]
     private static partial Regex TokenPattern();
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Topology;
 using Scriban;
@@ -30,8 +31,7 @@ public static class StackRenderer
 
     private static readonly string[] BuiltInDatabases = ["postgres", "template1"];
 
-    public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
-    public const string SqlSetupPath = "cluster-setup.sql";
+    public static string SqlSetupPath => Components.SqlSetup.Path;
 
     public static IReadOnlyList<RenderedFile> Render(ClusterTopology topology)
     {
@@ -39,29 +39,11 @@ public static class StackRenderer
         foreach (var plan in topology.Hosts)
         {
             var model = HostModel(topology, plan);
-            RenderedFile File(string template, string path, string mode, string owner, string group, FileEffect effect) =>
-                new(plan.Name, path, mode, owner, group, RenderTemplate(template, model), effect);
-
-            files.Add(File("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard));
-            if (plan.RunsEtcd)
-                files.Add(File("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart));
-            if (plan.RunsDatabase)
-            {
-                files.Add(File("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard));
-                files.Add(File("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload));
-                files.Add(File("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload));
-                files.Add(File("pgbouncer-userlist.txt.sbn", "/etc/pgbouncer/userlist.txt", "0600", "postgres", "postgres", FileEffect.Reload));
-            }
-            if (plan.RunsHaproxy)
-                files.Add(File("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload));
-            if (plan.Vrrp is not null)
-            {
-                files.Add(File("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload));
-                files.Add(File("check-layer.sh.sbn", "/etc/hastack-vrrpd/check-layer", "0755", "root", "root", FileEffect.None));
-                files.Add(File("hastack-vrrpd.service.sbn", "/etc/systemd/system/hastack-vrrpd.service", "0644", "root", "root", FileEffect.Restart));
-            }
+            foreach (var file in plan.Components.SelectMany(c => c.Files))
+                files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect));
         }
-        files.Add(new RenderedFile(null, SqlSetupPath, "0600", "postgres", "postgres", RenderTemplate("cluster-setup.sql.sbn", ClusterModel(topology)), FileEffect.None));
+        var sql = Components.SqlSetup;
+        files.Add(new RenderedFile(null, sql.Path, sql.Mode, sql.Owner, sql.Group, RenderTemplate(sql.Template, ClusterModel(topology)), sql.Effect));
         return files;
     }
 
@@ -91,12 +73,13 @@ public static class StackRenderer
         var model = new ScriptObject
         {
             ["scope"] = c.Patroni.Scope,
+            ["guarded_services"] = string.Join("|", Components.GuardedServices),
             ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
-            ["etcd"] = Obj(("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
+            ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
             ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.Postgres.Version),
-                ("data_dir", $"/var/lib/postgresql/{c.Postgres.Version}/main"), ("bin_dir", $"/usr/lib/postgresql/{c.Postgres.Version}/bin"),
+                ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c)),
                 ("synchronous_mode", c.Postgres.SynchronousMode != SynchronousMode.Off ? "true" : "false"),
                 ("synchronous_mode_strict", c.Postgres.SynchronousMode == SynchronousMode.Strict ? "true" : "false"),
                 ("parameters", c.Postgres.Parameters.Select(p => Obj(("name", p.Key), ("value", p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)))).ToList())),
@@ -146,7 +129,8 @@ public static class StackRenderer
                 Parsed[name] = template;
             }
         }
-        var context = new TemplateContext { StrictVariables = true, MemberRenamer = m => m.Name };
+        // the validator bounds hosts, users and databases; Scriban's own default (1,000 iterations) would cut a valid stack short
+        var context = new TemplateContext { StrictVariables = true, MemberRenamer = m => m.Name, LoopLimit = int.MaxValue };
         context.PushGlobal(model);
         return template.Render(context);
     }

@@ -36,6 +36,13 @@ public static class StackFiles
             return Missing(stack, StackFileName(stack), $"no stack file {StackFileName(stack)}",
                 others.Count == 0 ? "create it (see Pulumi.prod.yaml in the HaStack repository)" : $"stacks here: {string.Join(", ", others)}");
         }
+        foreach (var (path, name) in new[] { (projectPath, ProjectFile), (stackPath, StackFileName(stack)) })
+        {
+            var size = new FileInfo(path).Length;
+            if (size > YamlLimits.MaxFileBytes)
+                return Missing(stack, name, $"is {size} bytes; a stack file is at most {YamlLimits.MaxFileBytes} bytes",
+                    "this is not a stack file HaStack wrote or documents; check what the file holds");
+        }
         return Parse(File.ReadAllText(projectPath), File.ReadAllText(stackPath), stack);
     }
 
@@ -110,6 +117,11 @@ public static class StackFiles
 
     private static ConfigNode? LoadYaml(string text, string file, List<Diagnostic> diagnostics)
     {
+        if (YamlLimits.Check(text, file) is { } tooBig)
+        {
+            diagnostics.Add(tooBig);
+            return null;
+        }
         var stream = new YamlStream();
         try
         {
@@ -121,12 +133,42 @@ public static class StackFiles
                 "fix the YAML at that line (indentation, a missing ':' or an unclosed quote)", new SourceLocation(file, (int)e.Start.Line)));
             return null;
         }
-        return stream.Documents.Count == 0 ? new ConfigMap([], new SourceLocation(file, 1)) : Convert(stream.Documents[0].RootNode, file);
+        if (stream.Documents.Count == 0)
+            return new ConfigMap([], new SourceLocation(file, 1));
+        var budget = new NodeBudget();
+        var root = Convert(stream.Documents[0].RootNode, file, budget);
+        if (budget.Exceeded is { } at)
+        {
+            diagnostics.Add(Diagnostic.Error("yaml-too-large", file, null,
+                $"expands to more than {YamlLimits.MaxNodes} values (aliases are expanded where they are used)",
+                "write the values out; a stack file needs no aliases that repeat large parts", at));
+            return null;
+        }
+        return root;
     }
 
-    private static ConfigNode Convert(YamlNode node, string file)
+    /// <summary>Counts values as aliases expand them: a small file whose aliases nest can otherwise grow without bound.</summary>
+    private sealed class NodeBudget
+    {
+        private int used;
+        public SourceLocation? Exceeded { get; private set; }
+
+        public bool Take(SourceLocation at)
+        {
+            if (Exceeded is not null)
+                return false;
+            if (++used <= YamlLimits.MaxNodes)
+                return true;
+            Exceeded = at;
+            return false;
+        }
+    }
+
+    private static ConfigNode Convert(YamlNode node, string file, NodeBudget budget)
     {
         var at = new SourceLocation(file, (int)node.Start.Line);
+        if (!budget.Take(at))
+            return new ConfigScalar("", at);
         switch (node)
         {
             case YamlMappingNode map:
@@ -134,9 +176,9 @@ public static class StackFiles
                     map.Children.Values.Single() is YamlScalarNode secure)
                     return new ConfigSecure(secure.Value ?? "", at);
                 return new ConfigMap(map.Children.Select(kv => new KeyValuePair<string, ConfigNode>(
-                    (kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString(), Convert(kv.Value, file))).ToList(), at);
+                    (kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString(), Convert(kv.Value, file, budget))).ToList(), at);
             case YamlSequenceNode list:
-                return new ConfigList(list.Children.Select(c => Convert(c, file)).ToList(), at);
+                return new ConfigList(list.Children.Select(c => Convert(c, file, budget)).ToList(), at);
             case YamlScalarNode scalar:
                 return new ConfigScalar(scalar.Value ?? "", at);
             default:

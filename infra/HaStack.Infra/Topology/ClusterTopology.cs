@@ -1,3 +1,4 @@
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 
 namespace HaStack.Infra.Topology;
@@ -7,23 +8,19 @@ public sealed record EtcdMember(string Name, string Address, string PeerUrl, str
 /// <summary>A host's part in the VRRP group: its priority and the peers it sends unicast adverts to.</summary>
 public sealed record VrrpMember(HostConfig Host, int Priority, IReadOnlyList<string> Peers);
 
-/// <summary>What one host runs, derived from its roles and the VIP layer.</summary>
-public sealed record HostPlan(HostConfig Host, bool RunsEtcd, bool RunsDatabase, bool RunsHaproxy, VrrpMember? Vrrp)
+/// <summary>What one host runs (its components, from the catalogue), derived from its roles and the VIP layer.</summary>
+public sealed record HostPlan(HostConfig Host, IReadOnlyList<Component> Components, VrrpMember? Vrrp)
 {
     public string Name => Host.Name;
 
+    public bool Runs(Component component) => Components.Contains(component);
+
+    public bool RunsEtcd => Runs(Catalogue.Components.Etcd);
+
+    public bool RunsDatabase => Runs(Catalogue.Components.Postgres);
+
     /// <summary>Debian packages, in a stable order; the agent is a file we upload, not a package.</summary>
-    public IReadOnlyList<string> Packages(int postgresVersion)
-    {
-        var packages = new List<string>();
-        if (RunsEtcd)
-            packages.AddRange(["etcd-server", "etcd-client"]);
-        if (RunsDatabase)
-            packages.AddRange([$"postgresql-{postgresVersion}", "patroni", "python3-psycopg2", "python3-etcd", "pgbouncer"]);
-        if (RunsHaproxy)
-            packages.Add("haproxy");
-        return packages;
-    }
+    public IReadOnlyList<string> Packages(StackConfig config) => Components.SelectMany(c => c.Packages(config)).ToList();
 }
 
 /// <summary>
@@ -55,12 +52,7 @@ public sealed record ClusterTopology(
     };
 
     /// <summary>The process and systemd unit that serve the VIP's layer: what the agent tracks and the proof stops.</summary>
-    public string LayerService => Config.Vip.FloatsOver switch
-    {
-        VipLayer.Haproxy => "haproxy",
-        VipLayer.Pgbouncer => "pgbouncer",
-        _ => "patroni",
-    };
+    public string LayerService => Components.Layer(Config.Vip.FloatsOver).Unit!;
 
     public static ClusterTopology Of(StackConfig config)
     {
@@ -72,8 +64,7 @@ public sealed record ClusterTopology(
         // and the order of the hosts in the stack file decides the first master
         var group = vipHosts.Select((h, i) => new VrrpMember(h, TopPriority - i,
             vipHosts.Where(p => p != h).Select(p => p.Address).ToList())).ToList();
-        var plans = config.Hosts.Select(h => new HostPlan(h, h.Has(HostRole.Etcd), h.Has(HostRole.Db), h.Has(HostRole.Proxy),
-            group.FirstOrDefault(m => m.Host == h))).ToList();
+        var plans = config.Hosts.Select(h => new HostPlan(h, Components.On(config, h), group.FirstOrDefault(m => m.Host == h))).ToList();
         return new ClusterTopology(config, plans, etcd, config.HostsWith(HostRole.Db).ToList(), config.HostsWith(HostRole.Proxy).ToList(), group);
     }
 }

@@ -151,24 +151,33 @@ public partial class EngineLifecycleTests(LabFixture fixture)
     [Fact]
     public void Step06_a_concurrent_run_is_refused_by_the_lock()
     {
-        using var holder = System.Diagnostics.Process.Start("sleep", "60");
+        // another run, as the kernel sees it: a process holding the exclusive flock, and the owner note a run writes
         var lockPath = Path.ChangeExtension(Project.StatePath, ".lock");
-        File.WriteAllText(lockPath, $$"""{"pid": {{holder.Id}}, "machine": "{{Environment.MachineName}}", "since": "2026-01-01T00:00:00Z", "command": "up"}""");
+        using var holder = System.Diagnostics.Process.Start("flock", ["-x", lockPath, "sleep", "60"])!;
+        File.WriteAllText(lockPath + ".owner", $$"""{"pid": {{holder.Id}}, "machine": "{{Environment.MachineName}}", "since": "2026-01-01T00:00:00Z", "command": "up"}""");
         try
         {
-            var run = Project.Run("up", "--yes");
+            (int Exit, string Stderr) run = (0, "");
+            // flock(1) takes the lock a moment after it starts
+            for (var i = 0; i < 50 && run.Exit != 1; i++)
+            {
+                // --expect-no-changes: a run that got in before flock(1) changes nothing
+                var up = Project.Run("up", "--yes", "--expect-no-changes");
+                run = (up.Exit, up.Stderr);
+            }
             Assert.Equal(1, run.Exit);
             Assert.Contains($"is locked by `hastack up` (pid {holder.Id}", run.Stderr, StringComparison.Ordinal);
         }
         finally
         {
-            holder.Kill();
+            holder.Kill(entireProcessTree: true);
             holder.WaitForExit();
         }
-        // the holder is gone: its lock is stale, said so, and taken over
+        // the holder died without releasing: the kernel let its lock go, the next run says so and needs no cleanup
+        Thread.Sleep(500);
         var next = Project.Check("up", "--yes");
-        Assert.Contains($"taking over a stale lock of pid {holder.Id}", next.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(lockPath));
+        Assert.Contains($"(pid {holder.Id}, since 2026-01-01 00:00:00Z) ended without finishing", next.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(lockPath + ".owner"));
     }
 
     [Fact]

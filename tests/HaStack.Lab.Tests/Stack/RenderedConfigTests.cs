@@ -105,7 +105,7 @@ public class RenderedConfigTests(LabFixture fixture)
         var dir = Directory.CreateTempSubdirectory("hastack-agent-check");
         try
         {
-            foreach (var file in Files.Plan.Files.Where(f => f.Path == StackRenderer.AgentConfigPath))
+            foreach (var file in Files.Plan.Files.Where(f => f.Path == HaStack.Infra.Catalogue.Components.AgentConfigPath))
             {
                 var path = Path.Combine(dir.FullName, $"{file.Host}.conf");
                 File.WriteAllText(path, Files.Content(file.Host, file.Path));

@@ -1,0 +1,98 @@
+using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
+
+namespace HaStack.Deploy.State;
+
+/// <summary>The state file is not what HaStack writes: where, and what is wrong. Nothing was done on any host.</summary>
+public sealed class StateFileException(string path, string problem) : Exception($"{path}: {problem}")
+{
+    public string Problem { get; } = problem;
+}
+
+/// <summary>
+/// State read from disk is checked like user input before anything uses it: its shape, every resource's type,
+/// id and inputs (each type's own parser, the same rules the graph's values obey), the hosts it reached, the
+/// sealed secrets and outputs. A value that passes could have come from HaStack; nothing else reaches a host.
+/// </summary>
+public static class StateValidator
+{
+    /// <exception cref="StateFileException">the first problem found</exception>
+    public static void Validate(StackState state, string path, string project, string stack)
+    {
+        StateFileException Fail(string problem) => new(path, problem + "; fix: restore the file from a backup, or move it away to start over (HaStack then deploys as if nothing were there)");
+
+        if (state.Version != 1)
+            throw Fail($"version {state.Version} is not a state version this HaStack reads (1)");
+        if (state.Project != project || state.Stack != stack)
+            throw Fail($"it is the state of {TextRules.Printable(state.Project)}/{TextRules.Printable(state.Stack)}, not of {project}/{stack}");
+        if (state.EncryptionSalt is { } salt && !IsSealed(salt))
+            throw Fail("encryptionSalt is not a v1 salt");
+        if (state.Resources is null || state.Secrets is null || state.Outputs is null || state.Hosts is null)
+            throw Fail("a top-level list or map is null");
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < state.Resources!.Count; i++)
+        {
+            var r = state.Resources[i];
+            var at = $"resources[{i}]";
+            if (r is null)
+                throw Fail($"{at} is null");
+            if (!ResourceKinds.ByType.TryGetValue(r!.Type ?? "", out var kind))
+                throw Fail($"{at}.type '{TextRules.Printable(r.Type ?? "")}' is not a HaStack resource type");
+            if (r.Name is null || r.Id is null || r.Id != $"{r.Type}::{r.Name}" || TextRules.Check(r.Name) is not null)
+                throw Fail($"{at}.id '{TextRules.Printable(r.Id ?? "")}' is not its type and name");
+            var name = r.Name;
+            if (!ids.Add(r.Id))
+                throw Fail($"{at}.id '{TextRules.Printable(r.Id)}' appears twice");
+            if (kind!.OnHost != (r.Host is not null) || (r.Host is not null && !Names.HostName().IsMatch(r.Host)))
+                throw Fail($"{at}.host '{TextRules.Printable(r.Host ?? "null")}' is not a host name where its type needs one");
+            var wholeHost = r.Type is ResourceTypes.Packages or ResourceTypes.AgentBinary;
+            if (kind.OnHost && (wholeHost ? r.Name != r.Host : !r.Name.StartsWith(r.Host + ":", StringComparison.Ordinal)))
+                throw Fail($"{at}.name '{TextRules.Printable(r.Name)}' does not belong to host {r.Host}");
+            if (r.Host is not null && !state.Hosts!.ContainsKey(r.Host))
+                throw Fail($"{at}.host '{r.Host}' has no connection record under hosts");
+            if (r.DependsOn is null || r.Inputs is null || r.Outputs is null || r.DependsOn.Any(d => d is null || TextRules.Check(d) is not null))
+                throw Fail($"{at} has a missing or malformed dependsOn, inputs or outputs");
+            if (r.Outputs!.Any(o => o.Value is null || TextRules.Check(o.Key) is not null))
+                throw Fail($"{at}.outputs holds a malformed entry");
+            if (r.InputHash is null || r.InputHash != Resource.HashOf(r.Type!, r.Name, r.Inputs!))
+                throw Fail($"{at}.inputHash does not match its inputs (they were changed by hand)");
+            try
+            {
+                r.Spec = kind.Parse(r.Inputs!);
+            }
+            catch (InvalidInputException e)
+            {
+                throw Fail($"{at} ({TextRules.Printable(r.Id)}): {e.Message}");
+            }
+            if (r.Type == ResourceTypes.File && r.Name != $"{r.Host}:{((FileInputs)r.Spec).Path}")
+                throw Fail($"{at}.name '{TextRules.Printable(r.Name)}' is not its host and path");
+            if (r.Type == ResourceTypes.Service && r.Name != $"{r.Host}:{((ServiceInputs)r.Spec).Unit}")
+                throw Fail($"{at}.name '{TextRules.Printable(r.Name)}' is not its host and unit");
+        }
+        foreach (var (name, host) in state.Hosts!)
+        {
+            if (!Names.HostName().IsMatch(name) || host is null || !StackValidator.IsIpv4(host.Address ?? "") || host.SshPort is < 0 or > 65535 ||
+                (host.SshUser is not null && !Names.UnixUser().IsMatch(host.SshUser)) || (host.HostKey is not null && !Names.HostKey().IsMatch(host.HostKey)))
+                throw Fail($"hosts.{TextRules.Printable(name)} is not a host name with an IPv4 address, a port, a login name and a host key as the stack file allows");
+        }
+        foreach (var (name, value) in state.Secrets!)
+        {
+            if (!Names.SecretName().IsMatch(name) || value is null || !IsSealed(value))
+                throw Fail($"secrets.{TextRules.Printable(name)} is not a secret name with a v1 ciphertext");
+        }
+        foreach (var (name, value) in state.Outputs!)
+        {
+            if (TextRules.Check(name) is not null || value?.Value is null || (value.Secret && !IsSealed(value.Value)))
+                throw Fail($"outputs.{TextRules.Printable(name)} is malformed");
+        }
+    }
+
+    /// <summary>Pulumi's v1 form: v1:BASE64:BASE64 (a secret) or v1:BASE64:v1:BASE64:BASE64 (a salt).</summary>
+    private static bool IsSealed(string text)
+    {
+        var parts = text.Split(':');
+        return parts.Length is 3 or 5 && parts[0] == "v1" && parts.Skip(1).All(p => p == "v1" || IsBase64(p));
+    }
+
+    private static bool IsBase64(string text) => text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
+}

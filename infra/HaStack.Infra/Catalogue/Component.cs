@@ -1,0 +1,47 @@
+using HaStack.Infra.Config;
+using HaStack.Infra.Rendering;
+
+namespace HaStack.Infra.Catalogue;
+
+/// <summary>A file a component puts on its hosts: which template renders it, where it goes, and what a change asks of the service.</summary>
+public sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect);
+
+/// <summary>A port a component listens on, and the stack key that sets it.</summary>
+public sealed record ComponentPort(string Key, Func<StackConfig, int> Of);
+
+/// <summary>How a service shows it serves, checked on its host after each start; bounded by <see cref="Seconds"/>.</summary>
+public enum ProbeKind
+{
+    /// <summary><c>etcdctl endpoint health</c> on the local client port.</summary>
+    EtcdHealth,
+
+    /// <summary>An HTTP GET that answers 2xx (Patroni's REST API).</summary>
+    HttpOk,
+
+    /// <summary>Something listens on the TCP port.</summary>
+    TcpListen,
+
+    /// <summary>systemd says the unit is active.</summary>
+    Active,
+}
+
+public sealed record ReadinessProbe(ProbeKind Kind, string Target, int Seconds);
+
+/// <summary>
+/// One thing HaStack runs on a host, said once: its systemd unit, its Debian packages, its files, its ports,
+/// how it shows it is ready, where it keeps data, and the service names its packages would start on install.
+/// Rendering, validation, the install guard, the resource graph and the engine all read this record.
+/// </summary>
+public sealed record Component(
+    string Name,
+    string? Unit,
+    Func<StackConfig, IReadOnlyList<string>> Packages,
+    IReadOnlyList<ComponentFile> Files,
+    IReadOnlyList<ComponentPort> Ports,
+    Func<StackConfig, HostConfig, ReadinessProbe>? Readiness,
+    Func<StackConfig, IReadOnlyList<string>> DataDirectories,
+    IReadOnlyList<string> GuardedServices)
+{
+    /// <summary>The files its service reads at start or on reload (install guards and scripts it runs afresh are not among them).</summary>
+    public IEnumerable<ComponentFile> ServiceFiles => Files.Where(f => f.Effect is FileEffect.Reload or FileEffect.Restart or FileEffect.None);
+}

@@ -1,0 +1,111 @@
+using HaStack.Infra.Config;
+using HaStack.Infra.Rendering;
+
+namespace HaStack.Infra.Catalogue;
+
+/// <summary>The components HaStack deploys, and which of them a host runs.</summary>
+public static class Components
+{
+    private static IReadOnlyList<string> None(StackConfig _) => [];
+
+    public static string PostgresDataDirectory(StackConfig c) => $"/var/lib/postgresql/{c.Postgres.Version}/main";
+
+    public static string PostgresBinDirectory(StackConfig c) => $"/usr/lib/postgresql/{c.Postgres.Version}/bin";
+
+    /// <summary>Not Debian's /var/lib/etcd/default: a member must join with a data directory of its own cluster only.</summary>
+    public static string EtcdDataDirectory(StackConfig c) => $"/var/lib/etcd/{c.Patroni.Scope}";
+
+    /// <summary>Every host: Debian's install guard, in place before any package, so no package starts a service on a stock config.</summary>
+    public static readonly Component Host = new("host", null, None,
+        [new("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard)],
+        [], null, None, []);
+
+    public static readonly Component Etcd = new("etcd", "etcd",
+        _ => ["etcd-server", "etcd-client"],
+        [new("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart)],
+        [new("etcd.clientPort", c => c.Etcd.ClientPort), new("etcd.peerPort", c => c.Etcd.PeerPort)],
+        (c, _) => new ReadinessProbe(ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
+        c => [EtcdDataDirectory(c)],
+        ["etcd"]);
+
+    /// <summary>PostgreSQL under Patroni: the unit is Patroni's; postgresql-common's own cluster creation is guarded off.</summary>
+    public static readonly Component Postgres = new("patroni", "patroni",
+        c => [$"postgresql-{c.Postgres.Version}", "patroni", "python3-psycopg2", "python3-etcd"],
+        [
+            new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
+            new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
+        ],
+        [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
+        // a replica is ready when it runs and streams; its first clone can take a while
+        (c, h) => new ReadinessProbe(ProbeKind.HttpOk, $"http://{h.Address}:{c.Patroni.RestPort}/health", 300),
+        c => [PostgresDataDirectory(c)],
+        ["postgresql", "postgresql@*", "patroni", "patroni@*"]);
+
+    public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
+        _ => ["pgbouncer"],
+        [
+            new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
+            new("pgbouncer-userlist.txt.sbn", "/etc/pgbouncer/userlist.txt", "0600", "postgres", "postgres", FileEffect.Reload),
+        ],
+        [new("pgbouncer.port", c => c.PgBouncer.Port)],
+        (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.PgBouncer.Port}", 30),
+        None,
+        ["pgbouncer"]);
+
+    public static readonly Component Haproxy = new("haproxy", "haproxy",
+        _ => ["haproxy"],
+        [new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload)],
+        [new("haproxy.writePort", c => c.Haproxy.WritePort), new("haproxy.readPort", c => c.Haproxy.ReadPort), new("haproxy.statsPort", c => c.Haproxy.StatsPort)],
+        (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.Haproxy.WritePort}", 30),
+        None,
+        ["haproxy"]);
+
+    public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
+
+    /// <summary>Our VRRP agent: one native file we upload (no package); keepalived's service is guarded off too, as it would fight for the VIP.</summary>
+    public static readonly Component Agent = new("hastack-vrrpd", "hastack-vrrpd",
+        None,
+        [
+            new("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload),
+            new("check-layer.sh.sbn", "/etc/hastack-vrrpd/check-layer", "0755", "root", "root", FileEffect.None),
+            new("hastack-vrrpd.service.sbn", "/etc/systemd/system/hastack-vrrpd.service", "0644", "root", "root", FileEffect.Restart),
+        ],
+        [new("vip.statusPort", c => c.Vip.StatusPort)],
+        (_, _) => new ReadinessProbe(ProbeKind.Active, "", 30),
+        None,
+        ["keepalived"]);
+
+    public const string AgentBinaryPath = "/usr/local/sbin/hastack-vrrpd";
+    public const string AgentBinaryMode = "0755";
+
+    /// <summary>The cluster-wide SQL setup, run on the primary; not a file on any host.</summary>
+    public static readonly ComponentFile SqlSetup = new("cluster-setup.sql.sbn", "cluster-setup.sql", "0600", "postgres", "postgres", FileEffect.None);
+
+    public static readonly IReadOnlyList<Component> All = [Host, Etcd, Postgres, PgBouncer, Haproxy, Agent];
+
+    /// <summary>What <paramref name="host"/> runs, in start order: etcd before the database, the proxy, then the agent.</summary>
+    public static IReadOnlyList<Component> On(StackConfig config, HostConfig host)
+    {
+        var on = new List<Component> { Host };
+        if (host.Has(HostRole.Etcd))
+            on.Add(Etcd);
+        if (host.Has(HostRole.Db))
+            on.AddRange([Postgres, PgBouncer]);
+        if (host.Has(HostRole.Proxy))
+            on.Add(Haproxy);
+        if (config.VipHosts.Contains(host))
+            on.Add(Agent);
+        return on;
+    }
+
+    /// <summary>The component serving the VIP's layer: what the agent tracks and the failover proof stops.</summary>
+    public static Component Layer(VipLayer layer) => layer switch
+    {
+        VipLayer.Haproxy => Haproxy,
+        VipLayer.Pgbouncer => PgBouncer,
+        _ => Postgres,
+    };
+
+    /// <summary>Every service name a package may start on install, for the install guard.</summary>
+    public static IReadOnlyList<string> GuardedServices => All.SelectMany(c => c.GuardedServices).ToList();
+}

@@ -1,0 +1,45 @@
+namespace HaStack.Infra.Graph;
+
+/// <summary>What a difference in inputs asks the engine to do.</summary>
+public enum ChangeKind
+{
+    Same,
+    Update,
+
+    /// <summary>Made anew: a password whose recipe changed is a new password.</summary>
+    Replace,
+}
+
+/// <summary>
+/// What each resource type is, beyond its inputs: how to read its recorded inputs back (checked like user input),
+/// how a difference is applied, whether it runs again after any other change, and which of its inputs a repaired
+/// dependency touches. The planner asks these and knows no type by name.
+/// </summary>
+public sealed record ResourceKind(
+    string Type,
+    Func<IReadOnlyDictionary<string, string>, ResourceInputs> Parse,
+    ChangeKind OnChange,
+    bool OnHost,
+    bool RerunsAfterAnyChange = false,
+    Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null);
+
+public static class ResourceKinds
+{
+    public static readonly IReadOnlyDictionary<string, ResourceKind> ByType = new[]
+    {
+        new ResourceKind(ResourceTypes.Password, PasswordInputs.Parse, ChangeKind.Replace, OnHost: false),
+        new ResourceKind(ResourceTypes.Packages, PackagesInputs.Parse, ChangeKind.Update, OnHost: true),
+        new ResourceKind(ResourceTypes.File, FileInputs.Parse, ChangeKind.Update, OnHost: true),
+        new ResourceKind(ResourceTypes.AgentBinary, AgentBinaryInputs.Parse, ChangeKind.Update, OnHost: true),
+        // a file repaired after drift changes nothing in the graph, but the service that read the hand-edited copy
+        // must read the repaired one: the file's own reload:/restart: key counts as changed
+        new ResourceKind(ResourceTypes.Service, ServiceInputs.Parse, ChangeKind.Update, OnHost: true,
+            KeysTouchedByRepairOf: (self, repaired) => repaired is FileInputs file && ((ServiceInputs)self).KeyReading(file.Path) is { } key ? [key] : []),
+        new ResourceKind(ResourceTypes.SqlSetup, SqlSetupInputs.Parse, ChangeKind.Update, OnHost: false),
+        // the proof of a deployment: it runs again whenever anything else changes, and not on a no-op up
+        new ResourceKind(ResourceTypes.Verification, VerificationInputs.Parse, ChangeKind.Update, OnHost: false, RerunsAfterAnyChange: true),
+    }.ToDictionary(k => k.Type, StringComparer.Ordinal);
+
+    public static ResourceKind Of(string type) =>
+        ByType.TryGetValue(type, out var kind) ? kind : throw new InvalidInputException("type", $"'{type}' is not a HaStack resource type");
+}

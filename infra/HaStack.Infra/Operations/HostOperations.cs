@@ -1,0 +1,177 @@
+using System.Globalization;
+using HaStack.Infra.Catalogue;
+using HaStack.Infra.Graph;
+using static HaStack.Infra.Operations.Shell;
+
+namespace HaStack.Infra.Operations;
+
+/// <summary>
+/// Every operation HaStack runs on a host, as a pure function of typed inputs to a script. Nothing else builds
+/// shell text: every value passes through <see cref="Shell.Quote"/>, and contents and secrets go on standard input.
+/// </summary>
+public static class HostOperations
+{
+    // ---- files (and the agent binary, which is a file with another source)
+
+    /// <summary>Atomic: a temporary file beside the target, owner and mode set, then renamed over it.</summary>
+    public static HostScript WriteFile(string path, string mode, string owner, string group, ScriptInput input = ScriptInput.Content) =>
+        new($"writing {path}", $"""
+            set -e
+            target={Quote(path)}
+            mkdir -p -- "$(dirname -- "$target")"
+            umask 077
+            cat > "$target.hastack-new"
+            chown -- {Quote($"{owner}:{group}")} "$target.hastack-new"
+            chmod -- {Quote(mode)} "$target.hastack-new"
+            mv -f -- "$target.hastack-new" "$target"
+            """, input);
+
+    public static HostScript WriteFile(FileInputs file) => WriteFile(file.Path, file.Mode, file.Owner, file.Group);
+
+    public static HostScript WriteAgentBinary(AgentBinaryInputs binary) => WriteFile(binary.Path, binary.Mode, "root", "root", ScriptInput.AgentBinary);
+
+    public static HostScript RemoveFile(string path) => new($"removing {path}", $"rm -f -- {Quote(path)}");
+
+    /// <summary>Prints the file's SHA-256 in hex, or nothing when it does not exist.</summary>
+    public static HostScript Sha256Of(string path) =>
+        new($"reading {path}", $"if [ -e {Quote(path)} ]; then sha256sum -- {Quote(path)} | cut -c1-64; fi");
+
+    // ---- packages
+
+    /// <summary>With the host's own apt; its lists are refreshed only when an install cannot find a package.</summary>
+    public static HostScript InstallPackages(PackagesInputs packages)
+    {
+        if (packages.Packages.Count == 0)
+            return new("installing packages", "true");
+        var names = string.Join(" ", packages.Packages.Select(Quote));
+        return new("installing packages", $"""
+            export DEBIAN_FRONTEND=noninteractive
+            apt-get install -q -y --no-install-recommends {names} >/tmp/hastack-apt.log 2>&1 ||
+              {"{"} apt-get update -q >>/tmp/hastack-apt.log 2>&1 && apt-get install -q -y --no-install-recommends {names} >>/tmp/hastack-apt.log 2>&1; {"}"} ||
+              {"{"} tail -20 /tmp/hastack-apt.log >&2; exit 1; {"}"}
+            """, TimeoutSeconds: 600);
+    }
+
+    /// <summary>One line per package: its name and dpkg's status word ("installed" when it is).</summary>
+    public static HostScript QueryPackages(PackagesInputs packages) =>
+        new("reading packages", packages.Packages.Count == 0 ? "true"
+            : $"dpkg-query -W -f '${{Package}} ${{db:Status-Status}}\\n' {string.Join(" ", packages.Packages.Select(Quote))} 2>&1");
+
+    // ---- services
+
+    /// <summary>
+    /// Enabled, running with what it reads now, and ready. <paramref name="effect"/> is what the change asks;
+    /// a service found stopped is started whatever it is.
+    /// </summary>
+    public static HostScript StartService(ServiceInputs service, ServiceEffect effect)
+    {
+        var unit = Quote(service.Unit);
+        var start = effect switch
+        {
+            ServiceEffect.Restart => $"systemctl restart {unit}",
+            ServiceEffect.Reload => $"if systemctl is-active --quiet {unit}; then systemctl reload {unit}; else systemctl restart {unit}; fi",
+            _ => $"systemctl is-active --quiet {unit} || systemctl restart {unit}",
+        };
+        return new($"starting {service.Unit}", $"""
+            set -e
+            systemctl daemon-reload
+            systemctl enable --quiet {unit}
+            {start}
+            {WaitReadyText(service)}
+            """, TimeoutSeconds: service.Ready.Seconds + 60);
+    }
+
+    private static string WaitReadyText(ServiceInputs service)
+    {
+        var unit = Quote(service.Unit);
+        var seconds = service.Ready.Seconds.ToString(CultureInfo.InvariantCulture);
+        return $"""
+            i=0
+            until {Probe(service.Unit, service.Ready)} >/dev/null 2>&1; do
+              i=$((i + 1))
+              if [ $i -ge {(service.Ready.Seconds * 2).ToString(CultureInfo.InvariantCulture)} ]; then
+                echo {Quote($"{service.Unit} not ready after {seconds} s")} >&2
+                systemctl status --no-pager --lines 15 {unit} >&2 || true
+                exit 1
+              fi
+              sleep 0.5
+            done
+            """;
+    }
+
+    /// <summary>A command that exits 0 exactly when the probe passes.</summary>
+    public static string Probe(string unit, ReadinessProbe probe) => probe.Kind switch
+    {
+        ProbeKind.EtcdHealth => $"ETCDCTL_API=3 etcdctl --endpoints={Quote($"http://127.0.0.1:{probe.Target}")} endpoint health",
+        ProbeKind.HttpOk => HttpOk(probe.Target),
+        ProbeKind.TcpListen => $"ss -ltnH {Quote($"sport = :{probe.Target}")} | grep -q .",
+        _ => $"systemctl is-active --quiet {Quote(unit)}",
+    };
+
+    /// <summary>Exits 0 when the URL answers 2xx within 2 s; the URL is an argument, never part of the program text.</summary>
+    public static string HttpOk(string url) =>
+        $"python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' {Quote(url)}";
+
+    /// <summary>Stopped and disabled; with <paramref name="purgeData"/>, its data directories removed as well.</summary>
+    public static HostScript StopService(ServiceInputs service, bool purgeData)
+    {
+        var unit = Quote(service.Unit);
+        var text = $"systemctl disable --now --quiet {unit} 2>/dev/null || systemctl stop {unit} || true";
+        if (purgeData)
+        {
+            foreach (var dir in service.DataDirectories)
+            {
+                // checked again here, not only when state was read: this is the one place that removes directories
+                if (!ServiceInputs.IsDataDirectory(dir))
+                    throw new InvalidInputException("data", $"'{dir}' is not a data directory HaStack makes");
+                text += $"\nrm -rf -- {Quote(dir)}";
+            }
+        }
+        return new($"stopping {service.Unit}", text);
+    }
+
+    /// <summary>Prints systemd's word for the unit's state ("active" when it runs).</summary>
+    public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true");
+
+    public static HostScript Systemctl(string verb, string unit) => verb is "start" or "stop"
+        ? new($"{verb} {unit}", $"systemctl {verb} {Quote(unit)}")
+        : throw new ArgumentOutOfRangeException(nameof(verb));
+
+    /// <summary>Exits 0 once the unit is active, within 10 s.</summary>
+    public static HostScript WaitActive(string unit) =>
+        new($"waiting for {unit}", $"for i in $(seq 50); do systemctl is-active --quiet {Quote(unit)} && exit 0; sleep 0.2; done; exit 1");
+
+    // ---- the SQL setup
+
+    /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
+    public static HostScript IsPrimary(SqlTarget target) =>
+        new($"asking {target.Host} for the primary", HttpOk($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/primary"));
+
+    /// <summary>The SQL script goes on standard input, its secrets filled in; psql stops at the first error.</summary>
+    public static HostScript RunSql() =>
+        new("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -", ScriptInput.Content);
+
+    // ---- what the failover proof looks at
+
+    public static HostScript HoldsAddress(string device, string address) =>
+        new($"looking for {address}", $"ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}");
+
+    /// <summary>Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after <paramref name="seconds"/>.</summary>
+    public static HostScript WaitForAddress(string device, string address, double seconds)
+    {
+        var polls = ((int)(seconds * 1000 / 5)).ToString(CultureInfo.InvariantCulture);
+        return new($"waiting for {address}", $"""
+            i=0
+            until ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}; do
+              i=$((i + 1)); [ $i -ge {polls} ] && exit 1
+              sleep 0.005
+            done
+            """, TimeoutSeconds: (int)seconds + 10);
+    }
+
+    /// <summary>Prints Patroni's members as counts: leaders, running or streaming, all, sync standbys.</summary>
+    public static HostScript PatroniCounts(string address, int restPort) =>
+        new("reading Patroni's cluster", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
+            "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m), sum(x[\"role\"] == \"sync_standby\" for x in m))' " +
+            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
+}

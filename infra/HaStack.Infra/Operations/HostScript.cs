@@ -1,0 +1,19 @@
+namespace HaStack.Infra.Operations;
+
+/// <summary>What a script reads on standard input.</summary>
+public enum ScriptInput
+{
+    None,
+
+    /// <summary>The resource's content with its secrets filled in (a file, the SQL setup): never on a command line.</summary>
+    Content,
+
+    /// <summary>The agent's native binary.</summary>
+    AgentBinary,
+}
+
+/// <summary>
+/// One operation on a host, as the text both engines run (the embedded one over SSH, the Pulumi program as a
+/// Remote.Command): a POSIX shell script in which every value went through <see cref="Shell.Quote"/>.
+/// </summary>
+public sealed record HostScript(string What, string Text, ScriptInput Input = ScriptInput.None, int TimeoutSeconds = 300);

@@ -1,0 +1,39 @@
+using HaStack.Infra.Graph;
+
+namespace HaStack.Infra.Operations;
+
+/// <summary>
+/// A resource's operations as scripts, from its typed inputs alone: what create, update, delete and read-back run
+/// on its host. Both engines take them from here, so they run the same text. Null: the operation does nothing on a
+/// host (packages stay on delete; passwords and the proof are not host operations).
+/// </summary>
+public sealed record ResourceScripts(
+    HostScript? Create,
+    Func<IReadOnlyList<string>, HostScript?> Update,
+    HostScript? Delete,
+    HostScript? DeleteWithData,
+    HostScript? Read)
+{
+    public static readonly ResourceScripts None = new(null, _ => null, null, null, null);
+}
+
+public static class ResourceOperations
+{
+    public static ResourceScripts Of(ResourceInputs inputs) => inputs switch
+    {
+        FileInputs file => Same(HostOperations.WriteFile(file), HostOperations.RemoveFile(file.Path), HostOperations.Sha256Of(file.Path)),
+        AgentBinaryInputs binary => Same(HostOperations.WriteAgentBinary(binary), HostOperations.RemoveFile(binary.Path), HostOperations.Sha256Of(binary.Path)),
+        PackagesInputs packages => Same(HostOperations.InstallPackages(packages), null, HostOperations.QueryPackages(packages)),
+        ServiceInputs service => new ResourceScripts(
+            HostOperations.StartService(service, ServiceEffect.Restart),
+            changed => HostOperations.StartService(service, ServiceInputs.EffectOf(changed)),
+            HostOperations.StopService(service, purgeData: false),
+            HostOperations.StopService(service, purgeData: true),
+            HostOperations.ServiceState(service.Unit)),
+        // run on whichever target is the primary (HostOperations.IsPrimary finds it)
+        SqlSetupInputs => Same(HostOperations.RunSql(), null, null),
+        _ => ResourceScripts.None,
+    };
+
+    private static ResourceScripts Same(HostScript apply, HostScript? delete, HostScript? read) => new(apply, _ => apply, delete, delete, read);
+}

@@ -1,0 +1,30 @@
+using System.Collections.Concurrent;
+using HaStack.Deploy.Remote;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Tests;
+
+/// <summary>
+/// A host for unit tests of the engine: it records every script it is given and answers through a handler
+/// (by default: success, empty output). Real hosts are the lab's; this one makes the engine's bookkeeping testable.
+/// </summary>
+internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResult>? handler = null) : IHostSession
+{
+    public string Host => host;
+
+    public ConcurrentQueue<(HostScript Script, byte[]? Stdin)> Ran { get; } = new();
+
+    public Func<HostScript, byte[]?, RemoteResult> Handler { get; set; } = handler ?? ((_, _) => Ok());
+
+    public RemoteResult Run(HostScript script, byte[]? stdin = null)
+    {
+        Ran.Enqueue((script, stdin));
+        return Handler(script, stdin);
+    }
+
+    public static RemoteResult Ok(string stdout = "") => new(0, stdout, "");
+
+    public static RemoteResult Fail(string stderr) => new(1, "", stderr);
+
+    public IEnumerable<string> Texts => Ran.Select(r => r.Script.Text);
+}

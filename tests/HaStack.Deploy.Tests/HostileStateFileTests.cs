@@ -1,0 +1,197 @@
+using System.Text.Json.Nodes;
+using HaStack.Deploy.State;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Stack;
+
+namespace HaStack.Deploy.Tests;
+
+/// <summary>
+/// State files damaged or written to attack: each is refused on load with one StateFileException naming what is
+/// wrong, and nothing else is thrown. A value that could reach a shell (a path, a unit, a package, a data directory)
+/// is refused even when its input hash was recomputed to match.
+/// </summary>
+public sealed class HostileStateFileTests : IDisposable
+{
+    private readonly DirectoryInfo dir = Directory.CreateTempSubdirectory("hastack-hostile-state");
+
+    public void Dispose() => dir.Delete(recursive: true);
+
+    private static readonly string Salt = PassphraseCrypter.Create("pw").SaltState;
+
+    /// <summary>A valid state of the 3-host test stack, as JSON.</summary>
+    private static JsonObject ValidState()
+    {
+        var graph = PlannerTests.Graph();
+        var state = PlannerTests.Applied(graph);
+        state.Project = "hastack";
+        state.Stack = "s";
+        state.EncryptionSalt = Salt;
+        foreach (var (host, i) in new[] { ("node1", 11), ("node2", 12), ("node3", 13) })
+            state.Hosts[host] = new HostRecord($"10.77.0.{i}", 0, null, null);
+        state.Secrets["replication"] = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA";
+        state.Outputs["vipAddress"] = new OutputValue("10.77.0.100", false);
+        var scratch = Directory.CreateTempSubdirectory("hastack-state-json");
+        try
+        {
+            var store = new StateStore(scratch.FullName, "hastack", "s");
+            store.Save(state);
+            return JsonNode.Parse(File.ReadAllText(store.StatePath))!.AsObject();
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+
+    private static JsonObject Resource(JsonObject state, string id) =>
+        state["resources"]!.AsArray().Select(r => r!.AsObject()).Single(r => (string?)r["id"] == id);
+
+    /// <summary>Sets one input and recomputes the hash, as an attacker who read the code would.</summary>
+    private static Action<JsonObject> Input(string id, string key, string value) => state =>
+    {
+        var r = Resource(state, id);
+        r["inputs"]![key] = value;
+        var inputs = r["inputs"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal);
+        r["inputHash"] = HaStack.Infra.Graph.Resource.HashOf((string)r["type"]!, (string)r["name"]!, inputs);
+    };
+
+    private const string HaproxyCfg = "hastack:host:File::node1:/etc/haproxy/haproxy.cfg";
+    private const string Haproxy = "hastack:host:Service::node1:haproxy";
+    private const string Patroni = "hastack:host:Service::node1:patroni";
+    private const string Packages = "hastack:host:Packages::node1";
+    private const string Agent = "hastack:host:AgentBinary::node1";
+    private const string Sql = "hastack:cluster:SqlSetup::roles-and-databases";
+    private const string Password = "hastack:cluster:Password::replication";
+
+    public static TheoryData<string, string, string> TextCases() => new()
+    {
+        { "truncated", "{\"version\": 1, \"project\": \"hastack\", \"resou", "is not a HaStack state file" },
+        { "null", "null", "holds null" },
+        { "an array", "[]", "is not a HaStack state file" },
+        { "empty object", "{}", "not of hastack/s" },
+        { "empty file", "", "is not a HaStack state file" },
+        { "not JSON", "version: 1\n", "is not a HaStack state file" },
+        { "resources of the wrong type", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":{}}", "is not a HaStack state file" },
+        { "resources null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":null}", "null" },
+        { "a resource null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":[null]}", "resources[0] is null" },
+        { "version as a string", "{\"version\":\"1\",\"project\":\"hastack\",\"stack\":\"s\"}", "is not a HaStack state file" },
+        { "nesting past the JSON reader's limit", new string('[', 100_000), "is not a HaStack state file" },
+    };
+
+    public static TheoryData<string, string> MutationNames()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var (name, mutation) in Mutations)
+            data.Add(name, mutation.Expect);
+        return data;
+    }
+
+    private static readonly Dictionary<string, (Action<JsonObject> Change, string Expect)> Mutations = new()
+    {
+        ["version 2"] = (s => s["version"] = 2, "version 2"),
+        ["another project"] = (s => s["project"] = "other", "not of hastack/s"),
+        ["another stack"] = (s => s["stack"] = "prod", "not of hastack/s"),
+        ["a salt that is not v1"] = (s => s["encryptionSalt"] = "v2:xx", "encryptionSalt"),
+        ["an unknown resource type"] = (s => Resource(s, HaproxyCfg)["type"] = "hastack:host:Shell", "is not a HaStack resource type"),
+        ["an id that is not type::name"] = (s => Resource(s, HaproxyCfg)["id"] = "x", "is not its type and name"),
+        ["a duplicate id"] = (s => s["resources"]!.AsArray().Add(Resource(s, HaproxyCfg).DeepClone()), "appears twice"),
+        ["a host with a command"] = (s => Resource(s, HaproxyCfg)["host"] = "node1; touch /tmp/x", "is not a host name"),
+        ["a cluster resource with a host"] = (s => Resource(s, Sql)["host"] = "node1", "is not a host name where its type needs one"),
+        ["a host resource without a host"] = (s => Resource(s, HaproxyCfg).Remove("host"), "is not a host name where its type needs one"),
+        ["a resource of a host without a connection record"] = (s => s["hosts"]!.AsObject().Remove("node1"), "has no connection record"),
+        ["inputs changed without the hash"] = (s => Resource(s, HaproxyCfg)["inputs"]!["mode"] = "0777", "inputHash does not match"),
+        ["a path with a command"] = (Input(HaproxyCfg, "path", "/etc/x; touch /tmp/x; echo"), "input 'path'"),
+        ["a relative path"] = (Input(HaproxyCfg, "path", "etc/haproxy/haproxy.cfg"), "input 'path'"),
+        ["a path with .."] = (Input(HaproxyCfg, "path", "/etc/../root/.ssh/authorized_keys"), "input 'path'"),
+        ["a path with a newline"] = (Input(HaproxyCfg, "path", "/etc/haproxy/haproxy.cfg\n"), "input 'path'"),
+        ["a path that names another file than the id"] = (Input(HaproxyCfg, "path", "/etc/shadow"), "is not its host and path"),
+        ["a mode with a command"] = (Input(HaproxyCfg, "mode", "0644; reboot"), "input 'mode'"),
+        ["a mode of four digits"] = (Input(HaproxyCfg, "mode", "4755"), "input 'mode'"),
+        ["an owner with a command"] = (Input(HaproxyCfg, "owner", "root;reboot"), "input 'owner'"),
+        ["a group with a space"] = (Input(HaproxyCfg, "group", "root x"), "input 'group'"),
+        ["an unknown check"] = (Input(HaproxyCfg, "check", "run-this"), "input 'check'"),
+        ["an unknown file input"] = (Input(HaproxyCfg, "exec", "reboot"), "is not an input of this resource type"),
+        ["a missing content"] = (s => { Resource(s, HaproxyCfg)["inputs"]!.AsObject().Remove("content"); Input(HaproxyCfg, "mode", "0644")(s); }, "input 'content'"),
+        ["a unit with a command"] = (Input(Haproxy, "unit", "haproxy; rm -rf /"), "input 'unit'"),
+        ["a unit that is an option"] = (Input(Haproxy, "unit", "-H"), "input 'unit'"),
+        ["a service not enabled"] = (Input(Haproxy, "enabled", "false"), "input 'enabled'"),
+        ["a data directory of /"] = (Input(Patroni, "data", "/"), "input 'data'"),
+        ["a data directory of /etc"] = (Input(Patroni, "data", "/etc"), "input 'data'"),
+        ["a data directory of /var/lib/postgresql"] = (Input(Patroni, "data", "/var/lib/postgresql"), "input 'data'"),
+        ["a data directory climbing out"] = (Input(Patroni, "data", "/var/lib/postgresql/../../../etc"), "input 'data'"),
+        ["a probe with a command"] = (Input(Haproxy, "ready", "TcpListen 30 5000;reboot"), "input 'ready'"),
+        ["a probe URL with a command"] = (Input(Patroni, "ready", "HttpOk 300 http://10.77.0.11:8008/health';reboot;'"), "input 'ready'"),
+        ["a probe of an unknown kind"] = (Input(Haproxy, "ready", "Exec 30 reboot"), "input 'ready'"),
+        ["a probe as a number"] = (Input(Haproxy, "ready", "1 30"), "input 'ready'"),
+        ["a probe waiting a day"] = (Input(Haproxy, "ready", "Active 86400"), "input 'ready'"),
+        ["a read path with a command"] = (Input(Haproxy, "reload:/etc/x;reboot", new string('a', 64)), "does not name an absolute path"),
+        ["a read hash that is not hex"] = (Input(Haproxy, "reload:/etc/haproxy/haproxy.cfg", "zz"), "is not a SHA-256"),
+        ["a package with a command"] = (Input(Packages, "packages", "haproxy;reboot"), "input 'packages'"),
+        ["a package that is an option"] = (Input(Packages, "packages", "haproxy -o=Dpkg::Pre-Invoke=x"), "input 'packages'"),
+        ["an agent hash that is not hex"] = (Input(Agent, "sha256", "$(reboot)"), "input 'sha256'"),
+        ["an agent path with a space"] = (Input(Agent, "path", "/usr/local/sbin/x y"), "input 'path'"),
+        ["an SQL target with an octal address"] = (Input(Sql, "targets", "node1=10.77.0.011:8008"), "input 'targets'"),
+        ["an SQL target with a command"] = (Input(Sql, "targets", "node1=10.77.0.11:8008;reboot"), "input 'targets'"),
+        ["a password of 5 characters"] = (Input(Password, "length", "5"), "input 'length'"),
+        ["a password length of text"] = (Input(Password, "length", "thirty"), "input 'length'"),
+        ["a secret that is not sealed"] = (s => s["secrets"]!["replication"] = "hunter2", "secrets.replication"),
+        ["a secret with a bad name"] = (s => s["secrets"]!["../x"] = "v1:AAAA:AAAA", "secrets.../x"),
+        ["a secret output not sealed"] = (s => s["outputs"]!["postgresPassword"] = new JsonObject { ["value"] = "hunter2", ["secret"] = true }, "outputs.postgresPassword"),
+        ["a host record with a command"] = (s => s["hosts"]!["node1"]!["address"] = "10.77.0.11; reboot", "hosts.node1"),
+        ["a host record with an octal address"] = (s => s["hosts"]!["node1"]!["address"] = "10.77.0.011", "hosts.node1"),
+        ["a host record with a bad key"] = (s => s["hosts"]!["node1"]!["hostKey"] = "ssh-ed25519 AAAA\nx", "hosts.node1"),
+        ["a host record named badly"] = (s => s["hosts"]!["Node 9"] = new JsonObject { ["address"] = "10.77.0.19", ["sshPort"] = 0 }, "hosts.Node 9"),
+        ["a host port out of range"] = (s => s["hosts"]!["node1"]!["sshPort"] = 70000, "hosts.node1"),
+        ["dependsOn null"] = (s => Resource(s, HaproxyCfg)["dependsOn"] = null, "malformed dependsOn"),
+        ["inputs null"] = (s => Resource(s, HaproxyCfg)["inputs"] = null, "malformed dependsOn, inputs or outputs"),
+        ["an input as a number"] = (s => Resource(s, HaproxyCfg)["inputs"]!["mode"] = 644, "is not a HaStack state file"),
+        ["a name with a newline"] = (s => { var r = Resource(s, HaproxyCfg); r["name"] = "node1:/etc/x\n"; r["id"] = "hastack:host:File::node1:/etc/x\n"; }, "is not its type and name"),
+        ["a packages resource of another host"] = (s => Resource(s, Packages)["host"] = "node2", "does not belong to host"),
+        ["a verification switched by text"] = (Input("hastack:cluster:Verification::vip-failover", "enabled", "yes"), "input 'enabled'"),
+    };
+
+    private string Write(string text)
+    {
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        Directory.CreateDirectory(Path.GetDirectoryName(store.StatePath)!);
+        File.WriteAllText(store.StatePath, text);
+        return store.StatePath;
+    }
+
+    [Fact]
+    public void The_untouched_state_loads()
+    {
+        Write(ValidState().ToJsonString());
+        var state = new StateStore(dir.FullName, "hastack", "s").Load();
+        Assert.All(state.Resources, r => Assert.NotNull(r.Spec));
+    }
+
+    [Theory]
+    [MemberData(nameof(TextCases))]
+    public void A_damaged_state_file_is_one_error_naming_the_file(string what, string text, string expect)
+    {
+        var path = Write(text);
+        var e = Assert.Throws<StateFileException>(() => new StateStore(dir.FullName, "hastack", "s").Load());
+        Assert.True(e.Message.Contains(expect, StringComparison.Ordinal), $"{what}: {e.Message}");
+        Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(MutationNames))]
+    public void A_tampered_state_value_is_refused_before_anything_uses_it(string what, string expect)
+    {
+        var state = ValidState();
+        Mutations[what].Change(state);
+        Write(state.ToJsonString());
+        var e = Assert.Throws<StateFileException>(() => new StateStore(dir.FullName, "hastack", "s").Load());
+        Assert.True(e.Message.Contains(expect, StringComparison.Ordinal), $"{what}: {e.Message}");
+    }
+
+    [Fact]
+    public void A_state_path_that_is_a_directory_is_one_error()
+    {
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        Directory.CreateDirectory(store.StatePath);
+        Assert.Contains("is a directory", Assert.Throws<StateFileException>(store.Load).Message, StringComparison.Ordinal);
+    }
+}

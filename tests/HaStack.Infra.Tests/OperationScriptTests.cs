@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Infra.Tests;
+
+/// <summary>
+/// The operations both engines run, pinned as text for the two reference topologies: every resource's create,
+/// update (each service effect), delete and read-back script. After a deliberate change, run with
+/// HASTACK_UPDATE_GOLDEN=1 and review the diff of Golden/operations like any other change.
+/// </summary>
+public class OperationScriptTests
+{
+    private static string GoldenSource([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Golden", "operations");
+
+    private static string Describe(ResourceGraph graph)
+    {
+        var text = new StringBuilder();
+        void Script(string label, HostScript? script)
+        {
+            if (script is null)
+                return;
+            text.Append("### ").Append(label).Append(" (").Append(script.What).Append("; stdin ").Append(script.Input).Append("; ")
+                .Append(script.TimeoutSeconds).Append(" s)\n").Append(script.Text).Append('\n');
+        }
+        foreach (var resource in graph.Resources)
+        {
+            var scripts = ResourceOperations.Of(resource.Spec);
+            text.Append("## ").Append(resource.Id).Append('\n');
+            Script("create", scripts.Create);
+            if (resource.Spec is ServiceInputs service)
+            {
+                foreach (var read in service.Reads.GroupBy(r => r.Effect).Select(g => g.First()))
+                    Script($"update {read.Effect.ToString().ToLowerInvariant()}", scripts.Update([service.KeyReading(read.Path)!]));
+                Script("update none", scripts.Update(["ready"]));
+            }
+            Script("delete", scripts.Delete);
+            if (scripts.DeleteWithData != scripts.Delete)
+                Script("delete --purge-data", scripts.DeleteWithData);
+            Script("read", scripts.Read);
+            if (resource.Spec is SqlSetupInputs setup)
+                foreach (var target in setup.Targets)
+                    Script($"find the primary: {target.Host}", HostOperations.IsPrimary(target));
+        }
+        return text.ToString();
+    }
+
+    [Theory]
+    [InlineData("three")]
+    [InlineData("five")]
+    public void Operation_scripts_match_the_golden_files(string stack)
+    {
+        var actual = Describe(StackPipeline.Plan(TestStacks.LoadFile(stack).Config!, new string('0', 64)).Graph);
+        if (Environment.GetEnvironmentVariable("HASTACK_UPDATE_GOLDEN") == "1")
+        {
+            Directory.CreateDirectory(GoldenSource());
+            File.WriteAllText(Path.Combine(GoldenSource(), stack + ".txt"), actual);
+        }
+        Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "operations", stack + ".txt")), actual);
+    }
+
+    public static TheoryData<string> Hostile() => new(["'", "a'b", "$(reboot)", "`reboot`", "a;b", "a\nb", "a b", "\\", "'\\''", "-rf", "*", "\"$HOME\""]);
+
+    /// <summary>The quoting function, checked by the real shell: whatever the value, sh reads back exactly it as one word.</summary>
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void A_quoted_value_comes_back_from_sh_as_one_word_byte_for_byte(string value)
+    {
+        using var sh = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", $"printf '%s|' {Shell.Quote(value)}"])
+        {
+            RedirectStandardOutput = true,
+        })!;
+        var output = sh.StandardOutput.ReadToEnd();
+        sh.WaitForExit();
+        Assert.Equal(value + "|", output);
+    }
+
+    [Fact]
+    public void A_NUL_cannot_be_quoted() => Assert.Throws<ArgumentException>(() => Shell.Quote("a\0b"));
+
+    [Fact]
+    public void Purge_refuses_a_data_directory_HaStack_does_not_make_even_when_handed_one_directly()
+    {
+        var service = new ServiceInputs("patroni", [], new Catalogue.ReadinessProbe(Catalogue.ProbeKind.Active, "", 30), ["/etc"]);
+        Assert.Throws<InvalidInputException>(() => HostOperations.StopService(service, purgeData: true));
+    }
+}
