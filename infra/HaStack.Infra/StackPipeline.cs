@@ -24,6 +24,14 @@ public static class StackPipeline
     public static StackLoadResult Load(string directory, string stack, Func<string, string?> environment) =>
         StackConfigBinder.Load(StackFiles.Read(directory, stack), () => Passphrase(environment));
 
+    /// <summary>
+    /// Reads and validates a stack from configuration the Pulumi engine gives a program (decrypted, with its secret
+    /// keys): the same binding and validation as <see cref="Load"/>, so both engines refuse the same stacks with the
+    /// same messages.
+    /// </summary>
+    public static StackLoadResult LoadFromEngine(string projectName, string stackName, IReadOnlyDictionary<string, string> config, IReadOnlyCollection<string> secretKeys) =>
+        StackConfigBinder.Load(EngineConfig.Read(projectName, stackName, config, secretKeys), () => null);
+
     /// <summary>The longest passphrase file read: a passphrase is a line, and /dev/zero would never end.</summary>
     public const int MaxPassphraseFileBytes = 64 * 1024;
 

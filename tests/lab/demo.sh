@@ -13,10 +13,8 @@ bash tests/lab/down.sh >/dev/null
 rm -rf .hastack/stacks/hastack/lab.json   # the lab is new: so is its state
 bash tests/lab/up.sh 3
 
-echo "== building hastack and the native agent"
+echo "== building hastack (it publishes the native agent itself when it is missing or older than its sources)"
 dotnet build infra/HaStack.Cli -c Release --nologo -v quiet
-[[ -x artifacts/hastack-vrrpd/hastack-vrrpd ]] ||
-  dotnet publish agent/HaStack.Vrrpd -c Release -r linux-x64 -p:PublishAot=true -o artifacts/hastack-vrrpd --nologo -v quiet
 
 # the state keeps generated passwords encrypted with the stack's passphrase; the lab's is made up here
 LAB_DIR=${HASTACK_LAB_DIR:-/run/hastack-lab}

@@ -3,27 +3,10 @@
 # Deploys tests/topologies/Pulumi.five.yaml with `hastack up` (which ends with the failover proof), checks the
 # roles landed where they belong and a second up changes nothing, then destroys with --purge-data and removes
 # the lab. Run by tests/run.sh after the xunit projects; needs the lab scripts, root and a built CLI and agent.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-fail() { echo "five-hosts: FAILED: $*" >&2; exit 1; }
-HASTACK=(dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll)
-# a project of its own: the repository's Pulumi.yaml and this topology's stack file, with its own state
-DIR=$(mktemp -d /tmp/hastack-five.XXXXXX)
-cp Pulumi.yaml tests/topologies/Pulumi.five.yaml "$DIR/"
-export PULUMI_CONFIG_PASSPHRASE="five hosts" HASTACK_AGENT_BINARY=$PWD/artifacts/hastack-vrrpd/hastack-vrrpd
-[[ -x $HASTACK_AGENT_BINARY ]] ||
-  dotnet publish agent/HaStack.Vrrpd -c Release -r linux-x64 -p:PublishAot=true -o artifacts/hastack-vrrpd --nologo -v quiet
+. "$(dirname "$0")/lib.sh"
+topology_setup five
 
-if [[ -f ${HASTACK_LAB_DIR:-/run/hastack-lab}/hosts ]]; then
-  echo "five-hosts: skipped: a lab is up, and this test needs a 5-host lab of its own (run it after tests/lab/down.sh)"
-  exit 0
-fi
-bash tests/lab/down.sh >/dev/null
-trap 'bash tests/lab/down.sh >/dev/null; rm -rf "$DIR"' EXIT
-bash tests/lab/up.sh 5 | tail -1
-ssh_node() { bash tests/lab/ssh.sh "$@"; }
-
-"${HASTACK[@]}" up --stack five --cwd "$DIR" --yes > "$DIR/up.log" 2>&1 || { tail -40 "$DIR/up.log"; fail "up"; }
+hastack up --yes > "$DIR/up.log" 2>&1 || { tail -40 "$DIR/up.log"; fail "up"; }
 grep -E "vipMoveMs|sqlRecoveryMs|vipHolder" "$DIR/up.log"
 # roles where they belong: databases only on node1-3, HAProxy and the agent only on node4-5
 for n in node1 node2 node3; do
@@ -38,6 +21,6 @@ holders=$(for n in node4 node5; do ssh_node $n "ip -4 -o addr show dev eth0 | gr
 [[ $(echo "$holders" | grep -c node) == 1 ]] || fail "VIP holders: '$holders'"
 leaders=$(ssh_node node1 "patronictl -c /etc/patroni/config.yml list -f json" | python3 -c 'import json,sys; m=json.load(sys.stdin); print(sum(x["Role"]=="Leader" for x in m), len(m))')
 [[ $leaders == "1 3" ]] || fail "Patroni leaders/members: $leaders"
-"${HASTACK[@]}" up --stack five --cwd "$DIR" --yes --expect-no-changes > "$DIR/noop.log" 2>&1 || { tail -20 "$DIR/noop.log"; fail "second up changed something"; }
-"${HASTACK[@]}" destroy --stack five --cwd "$DIR" --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
+hastack up --yes --expect-no-changes > "$DIR/noop.log" 2>&1 || { tail -20 "$DIR/noop.log"; fail "second up changed something"; }
+hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
 echo "five-hosts: passed (3 database hosts, 2 proxies: deployed, proof passed, idempotent, destroyed)"

@@ -19,13 +19,13 @@ internal static class EngineCommands
         var preview = new Command("preview", "show what up would change; changes nothing on any host") { StackOptions.Stack, StackOptions.Cwd, Diff, ExpectNoChanges, Json };
         preview.SetAction(parse => Run(parse, "preview", ops => ops.Preview()));
 
+        var purge = new Option<bool>("--purge-data") { Description = "also delete the PostgreSQL and etcd data directories of what is deleted (irreversible)" };
         var up = new Command("up", "make the hosts match the stack file, then prove the VIP moves")
         {
-            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, Diff, ExpectNoChanges, Parallel, Json,
+            StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, Diff, ExpectNoChanges, Parallel, Json, purge,
         };
-        up.SetAction(parse => Run(parse, "up", ops => ops.Up()));
+        up.SetAction(parse => Run(parse, "up", ops => ops.Up(), purgeData: parse.GetValue(purge)));
 
-        var purge = new Option<bool>("--purge-data") { Description = "also delete the PostgreSQL and etcd data directories (irreversible)" };
         var destroy = new Command("destroy", "stop and remove what HaStack started and wrote, in reverse order; data is kept unless --purge-data")
         {
             StackOptions.Stack, StackOptions.Cwd, Yes, SkipPreview, purge, Parallel, Json,

@@ -34,54 +34,52 @@ internal static class OutputCommand
 
     private static int Print(ParseResult parse, Argument<string?> name, Option<bool> json, Option<bool> showSecrets)
     {
+        var loaded = StackPipeline.Load(parse.GetValue(StackOptions.Cwd)!, parse.GetValue(StackOptions.Stack)!, Environment.GetEnvironmentVariable);
+        if (loaded.Config is not { } config)
         {
-            var loaded = StackPipeline.Load(parse.GetValue(StackOptions.Cwd)!, parse.GetValue(StackOptions.Stack)!, Environment.GetEnvironmentVariable);
-            if (loaded.Config is not { } config)
+            foreach (var d in loaded.Diagnostics)
+                Console.Error.WriteLine(d);
+            return 1;
+        }
+        var state = new StateStore(Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!), config.Project, config.Stack).Load();
+        Func<OutputValue, string> show = v => v.Secret ? "[secret]" : v.Value;
+        if (parse.GetValue(showSecrets) && state.EncryptionSalt is not null)
+        {
+            var phrase = StackPipeline.Passphrase(Environment.GetEnvironmentVariable);
+            if (phrase is null)
             {
-                foreach (var d in loaded.Diagnostics)
-                    Console.Error.WriteLine(d);
+                Console.Error.WriteLine("error: --show-secrets needs the passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
                 return 1;
             }
-            var state = new StateStore(Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!), config.Project, config.Stack).Load();
-            Func<OutputValue, string> show = v => v.Secret ? "[secret]" : v.Value;
-            if (parse.GetValue(showSecrets) && state.EncryptionSalt is not null)
+            var crypter = HaStack.Infra.Stack.PassphraseCrypter.Open(state.EncryptionSalt, phrase);
+            show = v => v.Secret ? crypter.Decrypt(v.Value) : v.Value;
+        }
+        var values = state.Outputs.ToDictionary(kv => kv.Key, kv => show(kv.Value));
+        if (parse.GetValue(name) is { } one)
+        {
+            if (!values.TryGetValue(one, out var value))
             {
-                var phrase = StackPipeline.Passphrase(Environment.GetEnvironmentVariable);
-                if (phrase is null)
-                {
-                    Console.Error.WriteLine("error: --show-secrets needs the passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
-                    return 1;
-                }
-                var crypter = HaStack.Infra.Stack.PassphraseCrypter.Open(state.EncryptionSalt, phrase);
-                show = v => v.Secret ? crypter.Decrypt(v.Value) : v.Value;
+                Console.Error.WriteLine($"error: current stack does not have output property '{one}'");
+                return 1;
             }
-            var values = state.Outputs.ToDictionary(kv => kv.Key, kv => show(kv.Value));
-            if (parse.GetValue(name) is { } one)
-            {
-                if (!values.TryGetValue(one, out var value))
-                {
-                    Console.Error.WriteLine($"error: current stack does not have output property '{one}'");
-                    return 1;
-                }
-                Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(value, CliJson.Default.String) : value);
-                return 0;
-            }
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(values, CliJson.Default.DictionaryStringString));
-                return 0;
-            }
-            if (values.Count == 0)
-            {
-                Console.WriteLine("No output values currently in this stack");
-                return 0;
-            }
-            Console.WriteLine($"Current stack outputs ({values.Count}):");
-            var width = Math.Max("OUTPUT".Length, values.Keys.Max(k => k.Length));
-            Console.WriteLine($"    {"OUTPUT".PadRight(width)}  VALUE");
-            foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                Console.WriteLine($"    {key.PadRight(width)}  {value}");
+            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(value, CliJson.Default.String) : value);
             return 0;
         }
+        if (parse.GetValue(json))
+        {
+            Console.WriteLine(JsonSerializer.Serialize(values, CliJson.Default.DictionaryStringString));
+            return 0;
+        }
+        if (values.Count == 0)
+        {
+            Console.WriteLine("No output values currently in this stack");
+            return 0;
+        }
+        Console.WriteLine($"Current stack outputs ({values.Count}):");
+        var width = Math.Max("OUTPUT".Length, values.Keys.Max(k => k.Length));
+        Console.WriteLine($"    {"OUTPUT".PadRight(width)}  VALUE");
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            Console.WriteLine($"    {key.PadRight(width)}  {value}");
+        return 0;
     }
 }

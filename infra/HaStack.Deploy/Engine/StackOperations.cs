@@ -66,9 +66,11 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         }
         if (options.ExpectNoChanges && steps.Any(s => s.IsChange))
             return Verdict(steps);
+        if (options.PurgeData && steps.Any(s => s.Op == StepOp.Delete))
+            events.Info("    --purge-data: the data directories of the services deleted above will be removed too");
         if (!Confirmed("update"))
             return ExitCodes.Usage;
-        var code = Apply(run, steps, "Updating", purgeData: false);
+        var code = Apply(run, steps, "Updating", options.PurgeData);
         if (code == ExitCodes.Ok)
             WriteOutputs(run);
         return code;

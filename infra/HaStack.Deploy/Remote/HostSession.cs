@@ -73,8 +73,7 @@ public sealed class HostSession : IHostSession, IDisposable
     /// <summary>Runs the script with sh (as root: directly, or through sudo -n), with optional standard input.</summary>
     public RemoteResult Run(HostScript script, byte[]? stdin = null)
     {
-        var quoted = HaStack.Infra.Operations.Shell.Quote(script.Text);
-        return Execute(sudo ? $"sudo -n sh -c {quoted}" : $"sh -c {quoted}", stdin, TimeSpan.FromSeconds(script.TimeoutSeconds));
+        return Execute(script.CommandLine(sudo), stdin, TimeSpan.FromSeconds(script.TimeoutSeconds));
     }
 
     private RemoteResult Execute(string commandText, byte[]? stdin, TimeSpan? timeout)

@@ -52,6 +52,9 @@ public sealed class FailoverProof(ApplyContext context)
         {
             var firstSeen = Task.WhenAny(watchers).Result;
             var (newHolder, movedAfter) = firstSeen.Result;
+            // the hosts that lost the race would poll on until their limit: stop them, they load the hosts
+            foreach (var other in others.Where(h => h != newHolder))
+                context.Session(other).Run(HostOperations.StopWaitingForAddress());
             if (newHolder is null)
                 throw new VerificationFailedException("the VIP moves", $"no other host ({string.Join(", ", others)}) got {config.Vip.Address} within {moveLimit.TotalSeconds} s after {unit} stopped on {holder}");
             outputs["vipHolderAfter"] = newHolder;

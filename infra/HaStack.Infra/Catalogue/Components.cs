@@ -15,6 +15,9 @@ public static class Components
     /// <summary>Not Debian's /var/lib/etcd/default: a member must join with a data directory of its own cluster only.</summary>
     public static string EtcdDataDirectory(StackConfig c) => $"/var/lib/etcd/{c.Patroni.Scope}";
 
+    /// <summary>Where every data directory HaStack makes lives: --purge-data removes nothing outside these.</summary>
+    public static readonly IReadOnlyList<string> DataRoots = ["/var/lib/postgresql/", "/var/lib/etcd/"];
+
     /// <summary>Every host: Debian's install guard, in place before any package, so no package starts a service on a stock config.</summary>
     public static readonly Component Host = new("host", null, None,
         [new("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard)],
@@ -45,7 +48,7 @@ public static class Components
         _ => ["pgbouncer"],
         [
             new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
-            new("pgbouncer-userlist.txt.sbn", "/etc/pgbouncer/userlist.txt", "0600", "postgres", "postgres", FileEffect.Reload),
+            new("pgbouncer-userlist.txt.sbn", PgBouncerUserlistPath, "0600", "postgres", "postgres", FileEffect.Reload),
         ],
         [new("pgbouncer.port", c => c.PgBouncer.Port)],
         (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.PgBouncer.Port}", 30),
@@ -60,14 +63,17 @@ public static class Components
         None,
         ["haproxy"]);
 
+    public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
+
     public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
+    public const string AgentCheckScriptPath = "/etc/hastack-vrrpd/check-layer";
 
     /// <summary>Our VRRP agent: one native file we upload (no package); keepalived's service is guarded off too, as it would fight for the VIP.</summary>
     public static readonly Component Agent = new("hastack-vrrpd", "hastack-vrrpd",
         None,
         [
             new("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload),
-            new("check-layer.sh.sbn", "/etc/hastack-vrrpd/check-layer", "0755", "root", "root", FileEffect.None),
+            new("check-layer.sh.sbn", AgentCheckScriptPath, "0755", "root", "root", FileEffect.None),
             new("hastack-vrrpd.service.sbn", "/etc/systemd/system/hastack-vrrpd.service", "0644", "root", "root", FileEffect.Restart),
         ],
         [new("vip.statusPort", c => c.Vip.StatusPort)],

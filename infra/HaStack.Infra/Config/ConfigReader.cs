@@ -145,6 +145,14 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                 return opened;
             case ConfigScalar scalar when scalar.Text.Length == 0:
                 return null;
+            case ConfigScalar { Secret: true } fromEngine:
+                // from the Pulumi engine, already decrypted by whatever secrets provider the stack uses
+                if (TextRules.Check(fromEngine.Text) is { } bad)
+                {
+                    context.Error(bad.Rule, KeyOf(key), "[secret]", bad.Problem, "set the secret again without it", fromEngine.Location);
+                    return null;
+                }
+                return new Secret(fromEngine.Text);
             default:
                 context.Error("secret-in-plaintext", KeyOf(key), "(not shown)", "is a secret written in plaintext in the stack file",
                     $"remove it and run: pulumi config set --secret --path '{KeyOf(key)}' (or hastack's own: PULUMI_CONFIG_PASSPHRASE=... and an encrypted value)", node.Location);

@@ -170,8 +170,7 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
 
     /// <summary>Only what HaStack itself makes may be removed by --purge-data: a tampered state must not name / or /etc.</summary>
     public static bool IsDataDirectory(string path) =>
-        Names.AbsolutePath().IsMatch(path) && path.Split('/').Length >= 5 &&
-        (path.StartsWith("/var/lib/postgresql/", StringComparison.Ordinal) || path.StartsWith("/var/lib/etcd/", StringComparison.Ordinal));
+        Names.AbsolutePath().IsMatch(path) && path.Split('/').Length >= 5 && Components.DataRoots.Any(root => path.StartsWith(root, StringComparison.Ordinal));
 
     private static ReadinessProbe ParseProbe(string text)
     {

@@ -156,18 +156,30 @@ public static class HostOperations
     public static HostScript HoldsAddress(string device, string address) =>
         new($"looking for {address}", $"ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}");
 
-    /// <summary>Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after <paramref name="seconds"/>.</summary>
+    /// <summary>What marks a running <see cref="WaitForAddress"/> loop, so <see cref="StopWaitingForAddress"/> finds it.</summary>
+    private const string WatchMarker = "hastack-vip-watch";
+
+    /// <summary>
+    /// Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after
+    /// <paramref name="seconds"/> of wall time. The loop outlives a closed SSH channel, so it is bounded by the
+    /// clock, and the failover proof stops the hosts that lost the race (<see cref="StopWaitingForAddress"/>).
+    /// </summary>
     public static HostScript WaitForAddress(string device, string address, double seconds)
     {
-        var polls = ((int)(seconds * 1000 / 5)).ToString(CultureInfo.InvariantCulture);
+        var limit = Math.Max(1, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
         return new($"waiting for {address}", $"""
-            i=0
+            # {WatchMarker}
+            end=$(($(date +%s) + {limit}))
             until ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}; do
-              i=$((i + 1)); [ $i -ge {polls} ] && exit 1
+              [ "$(date +%s)" -ge "$end" ] && exit 1
               sleep 0.005
             done
             """, TimeoutSeconds: (int)seconds + 10);
     }
+
+    /// <summary>Ends this host's waiting loops (the [w] keeps pkill from matching the shell that runs it).</summary>
+    public static HostScript StopWaitingForAddress() =>
+        new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
 
     /// <summary>Prints Patroni's members as counts: leaders, running or streaming, all, sync standbys.</summary>
     public static HostScript PatroniCounts(string address, int restPort) =>

@@ -74,6 +74,8 @@ public static class StackRenderer
         {
             ["scope"] = c.Patroni.Scope,
             ["guarded_services"] = string.Join("|", Components.GuardedServices),
+            ["paths"] = Obj(("agent_binary", Components.AgentBinaryPath), ("agent_config", Components.AgentConfigPath),
+                ("agent_check", Components.AgentCheckScriptPath), ("pgbouncer_userlist", Components.PgBouncerUserlistPath)),
             ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),

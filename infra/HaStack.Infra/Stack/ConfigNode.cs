@@ -9,8 +9,12 @@ public readonly record struct SourceLocation(string File, int Line)
 /// <summary>A config value as written in a stack file, before it is bound to the model.</summary>
 public abstract record ConfigNode(SourceLocation Location);
 
-/// <summary>A plain scalar; <see cref="Text"/> is what YAML gave, typed later against what the key expects.</summary>
-public sealed record ConfigScalar(string Text, SourceLocation Location) : ConfigNode(Location);
+/// <summary>
+/// A plain scalar; <see cref="Text"/> is what YAML gave, typed later against what the key expects.
+/// <see cref="Secret"/>: the value came decrypted from the Pulumi engine under a key it marks secret, so it may
+/// stand where a secret is expected.
+/// </summary>
+public sealed record ConfigScalar(string Text, SourceLocation Location, bool Secret = false) : ConfigNode(Location);
 
 /// <summary><c>secure: v1:...</c>: ciphertext from Pulumi's secrets provider.</summary>
 public sealed record ConfigSecure(string Ciphertext, SourceLocation Location) : ConfigNode(Location);

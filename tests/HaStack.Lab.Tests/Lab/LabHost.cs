@@ -48,9 +48,9 @@ public sealed class LabHost(string name, string address, KnownHosts knownHosts)
         RunningCommand.Start(Connect(), command, stdin, timeout, ownsClient: true);
 
     /// <summary>Runs command and fails the test with its output unless it exits 0.</summary>
-    public string Check(string command, string user = "root", string? stdin = null)
+    public string Check(string command, string user = "root", string? stdin = null, TimeSpan? timeout = null)
     {
-        var result = Run(command, user, stdin);
+        var result = Run(command, user, stdin, timeout);
         Assert.True(result.ExitStatus == 0, $"{Name}: `{command}` as {user} failed: {result}");
         return result.Stdout;
     }
