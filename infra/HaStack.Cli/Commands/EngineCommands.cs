@@ -34,11 +34,15 @@ internal static class EngineCommands
 
         var refresh = new Command("refresh", "read every resource back from its host and record drift; the next up repairs it") { StackOptions.Stack, StackOptions.Cwd, Json };
         refresh.SetAction(parse => Run(parse, "refresh", ops => ops.Refresh()));
+        var fromEngine = new Option<bool>("--from-engine")
+        {
+            Description = "for the Pulumi program: read the stack as the Pulumi engine gives it and the superuser password as JSON on standard input; record nothing",
+        };
         var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")
         {
-            StackOptions.Stack, StackOptions.Cwd,
+            StackOptions.Stack, StackOptions.Cwd, Json, fromEngine,
         };
-        verify.SetAction(parse => Run(parse, "verify", ops => ops.Verify()));
+        verify.SetAction(parse => Run(parse, "verify", ops => parse.GetValue(fromEngine) ? ops.VerifyFromEngine(Console.In.ReadToEnd()) : ops.Verify()));
         return [preview, up, destroy, refresh, verify];
     }
 

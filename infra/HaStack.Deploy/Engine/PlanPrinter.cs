@@ -18,7 +18,6 @@ public static class PlanPrinter
                 PrintDiff(output, step);
         }
         output.Line();
-        Summary(output, new RunSummary(steps, Past: false));
     }
 
     public static LineStyle Style(StepOp op) => op switch

@@ -94,7 +94,7 @@ public static class StackPreparation
     }
 
     /// <summary>The private key is read before any host is contacted: a missing or unreadable one is one line, not a stack trace per host.</summary>
-    private static string? KeyProblem(StackConfig config)
+    internal static string? KeyProblem(StackConfig config)
     {
         var path = HostSession.ExpandHome(config.Ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519");
         try

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HaStack.Deploy.Providers;
 using HaStack.Deploy.Remote;
+using HaStack.Infra;
 using HaStack.Infra.Operations;
 using Npgsql;
 
@@ -20,15 +21,20 @@ public sealed class VerificationFailedException(string step, string observed)
 /// time is measured until the VIP is on another host and until SQL through it works again; then the process is
 /// started again and the cluster must be whole. Every wait is bounded by the stack's verify timeouts.
 /// </summary>
-public sealed class FailoverProof(ApplyContext context)
+/// <param name="superuserPassword">the postgres role's password, for SQL through the VIP</param>
+public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> session, string superuserPassword)
 {
-    private readonly HaStack.Infra.Config.StackConfig config = context.Plan.Config;
+    private readonly HaStack.Infra.Config.StackConfig config = plan.Config;
+
+    public FailoverProof(ApplyContext context) : this(context.Plan, context.Session, context.Secrets.Value("postgres-superuser"))
+    {
+    }
 
     public IReadOnlyDictionary<string, string> Run()
     {
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var vipHosts = context.Plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
-        var (writes, reads) = context.Plan.Topology.ClientPorts;
+        var vipHosts = plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
+        var (writes, reads) = plan.Topology.ClientPorts;
         var sqlLimit = TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
         var moveLimit = TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds);
 
@@ -42,19 +48,19 @@ public sealed class FailoverProof(ApplyContext context)
         if (reads is { } readPort)
             Sql(readPort, sqlLimit, "a read through the VIP lands on a replica", "SELECT pg_is_in_recovery();", expectReplica: true);
 
-        var unit = context.Plan.Topology.LayerService;
+        var unit = plan.Topology.LayerService;
         var others = vipHosts.Where(h => h != holder).ToList();
         // each other host waits for the address itself; the first to see it answers
         var watchers = others.Select(h => Task.Run(() => WaitForVip(h, moveLimit))).ToList();
         var clock = Stopwatch.StartNew();
-        context.Session(holder).Check(HostOperations.Systemctl("stop", unit));
+        session(holder).Check(HostOperations.Systemctl("stop", unit));
         try
         {
             var firstSeen = Task.WhenAny(watchers).Result;
             var (newHolder, movedAfter) = firstSeen.Result;
             // the hosts that lost the race would poll on until their limit: stop them, they load the hosts
             foreach (var other in others.Where(h => h != newHolder))
-                context.Session(other).Run(HostOperations.StopWaitingForAddress());
+                session(other).Run(HostOperations.StopWaitingForAddress());
             if (newHolder is null)
                 throw new VerificationFailedException("the VIP moves", $"no other host ({string.Join(", ", others)}) got {config.Vip.Address} within {moveLimit.TotalSeconds} s after {unit} stopped on {holder}");
             outputs["vipHolderAfter"] = newHolder;
@@ -64,7 +70,7 @@ public sealed class FailoverProof(ApplyContext context)
         }
         finally
         {
-            context.Session(holder).Check(HostOperations.Systemctl("start", unit));
+            session(holder).Check(HostOperations.Systemctl("start", unit));
         }
         CheckWhole(vipHosts, unit);
         outputs["verifiedAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
@@ -74,7 +80,7 @@ public sealed class FailoverProof(ApplyContext context)
     private static string Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
     private bool Holds(string host) =>
-        context.Session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
+        session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
 
     private string SingleHolder(IReadOnlyList<string> hosts, string step)
     {
@@ -94,7 +100,7 @@ public sealed class FailoverProof(ApplyContext context)
     private (string? Host, TimeSpan After) WaitForVip(string host, TimeSpan limit)
     {
         var clock = Stopwatch.StartNew();
-        var seen = context.Session(host).Run(HostOperations.WaitForAddress(config.Vip.Interface, config.Vip.Address, limit.TotalSeconds)).Ok;
+        var seen = session(host).Run(HostOperations.WaitForAddress(config.Vip.Interface, config.Vip.Address, limit.TotalSeconds)).Ok;
         return seen ? (host, clock.Elapsed) : (null, clock.Elapsed);
     }
 
@@ -108,7 +114,7 @@ public sealed class FailoverProof(ApplyContext context)
             Host = config.Vip.Address,
             Port = port,
             Username = "postgres",
-            Password = context.Secrets.Value("postgres-superuser"),
+            Password = superuserPassword,
             Database = "postgres",
             Timeout = 2,
             CommandTimeout = 5,
@@ -140,24 +146,24 @@ public sealed class FailoverProof(ApplyContext context)
     {
         foreach (var host in vipHosts)
         {
-            var active = context.Session(host).Run(HostOperations.WaitActive(unit));
+            var active = session(host).Run(HostOperations.WaitActive(unit));
             if (!active.Ok)
                 throw new VerificationFailedException("the cluster is whole again", $"{unit} on {host} is not active after the proof");
         }
         SingleHolder(vipHosts, "the cluster is whole again");
         // whole: one leader, every member running, and with synchronous mode a sync standby named, since Patroni
         // promotes only the named one: a primary lost while none is named is not replaced
-        var db = context.Plan.Topology.DatabaseHosts[0];
+        var db = plan.Topology.DatabaseHosts[0];
         var wantSync = config.Postgres.SynchronousMode != HaStack.Infra.Config.SynchronousMode.Off ? 1 : 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
         string observed;
         while (true)
         {
-            var cluster = context.Session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
+            var cluster = session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
             observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
             var counts = cluster.Stdout.Trim().Split(' ');
             if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&
-                int.Parse(counts[2], CultureInfo.InvariantCulture) == context.Plan.Topology.DatabaseHosts.Count &&
+                int.Parse(counts[2], CultureInfo.InvariantCulture) == plan.Topology.DatabaseHosts.Count &&
                 int.Parse(counts[3], CultureInfo.InvariantCulture) >= wantSync)
                 return;
             if (DateTime.UtcNow > deadline)

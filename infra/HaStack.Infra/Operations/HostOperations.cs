@@ -30,6 +30,25 @@ public static class HostOperations
 
     public static HostScript WriteAgentBinary(AgentBinaryInputs binary) => WriteFile(binary.Path, binary.Mode, "root", "root", ScriptInput.AgentBinary);
 
+    /// <summary>Where a program that uploads the agent binary first (Pulumi's CopyToRemote) puts it: named by its hash.</summary>
+    public static string AgentUploadPath(AgentBinaryInputs binary) => $"/tmp/hastack-vrrpd.{binary.Sha256 ?? "unbuilt"}";
+
+    /// <summary>
+    /// The agent binary installed from an uploaded copy: the same atomic write as <see cref="WriteAgentBinary"/>, its
+    /// standard input the uploaded file, which is removed afterwards.
+    /// </summary>
+    public static HostScript InstallUploadedAgent(AgentBinaryInputs binary)
+    {
+        var write = WriteAgentBinary(binary);
+        var upload = Quote(AgentUploadPath(binary));
+        return write with
+        {
+            What = $"installing {binary.Path}",
+            Input = ScriptInput.None,
+            Text = $"sh -c {Quote(write.Text)} < {upload}\nrm -f -- {upload}",
+        };
+    }
+
     public static HostScript RemoveFile(string path) => new($"removing {path}", $"rm -f -- {Quote(path)}");
 
     /// <summary>Prints the file's SHA-256 in hex, or nothing when it does not exist.</summary>
@@ -146,6 +165,25 @@ public static class HostOperations
     /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
     public static HostScript IsPrimary(SqlTarget target) =>
         new($"asking {target.Host} for the primary", HttpOk($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/primary"));
+
+    /// <summary>
+    /// For an engine that cannot pick the primary before it runs (Pulumi): on every database host, the SQL setup runs
+    /// only where Patroni says this host is the primary, waiting for a leader at most <paramref name="seconds"/>.
+    /// </summary>
+    public static HostScript RunSqlIfPrimary(SqlTarget self, IReadOnlyList<SqlTarget> all, int seconds = 120)
+    {
+        var anyPrimary = string.Join(" || ", all.Select(t => IsPrimary(t).Text));
+        return new($"running the SQL setup if {self.Host} is the primary", $"""
+            i=0
+            until {anyPrimary}; do
+              i=$((i + 1)); [ $i -ge {seconds.ToString(CultureInfo.InvariantCulture)} ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
+              sleep 1
+            done
+            if {IsPrimary(self).Text}; then
+              {RunSql().Text}
+            fi
+            """, ScriptInput.Content, seconds + 300);
+    }
 
     /// <summary>The SQL script goes on standard input, its secrets filled in; psql stops at the first error.</summary>
     public static HostScript RunSql() =>

@@ -124,6 +124,42 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
     }
 
+    /// <summary>
+    /// The Pulumi program's proof: `hastack verify --from-engine` gets the stack as the Pulumi engine hands it over
+    /// (no stack file secrets, no passphrase, no state) and the superuser password on standard input, proves the
+    /// failover and prints the figures as a JSON "outputs" line; it records nothing and never shows the password.
+    /// </summary>
+    [Fact]
+    public void Step04b_the_pulumi_programs_proof_runs_from_the_engines_configuration()
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Project.StackFile)));
+        var config = ((YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode)["config"]).Children
+            .ToDictionary(kv => kv.Key.ToString(), kv => kv.Value is YamlDotNet.RepresentationModel.YamlScalarNode s ? s.Value! : System.Text.Json.JsonSerializer.Serialize(Plain(kv.Value)));
+        var password = Project.Secret("postgres-superuser");
+        var input = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["project"] = "hastack", ["stack"] = Project.Stack, ["config"] = config, ["secretKeys"] = Array.Empty<string>(), ["superuserPassword"] = password,
+        });
+        var stateBefore = File.ReadAllText(Project.StatePath);
+        var run = Project.RunWithInput(null, input, "verify", "--from-engine", "--json");
+        Assert.True(run.Exit == 0, run.ToString());
+        var outputs = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Single(e => e.GetProperty("kind").GetString() == "outputs").GetProperty("outputs");
+        Assert.True(int.Parse(outputs.GetProperty("vipMoveMs").GetString()!, System.Globalization.CultureInfo.InvariantCulture) >= 0);
+        Assert.NotEqual(outputs.GetProperty("vipHolderBefore").GetString(), outputs.GetProperty("vipHolderAfter").GetString());
+        Assert.DoesNotContain(password, run.Stdout + run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(stateBefore, File.ReadAllText(Project.StatePath));
+    }
+
+    private static object? Plain(YamlDotNet.RepresentationModel.YamlNode node) => node switch
+    {
+        YamlDotNet.RepresentationModel.YamlMappingNode map => map.Children.ToDictionary(kv => kv.Key.ToString(), kv => Plain(kv.Value)),
+        YamlDotNet.RepresentationModel.YamlSequenceNode list => list.Children.Select(Plain).ToList(),
+        YamlDotNet.RepresentationModel.YamlScalarNode scalar => scalar.Value,
+        _ => null,
+    };
+
     [Fact]
     public void Step05_secrets_are_never_in_plaintext_in_state_logs_or_process_lists()
     {

@@ -35,7 +35,10 @@ public sealed class EngineProject : IDisposable
 
     public HastackRun Run(params string[] args) => RunWith(Passphrase, args);
 
-    public HastackRun RunWith(string? passphrase, params string[] args)
+    public HastackRun RunWith(string? passphrase, params string[] args) => RunWithInput(passphrase, null, args);
+
+    /// <summary>Runs hastack with <paramref name="stdin"/> on its standard input (closed at once when null).</summary>
+    public HastackRun RunWithInput(string? passphrase, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "hastack.dll"), .. args, "--stack", Stack, "--cwd", Directory.FullName])
         {
@@ -50,6 +53,8 @@ public sealed class EngineProject : IDisposable
             start.Environment["PULUMI_CONFIG_PASSPHRASE"] = passphrase;
         start.Environment["HASTACK_AGENT_BINARY"] = AgentLab.BinaryPath;
         using var process = Process.Start(start)!;
+        if (stdin is not null)
+            process.StandardInput.Write(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

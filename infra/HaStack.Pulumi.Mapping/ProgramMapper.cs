@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using System.Text;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Pulumi.Mapping;
+
+/// <summary>A host the program cannot pin: pulumi-command ignores host keys unless one is given, so HaStack refuses.</summary>
+public sealed class UnpinnedHostException(string message) : Exception(message);
+
+/// <summary>
+/// The stack's resource graph as Pulumi resources, one (or, for the agent binary, two) per graph resource, named
+/// after it, with the graph's dependencies and the operation text <see cref="ResourceOperations"/> gives the
+/// embedded engine. Pure: the caller supplies each host's pinned key and the agent binary's local path.
+/// </summary>
+public static class ProgramMapper
+{
+    /// <param name="hostKeyOf">the host's key in authorized_keys form ("ssh-ed25519 AAAA..."), from the stack's hostKey or known_hosts; null when there is none</param>
+    /// <param name="agentBinary">the local path of the agent binary the program uploads</param>
+    public static ProgramPlan Map(StackPlan plan, Func<HostConfig, string?> hostKeyOf, string agentBinary)
+    {
+        var config = plan.Config;
+        var targets = new List<SshTarget>();
+        var unpinned = new List<string>();
+        foreach (var host in config.Hosts)
+        {
+            var key = hostKeyOf(host);
+            if (key is null || !Names.HostKey().IsMatch(key) || key.StartsWith("SHA256:", StringComparison.Ordinal))
+                unpinned.Add(host.Name);
+            var user = host.SshUser ?? config.Ssh.User;
+            targets.Add(new SshTarget(host.Name, host.Address, host.SshPort > 0 ? host.SshPort : config.Ssh.Port, user,
+                user != "root" && config.Ssh.Sudo, key ?? "", config.Ssh.ConnectTimeoutSeconds));
+        }
+        if (unpinned.Count > 0)
+            throw new UnpinnedHostException(
+                $"{string.Join(", ", unpinned)}: no host key to pin. pulumi-command checks a host key only when it is given one, as a key " +
+                "(not a SHA256 fingerprint); set hostKey on the host (ssh-keyscan prints it) or list the host in ssh.knownHostsFile");
+
+        var sudo = targets.ToDictionary(t => t.Host, t => t.Sudo, StringComparer.Ordinal);
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var resources = new List<ProgramResource>();
+        foreach (var resource in plan.Graph.Resources)
+        {
+            var name = NameOf(resource);
+            names[resource.Id] = name;
+            var deps = resource.DependsOn.Select(d => names[d]).ToList();
+            string Line(HostScript? script) => script!.CommandLine(sudo[resource.Host!]);
+            var scripts = ResourceOperations.Of(resource.Spec);
+            switch (resource.Spec)
+            {
+                case PasswordInputs password:
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RandomPassword, null, deps, PasswordLength: password.Length));
+                    break;
+                case FileInputs file:
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
+                        Create: Line(scripts.Create), Update: Line(scripts.Create), Delete: Line(scripts.Delete), Stdin: file.Content, Secrets: resource.SecretRefs));
+                    break;
+                case PackagesInputs:
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
+                        Create: Line(scripts.Create), Update: Line(scripts.Create)));
+                    break;
+                case AgentBinaryInputs binary:
+                    // uploaded by CopyToRemote to a path named by its hash, then installed like the embedded engine writes it
+                    var upload = new ProgramResource($"{name}-upload", resource.Id, ProgramResourceKind.CopyToRemote, resource.Host, deps,
+                        CopySource: agentBinary, CopyRemotePath: HostOperations.AgentUploadPath(binary));
+                    resources.Add(upload);
+                    var install = HostOperations.InstallUploadedAgent(binary);
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, [.. deps, upload.Name],
+                        Create: install.CommandLine(sudo[resource.Host!]), Update: install.CommandLine(sudo[resource.Host!]), Delete: Line(scripts.Delete)));
+                    break;
+                case ServiceInputs service:
+                    // what it reads decides how a change reaches it: a changed reloadable file changes standard input
+                    // (an update: reload), a file read at start is a trigger (a replace: stop, then start again)
+                    var reloads = service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => $"{r.Path} {r.Hash}\n");
+                    var restarts = service.Reads.Where(r => r.Effect == ServiceEffect.Restart).Select(r => $"{r.Path} {r.Hash}").ToList();
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
+                        Create: Line(scripts.Create), Update: Line(scripts.Update(service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => service.KeyReading(r.Path)!).ToList())),
+                        Delete: Line(scripts.Delete), Stdin: string.Concat(reloads), Triggers: restarts, DeleteBeforeReplace: true));
+                    break;
+                case SqlSetupInputs setup:
+                    // Pulumi cannot aim at whichever host is the primary when it runs: each database host runs it if it is
+                    foreach (var target in setup.Targets)
+                    {
+                        var script = HostOperations.RunSqlIfPrimary(target, setup.Targets);
+                        resources.Add(new ProgramResource($"{name}-{target.Host}", resource.Id, ProgramResourceKind.RemoteCommand, target.Host, deps,
+                            Create: script.CommandLine(sudo[target.Host]), Update: script.CommandLine(sudo[target.Host]), Stdin: setup.Script, Secrets: resource.SecretRefs));
+                    }
+                    names[resource.Id] = $"{name}-{setup.Targets[0].Host}";
+                    break;
+                case VerificationInputs verification when verification.Enabled:
+                    // the proof runs where pulumi runs: `hastack verify --from-engine` reads the stack as the engine gave it
+                    // and the superuser password as JSON on standard input (the program writes it, secret) and prints
+                    // its figures as JSON; it runs again whenever anything in the graph changed
+                    var graphHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", plan.Graph.Resources.Select(r => r.InputHash)))));
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.LocalCommand, null, deps,
+                        Create: $"hastack verify --stack {Shell.Quote(config.Stack)} --from-engine --json", Secrets: ["postgres-superuser"], Triggers: [graphHash]));
+                    break;
+                case VerificationInputs:
+                    break;
+                default:
+                    throw new InvalidOperationException($"{resource.Type} has no Pulumi mapping");
+            }
+        }
+        // the SQL setup is several resources: what depends on it depends on all of them
+        var expanded = resources.Where(r => r.GraphId.EndsWith("roles-and-databases", StringComparison.Ordinal) && r.Kind == ProgramResourceKind.RemoteCommand)
+            .Select(r => r.Name).ToList();
+        var first = expanded.FirstOrDefault();
+        return new ProgramPlan(targets, resources.Select(r => first is not null && r.DependsOn.Contains(first)
+            ? r with { DependsOn = [.. r.DependsOn.Where(d => d != first), .. expanded] } : r).ToList());
+    }
+
+    /// <summary>The graph resource's name, kept readable: its kind, then the name with ':' and '/' as '-'.</summary>
+    public static string NameOf(Resource resource)
+    {
+        var kind = resource.Type[(resource.Type.LastIndexOf(':') + 1)..].ToLowerInvariant();
+        var name = new StringBuilder();
+        foreach (var c in resource.Name)
+            name.Append(c is ':' or '/' ? '-' : c);
+        return $"{kind}-{name.ToString().Replace("--", "-", StringComparison.Ordinal).Trim('-')}";
+    }
+}

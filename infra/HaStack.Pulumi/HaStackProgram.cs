@@ -1,0 +1,213 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Rendering;
+using HaStack.Infra.Ssh;
+using HaStack.Pulumi.Mapping;
+using Pulumi;
+using Remote = Pulumi.Command.Remote;
+using Local = Pulumi.Command.Local;
+
+namespace HaStack.Pulumi;
+
+/// <summary>The stack has errors: the validator's own lines, as `hastack validate` prints them.</summary>
+public sealed class StackInvalidException(string message) : Exception(message);
+
+/// <summary>
+/// The HaStack stack as a Pulumi program: configuration from the Pulumi engine (any secrets provider) through the
+/// same pure pipeline as `hastack`, then one Pulumi resource per graph resource (<see cref="ProgramMapper"/>),
+/// grouped under a component per host, carrying the embedded engine's own operation text.
+/// </summary>
+public static class HaStackProgram
+{
+    public static async Task<IDictionary<string, object?>> Run()
+    {
+        var project = Deployment.Instance.ProjectName;
+        var stack = Deployment.Instance.StackName;
+        var (config, secretKeys) = EngineConfiguration();
+        var loaded = StackPipeline.LoadFromEngine(project, stack, config, secretKeys);
+        if (loaded.Config is not { } stackConfig)
+            throw new StackInvalidException(string.Join("\n", loaded.Diagnostics.Select(d => d.ToString())));
+        foreach (var warning in loaded.Diagnostics)
+            Log.Warn(warning.ToString());
+
+        var agentBinary = Environment.GetEnvironmentVariable("HASTACK_AGENT_BINARY") ?? Path.Combine("artifacts", "hastack-vrrpd", "hastack-vrrpd");
+        var agentSha = File.Exists(agentBinary) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(agentBinary))) : null;
+        var plan = StackPipeline.Plan(stackConfig, agentSha);
+        var knownHosts = ReadKnownHosts(stackConfig);
+        var program = ProgramMapper.Map(plan, host => HostKeyOf(host, stackConfig, knownHosts), agentBinary);
+        var privateKey = Output.CreateSecret(await File.ReadAllTextAsync(ExpandHome(stackConfig.Ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519")));
+
+        // the secrets every rendered file may name: generated passwords and the stack's own secret values
+        var secrets = new Dictionary<string, Output<string>>(StringComparer.Ordinal);
+        foreach (var (name, value) in StackRenderer.SecretsFromStack(stackConfig))
+            secrets[name] = Output.CreateSecret(value);
+
+        var hosts = program.Targets.ToDictionary(t => t.Host, t => new ComponentResource("hastack:index:Host", t.Host), StringComparer.Ordinal);
+        var declared = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        Output<string>? proof = null;
+        foreach (var resource in program.Resources)
+        {
+            var options = new CustomResourceOptions
+            {
+                Parent = resource.Host is null ? null : hosts[resource.Host],
+                DependsOn = resource.DependsOn.Select(d => declared[d]).ToArray(),
+                DeleteBeforeReplace = resource.DeleteBeforeReplace,
+            };
+            switch (resource.Kind)
+            {
+                case ProgramResourceKind.RandomPassword:
+                    var password = new global::Pulumi.Random.RandomPassword(resource.Name, new global::Pulumi.Random.RandomPasswordArgs
+                    {
+                        Length = resource.PasswordLength,
+                        Special = false, // A-Z, a-z, 0-9, as the embedded engine generates them
+                    }, options);
+                    secrets[plan.Graph[resource.GraphId].Name] = password.Result;
+                    declared[resource.Name] = password;
+                    break;
+                case ProgramResourceKind.CopyToRemote:
+                    declared[resource.Name] = new Remote.CopyToRemote(resource.Name, new Remote.CopyToRemoteArgs
+                    {
+                        Connection = Connection(program.Target(resource.Host!), privateKey),
+                        Source = new FileAsset(resource.CopySource!),
+                        RemotePath = resource.CopyRemotePath!,
+                    }, options);
+                    break;
+                case ProgramResourceKind.RemoteCommand:
+                    declared[resource.Name] = RemoteCommand(resource, program.Target(resource.Host!), privateKey, secrets, options);
+                    break;
+                case ProgramResourceKind.LocalCommand:
+                    var command = LocalCommand(resource, secrets, config, secretKeys, project, stack, options);
+                    declared[resource.Name] = command;
+                    proof = command.Stdout;
+                    break;
+            }
+        }
+
+        var (writes, reads) = plan.Topology.ClientPorts;
+        var outputs = new Dictionary<string, object?>
+        {
+            ["vipAddress"] = stackConfig.Vip.Address,
+            ["writer"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{writes}/postgres",
+            ["postgresPassword"] = secrets["postgres-superuser"],
+        };
+        if (reads is { } readPort)
+            outputs["reader"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{readPort}/postgres";
+        if (proof is not null)
+        {
+            foreach (var figure in new[] { "vipHolderBefore", "vipHolderAfter", "vipMoveMs", "sqlRecoveryMs", "verifiedAt" })
+                outputs[figure] = proof.Apply(json => Figure(json, figure));
+        }
+        return outputs;
+    }
+
+    /// <summary>What the engine set for this program: PULUMI_CONFIG (decrypted) and PULUMI_CONFIG_SECRET_KEYS, as the SDK reads them.</summary>
+    private static (Dictionary<string, string> Config, IReadOnlyCollection<string> SecretKeys) EngineConfiguration()
+    {
+        var config = JsonSerializer.Deserialize<Dictionary<string, string>>(Environment.GetEnvironmentVariable("PULUMI_CONFIG") ?? "{}") ?? [];
+        var secretKeys = JsonSerializer.Deserialize<string[]>(Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS") ?? "[]") ?? [];
+        return (config, secretKeys);
+    }
+
+    private static KnownHosts ReadKnownHosts(StackConfig config) =>
+        config.Ssh.KnownHostsFile is { Length: > 0 } file && File.Exists(ExpandHome(file)) ? KnownHosts.Parse(File.ReadAllText(ExpandHome(file))) : KnownHosts.Parse("");
+
+    /// <summary>The one key pulumi-command can pin: the stack's hostKey when it is a key, else the first known_hosts key for the host.</summary>
+    private static string? HostKeyOf(HostConfig host, StackConfig config, KnownHosts knownHosts)
+    {
+        if (host.HostKey is { } pinned)
+            return pinned.StartsWith("SHA256:", StringComparison.Ordinal) ? null : pinned;
+        var port = host.SshPort > 0 ? host.SshPort : config.Ssh.Port;
+        return knownHosts.KeysFor(host.Address, port) is [var first, ..] ? $"{first.KeyType} {Convert.ToBase64String(first.Key)}" : null;
+    }
+
+    private static string ExpandHome(string path) =>
+        path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
+
+    private static Remote.Inputs.ConnectionArgs Connection(SshTarget target, Output<string> privateKey) => new()
+    {
+        Host = target.Address,
+        Port = target.Port,
+        User = target.User,
+        PrivateKey = privateKey,
+        HostKey = target.HostKey,
+        PerDialTimeout = target.ConnectTimeoutSeconds,
+    };
+
+    /// <summary>The content with its secret tokens filled in from secret outputs: secret itself whenever a token was there.</summary>
+    private static Input<string>? Stdin(ProgramResource resource, Dictionary<string, Output<string>> secrets)
+    {
+        if (resource.Stdin is null)
+            return null;
+        if (!resource.Sensitive)
+            return resource.Stdin;
+        var names = resource.Secrets!.ToList();
+        return Output.CreateSecret(Output.All(names.Select(n => secrets[n])).Apply(values =>
+        {
+            var byName = names.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            return SecretTokens.Substitute(resource.Stdin, name => byName[name]);
+        }));
+    }
+
+    private static Remote.Command RemoteCommand(ProgramResource resource, SshTarget target, Output<string> privateKey,
+        Dictionary<string, Output<string>> secrets, CustomResourceOptions options)
+    {
+        var args = new Remote.CommandArgs
+        {
+            Connection = Connection(target, privateKey),
+            Create = resource.Create!,
+            Stdin = Stdin(resource, secrets),
+            AddPreviousOutputInEnv = false,
+            // the command text and its output reach Pulumi's log unless it is off; a secret's holder says nothing
+            Logging = resource.Sensitive ? Remote.Logging.None : Remote.Logging.StdoutAndStderr,
+        };
+        if (resource.Update is not null)
+            args.Update = resource.Update;
+        if (resource.Delete is not null)
+            args.Delete = resource.Delete;
+        if (resource.Triggers is { Count: > 0 } triggers)
+            args.Triggers = triggers.Select(t => (object)t).ToArray();
+        if (resource.Sensitive)
+            options.AdditionalSecretOutputs = ["stdout", "stderr"];
+        return new Remote.Command(resource.Name, args, options);
+    }
+
+    /// <summary>
+    /// The failover proof, run by `hastack verify` where pulumi runs. It gets the stack as the engine gave it and the
+    /// superuser password on standard input (secret), and prints its figures as JSON.
+    /// </summary>
+    private static Local.Command LocalCommand(ProgramResource resource, Dictionary<string, Output<string>> secrets,
+        Dictionary<string, string> config, IReadOnlyCollection<string> secretKeys, string project, string stack, CustomResourceOptions options)
+    {
+        var input = secrets["postgres-superuser"].Apply(password => JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["project"] = project,
+            ["stack"] = stack,
+            ["config"] = config,
+            ["secretKeys"] = secretKeys,
+            ["superuserPassword"] = password,
+        }));
+        options.AdditionalSecretOutputs = ["stdout", "stderr"];
+        return new Local.Command(resource.Name, new Local.CommandArgs
+        {
+            Create = resource.Create!,
+            Stdin = Output.CreateSecret(input),
+            Triggers = resource.Triggers!.Select(t => (object)t).ToArray(),
+            Logging = Local.Logging.None,
+        }, options);
+    }
+
+    /// <summary>A figure from `hastack verify --json`: its "outputs" line (one JSON object per line).</summary>
+    private static string Figure(string lines, string name)
+    {
+        foreach (var line in lines.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.TryGetProperty("kind", out var kind) && kind.GetString() == "outputs" &&
+                json.RootElement.GetProperty("outputs").TryGetProperty(name, out var value))
+                return value.GetString() ?? "";
+        }
+        return "";
+    }
+}

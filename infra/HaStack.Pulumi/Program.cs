@@ -1,0 +1,4 @@
+using HaStack.Pulumi;
+using Pulumi;
+
+return await Deployment.RunAsync(HaStackProgram.Run);

@@ -1,0 +1,142 @@
+using HaStack.Infra;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Operations;
+using HaStack.Pulumi.Mapping;
+
+namespace HaStack.Pulumi.Tests;
+
+/// <summary>
+/// The graph as the Pulumi program declares it: one resource per graph resource, named after it, the graph's edges
+/// as dependencies, the embedded engine's operation text, secrets only where they are marked, every host pinned.
+/// </summary>
+public class ProgramMapperTests
+{
+    private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHhhc3RhY2stdGVzdC1rZXktZm9yLXBpbm5pbmc=";
+    private static readonly string Sha = new('e', 64);
+
+    private static StackPlan Plan(string stack) =>
+        StackPipeline.Plan(StackPipeline.Load(Path.Combine(AppContext.BaseDirectory, "Stacks"), stack, _ => null).Config!, Sha);
+
+    private static ProgramPlan Map(string stack) => ProgramMapper.Map(Plan(stack), _ => Key, "/build/hastack-vrrpd");
+
+    public static TheoryData<string> Stacks() => new(["three", "five"]);
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Every_graph_resource_is_declared_once_under_a_name_of_its_own(string stack)
+    {
+        var plan = Plan(stack);
+        var program = Map(stack);
+        Assert.Equal(program.Resources.Count, program.Resources.Select(r => (r.Kind, r.Name)).Distinct().Count());
+        foreach (var resource in plan.Graph.Resources)
+        {
+            var declared = program.Resources.Where(r => r.GraphId == resource.Id).ToList();
+            Assert.NotEmpty(declared);
+            Assert.All(declared, r => Assert.StartsWith(ProgramMapper.NameOf(resource), r.Name, StringComparison.Ordinal));
+            Assert.All(declared, r => Assert.DoesNotContain(':', r.Name));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Dependencies_are_the_graphs_edges(string stack)
+    {
+        var plan = Plan(stack);
+        var program = Map(stack);
+        var byName = program.Resources.ToDictionary(r => r.Name);
+        foreach (var declared in program.Resources)
+        {
+            var graphDeps = plan.Graph[declared.GraphId].DependsOn.ToHashSet(StringComparer.Ordinal);
+            // every declared dependency is a graph edge, or the agent's upload before its install
+            Assert.All(declared.DependsOn, d => Assert.True(graphDeps.Contains(byName[d].GraphId) || (byName[d].Kind == ProgramResourceKind.CopyToRemote && byName[d].GraphId == declared.GraphId),
+                $"{declared.Name} -> {d}"));
+            // and every graph edge is declared
+            Assert.All(graphDeps, g => Assert.Contains(declared.DependsOn, d => byName[d].GraphId == g));
+        }
+        // declared in an order Pulumi can follow: each after what it depends on
+        var seen = new HashSet<string>();
+        foreach (var declared in program.Resources)
+        {
+            Assert.All(declared.DependsOn, d => Assert.Contains(d, seen));
+            seen.Add(declared.Name);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Host_operations_are_the_embedded_engines_scripts_word_for_word(string stack)
+    {
+        var plan = Plan(stack);
+        var program = Map(stack);
+        foreach (var declared in program.Resources.Where(r => r.Kind == ProgramResourceKind.RemoteCommand && r.Host is not null))
+        {
+            var resource = plan.Graph[declared.GraphId];
+            var scripts = ResourceOperations.Of(resource.Spec);
+            var sudo = program.Target(declared.Host!).Sudo;
+            switch (resource.Spec)
+            {
+                case FileInputs or PackagesInputs:
+                    Assert.Equal(scripts.Create!.CommandLine(sudo), declared.Create);
+                    if (scripts.Delete is not null)
+                        Assert.Equal(scripts.Delete.CommandLine(sudo), declared.Delete);
+                    break;
+                case ServiceInputs service:
+                    Assert.Equal(scripts.Create!.CommandLine(sudo), declared.Create);
+                    Assert.Equal(scripts.Delete!.CommandLine(sudo), declared.Delete);
+                    var reloadKeys = service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => service.KeyReading(r.Path)!).ToList();
+                    Assert.Equal(scripts.Update(reloadKeys)!.CommandLine(sudo), declared.Update);
+                    Assert.Equal(reloadKeys.Count > 0, (declared.Update ?? "").Contains("systemctl reload", StringComparison.Ordinal));
+                    // what a restart needs is a trigger (a replace: stop, then start), what a reload needs is on stdin (an update)
+                    Assert.Equal(service.Reads.Count(r => r.Effect == ServiceEffect.Restart), declared.Triggers!.Count);
+                    Assert.True(declared.DeleteBeforeReplace);
+                    break;
+                case AgentBinaryInputs binary:
+                    // the engine's own write, word for word, reading the uploaded copy instead of the SSH channel
+                    var install = HostOperations.InstallUploadedAgent(binary);
+                    Assert.Equal(install.CommandLine(sudo), declared.Create);
+                    Assert.StartsWith($"sh -c {Shell.Quote(HostOperations.WriteAgentBinary(binary).Text)} < ", install.Text, StringComparison.Ordinal);
+                    break;
+                case SqlSetupInputs:
+                    Assert.Contains(HostOperations.RunSql().Text, declared.Create, StringComparison.Ordinal);
+                    break;
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void Secrets_travel_only_on_standard_input_and_only_where_they_are_marked(string stack)
+    {
+        var program = Map(stack);
+        foreach (var declared in program.Resources)
+        {
+            foreach (var text in new[] { declared.Create, declared.Update, declared.Delete })
+                Assert.DoesNotContain("@@secret:", text ?? "", StringComparison.Ordinal);
+            var tokens = Infra.Rendering.SecretTokens.NamesIn(declared.Stdin ?? "");
+            if (declared.Kind != ProgramResourceKind.LocalCommand)
+                Assert.Equal(tokens, (declared.Secrets ?? []).Order(StringComparer.Ordinal).ToList());
+        }
+        Assert.Contains(program.Resources, r => r.Sensitive && r.Name.Contains("patroni-config.yml", StringComparison.Ordinal));
+        Assert.Equal(Plan(stack).Graph.Resources.Count(r => r.Type == ResourceTypes.Password), program.Resources.Count(r => r.Kind == ProgramResourceKind.RandomPassword && r.PasswordLength == 32));
+    }
+
+    [Fact]
+    public void Every_connection_pins_a_host_key_and_a_host_without_one_is_refused()
+    {
+        Assert.All(Map("three").Targets, t => Assert.Equal(Key, t.HostKey));
+        var e = Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"), h => h.Name == "node2" ? null : Key, "/build/hastack-vrrpd"));
+        Assert.Contains("node2", e.Message, StringComparison.Ordinal);
+        Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"), _ => "SHA256:" + new string('A', 43), "/build/hastack-vrrpd"));
+    }
+
+    [Fact]
+    public void The_agent_binary_is_uploaded_then_installed_where_the_engine_installs_it()
+    {
+        var program = Map("three");
+        var upload = Assert.Single(program.Resources, r => r.Kind == ProgramResourceKind.CopyToRemote && r.Host == "node1");
+        Assert.Equal("/build/hastack-vrrpd", upload.CopySource);
+        Assert.Equal($"/tmp/hastack-vrrpd.{Sha}", upload.CopyRemotePath);
+        var install = Assert.Single(program.Resources, r => r.DependsOn.Contains(upload.Name));
+        Assert.Contains("/usr/local/sbin/hastack-vrrpd", install.Create, StringComparison.Ordinal);
+    }
+}
