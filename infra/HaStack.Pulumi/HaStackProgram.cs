@@ -32,7 +32,9 @@ public static class HaStackProgram
         foreach (var warning in loaded.Diagnostics)
             Log.Warn(warning.ToString());
 
-        var agentBinary = Environment.GetEnvironmentVariable("HASTACK_AGENT_BINARY") ?? Path.Combine("artifacts", "hastack-vrrpd", "hastack-vrrpd");
+        // the program runs in its main directory (infra/HaStack.Pulumi); the project's files are under RootDirectory
+        var root = Deployment.Instance.RootDirectory;
+        var agentBinary = Environment.GetEnvironmentVariable("HASTACK_AGENT_BINARY") ?? Path.Combine(root, "artifacts", "hastack-vrrpd", "hastack-vrrpd");
         var agentSha = File.Exists(agentBinary) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(agentBinary))) : null;
         var plan = StackPipeline.Plan(stackConfig, agentSha);
         var knownHosts = ReadKnownHosts(stackConfig);
@@ -78,7 +80,7 @@ public static class HaStackProgram
                     declared[resource.Name] = RemoteCommand(resource, program.Target(resource.Host!), privateKey, secrets, options);
                     break;
                 case ProgramResourceKind.LocalCommand:
-                    var command = LocalCommand(resource, secrets, config, secretKeys, project, stack, options);
+                    var command = LocalCommand(resource, secrets, config, secretKeys, project, stack, root, options);
                     declared[resource.Name] = command;
                     proof = command.Stdout;
                     break;
@@ -178,7 +180,7 @@ public static class HaStackProgram
     /// superuser password on standard input (secret), and prints its figures as JSON.
     /// </summary>
     private static Local.Command LocalCommand(ProgramResource resource, Dictionary<string, Output<string>> secrets,
-        Dictionary<string, string> config, IReadOnlyCollection<string> secretKeys, string project, string stack, CustomResourceOptions options)
+        Dictionary<string, string> config, IReadOnlyCollection<string> secretKeys, string project, string stack, string root, CustomResourceOptions options)
     {
         var input = secrets["postgres-superuser"].Apply(password => JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -192,6 +194,7 @@ public static class HaStackProgram
         return new Local.Command(resource.Name, new Local.CommandArgs
         {
             Create = resource.Create!,
+            Dir = root,
             Stdin = Output.CreateSecret(input),
             Triggers = resource.Triggers!.Select(t => (object)t).ToArray(),
             Logging = Local.Logging.None,

@@ -69,13 +69,15 @@ public class PlannerTests
     }
 
     [Fact]
-    public void Resources_gone_from_the_graph_are_deleted_last_dependents_first()
+    public void Resources_gone_from_the_graph_are_deleted_after_the_rest_dependents_first_and_before_the_proof()
     {
         var big = Graph();
         var small = Graph(Stack.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal));
         var steps = Planner.Plan(small, Applied(big));
-        var deletes = steps.SkipWhile(s => s.Op != StepOp.Delete).ToList();
-        Assert.All(deletes, s => Assert.Equal(StepOp.Delete, s.Op));
+        var deletes = steps.SkipWhile(s => s.Op != StepOp.Delete).TakeWhile(s => s.Op == StepOp.Delete).ToList();
+        // the proof comes after the deletes: it must see the stack without the host
+        Assert.Equal(ResourceTypes.Verification, steps[^1].Type);
+        Assert.Equal(StepOp.Delete, steps[^2].Op);
         Assert.All(deletes, s => Assert.Equal("node3", s.Host));
         var order = deletes.Select(s => s.Id).ToList();
         Assert.True(order.IndexOf("hastack:host:Service::node3:haproxy") < order.IndexOf("hastack:host:File::node3:/etc/haproxy/haproxy.cfg"));

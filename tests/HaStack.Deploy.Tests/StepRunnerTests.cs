@@ -191,6 +191,9 @@ public sealed class StepRunnerTests : IDisposable
         var steps = Planner.Plan(three.Graph, after.State);
         var reports = Run(after.Context, after.State, after.Store, steps);
         Assert.All(reports, r => Assert.Equal(StepOutcome.Done, r.Outcome));
+        // the proof runs once the host is gone, not before
+        var order = reports.Select(r => r.Step).ToList();
+        Assert.True(order.FindIndex(s => s.Type == ResourceTypes.Verification) > order.FindLastIndex(s => s.Op == StepOp.Delete));
         var node4 = later["node4"];
         // exactly the delete scripts of what node4 recorded, from its recorded inputs, dependents first
         var expected = Planner.PlanDestroy(new StackState { Resources = recorded })

@@ -5,12 +5,16 @@ namespace Pulumi;
 
 public sealed class DeploymentInstance
 {
-    internal DeploymentInstance(string projectName, string stackName, bool isDryRun)
+    internal DeploymentInstance(string projectName, string stackName, bool isDryRun, string rootDirectory)
     {
         ProjectName = projectName;
         StackName = stackName;
         IsDryRun = isDryRun;
+        RootDirectory = rootDirectory;
     }
+
+    /// <summary>The directory of the project's Pulumi.yaml (the program itself runs in its main directory).</summary>
+    public string RootDirectory { get; }
 
     public string ProjectName { get; }
     public string StackName { get; }
@@ -39,7 +43,8 @@ public static class Deployment
     public static async Task<(ImmutableArray<Resource> Resources, IDictionary<string, object?> Outputs)> TestAsync(
         IMocks testMocks, TestOptions testOptions, Func<Task<IDictionary<string, object?>>> createResources)
     {
-        current = new DeploymentInstance(testOptions.ProjectName ?? "project", testOptions.StackName ?? "stack", testOptions.IsPreview ?? true);
+        current = new DeploymentInstance(testOptions.ProjectName ?? "project", testOptions.StackName ?? "stack", testOptions.IsPreview ?? true,
+            testOptions.RootDirectory ?? Directory.GetCurrentDirectory());
         RecordingRuntime.Begin(testMocks);
         try
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HaStack.Deploy.Planning;
 using HaStack.Deploy.Providers;
 using HaStack.Deploy.State;
+using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.Engine;
 
@@ -41,21 +42,23 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
         RecordHosts(steps);
         var outcomes = new Dictionary<string, Task<StepOutcome>>(StringComparer.Ordinal);
         using var slots = new SemaphoreSlim(parallelism);
-        foreach (var step in steps.Where(s => s.Op != StepOp.Delete))
+        // what proves the deployment (the failover proof) goes last, after the deletes: it must see the stack as it now is
+        static bool Last(PlannedStep s) => s.Op != StepOp.Delete && ResourceKinds.Of(s.Type).RerunsAfterAnyChange;
+        foreach (var step in steps.Where(s => s.Op != StepOp.Delete && !Last(s)))
         {
             var deps = step.Desired!.DependsOn.Select(d => outcomes.GetValueOrDefault(d)).OfType<Task<StepOutcome>>().ToArray();
             outcomes[step.Id] = RunAfter(step, deps, slots, Record, cancel);
         }
         Task.WaitAll(outcomes.Values.ToArray<Task>(), CancellationToken.None);
         var failedBefore = outcomes.Values.Any(t => t.Result != StepOutcome.Done);
-        foreach (var step in steps.Where(s => s.Op == StepOp.Delete))
+        foreach (var step in steps.Where(s => s.Op == StepOp.Delete || Last(s)).OrderBy(Last))
         {
             if (failedBefore || cancel.IsCancellationRequested)
             {
                 Record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, cancel.IsCancellationRequested ? "cancelled" : "an earlier step failed"));
                 continue;
             }
-            if (Execute(step, Record) != StepOutcome.Done)
+            if (step.Op != StepOp.Same && Execute(step, Record) != StepOutcome.Done)
                 failedBefore = true;
         }
         ForgetEmptyHosts();

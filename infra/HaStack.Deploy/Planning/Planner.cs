@@ -6,7 +6,7 @@ namespace HaStack.Deploy.Planning;
 /// <summary>
 /// Graph against state → steps: create what state lacks, update (or replace, as the resource's kind says) what
 /// changed or drifted, delete what the graph no longer has. Creates and updates come in the graph's dependency
-/// order; deletes last, in reverse order of the state's dependencies. What a change means is the resource kind's
+/// order; then deletes, in reverse order of the state's dependencies; then the proof. What a change means is the resource kind's
 /// (<see cref="ResourceKinds"/>): the planner knows no type by name.
 /// </summary>
 public static class Planner
@@ -47,8 +47,12 @@ public static class Planner
                 steps[i] = steps[i] with { Op = StepOp.Update, Reason = "the deployment changed" };
         }
         var gone = state.Resources.Where(r => !graph.Contains(r.Id)).ToList();
+        var last = steps.Where(s => ResourceKinds.Of(s.Type).RerunsAfterAnyChange).ToList();
+        steps.RemoveAll(last.Contains);
         foreach (var recorded in ReverseDependencyOrder(gone))
             steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));
+        // what proves the deployment comes after everything, deletes included: it must see the stack as it now is
+        steps.AddRange(last);
         return steps;
     }
 
