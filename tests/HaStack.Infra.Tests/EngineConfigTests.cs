@@ -1,6 +1,4 @@
-using System.Text.Json;
 using HaStack.Infra.Stack;
-using YamlDotNet.RepresentationModel;
 
 namespace HaStack.Infra.Tests;
 
@@ -10,22 +8,8 @@ namespace HaStack.Infra.Tests;
 /// </summary>
 public class EngineConfigTests
 {
-    /// <summary>The stack file's config as PULUMI_CONFIG carries it: "hastack:key" → the value, objects and lists as JSON.</summary>
-    private static Dictionary<string, string> AsEngineConfig(string stackFile)
-    {
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(TestStacks.Directory, stackFile))));
-        var config = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["config"];
-        return config.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => kv.Value is YamlScalarNode s ? s.Value! : JsonSerializer.Serialize(ToPlain(kv.Value)));
-    }
-
-    private static object? ToPlain(YamlNode node) => node switch
-    {
-        YamlMappingNode map => map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ToPlain(kv.Value)),
-        YamlSequenceNode list => list.Children.Select(ToPlain).ToList(),
-        YamlScalarNode scalar => scalar.Value,
-        _ => null,
-    };
+    private static Dictionary<string, string> AsEngineConfig(string stackFile) =>
+        EngineConfig.FromStackFile(File.ReadAllText(Path.Combine(TestStacks.Directory, stackFile)));
 
     [Theory]
     [InlineData("three")]

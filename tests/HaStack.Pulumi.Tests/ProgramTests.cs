@@ -5,7 +5,6 @@ using HaStack.Pulumi.Mapping;
 using Pulumi;
 using Pulumi.Testing;
 using Pulumi.Utilities;
-using YamlDotNet.RepresentationModel;
 
 namespace HaStack.Pulumi.Tests;
 
@@ -49,10 +48,7 @@ public sealed class ProgramTests : IDisposable
     /// <summary>The stack file's config as the Pulumi engine hands it over, with this test's key, known_hosts and agent binary.</summary>
     private Dictionary<string, string> EngineConfig(string stack)
     {
-        var yaml = new YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Stacks", $"Pulumi.{stack}.yaml"))));
-        var config = ((YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["config"]).Children
-            .ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => kv.Value is YamlScalarNode s ? s.Value! : JsonSerializer.Serialize(Plain(kv.Value)));
+        var config = Infra.Stack.EngineConfig.FromStackFile(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Stacks", $"Pulumi.{stack}.yaml")));
         var key = Path.Combine(dir.FullName, "id_ed25519");
         File.WriteAllText(key, "-----BEGIN OPENSSH PRIVATE KEY-----\ntest\n-----END OPENSSH PRIVATE KEY-----\n");
         var knownHosts = Path.Combine(dir.FullName, "known_hosts");
@@ -63,14 +59,6 @@ public sealed class ProgramTests : IDisposable
         Environment.SetEnvironmentVariable("HASTACK_AGENT_BINARY", agent);
         return config;
     }
-
-    private static object? Plain(YamlNode node) => node switch
-    {
-        YamlMappingNode map => map.Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => Plain(kv.Value)),
-        YamlSequenceNode list => list.Children.Select(Plain).ToList(),
-        YamlScalarNode scalar => scalar.Value,
-        _ => null,
-    };
 
     private static async Task<(ImmutableArray<Resource> Resources, IDictionary<string, object?> Outputs)> Run(string stack, Dictionary<string, string> config,
         string[]? secretKeys = null, bool preview = false)

@@ -198,18 +198,18 @@ public static class HostOperations
     private const string WatchMarker = "hastack-vip-watch";
 
     /// <summary>
-    /// Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after
-    /// <paramref name="seconds"/> of wall time. The loop outlives a closed SSH channel, so it is bounded by the
-    /// clock, and the failover proof stops the hosts that lost the race (<see cref="StopWaitingForAddress"/>).
+    /// Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after about
+    /// <paramref name="seconds"/> of polls. The loop outlives a closed SSH channel, so the failover proof stops the
+    /// hosts that lost the race (<see cref="StopWaitingForAddress"/>); a poll forks only ip, grep and sleep.
     /// </summary>
     public static HostScript WaitForAddress(string device, string address, double seconds)
     {
-        var limit = Math.Max(1, (int)Math.Ceiling(seconds)).ToString(CultureInfo.InvariantCulture);
+        var polls = ((int)(seconds * 1000 / 5)).ToString(CultureInfo.InvariantCulture);
         return new($"waiting for {address}", $"""
             # {WatchMarker}
-            end=$(($(date +%s) + {limit}))
+            i=0
             until ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}; do
-              [ "$(date +%s)" -ge "$end" ] && exit 1
+              i=$((i + 1)); [ $i -ge {polls} ] && exit 1
               sleep 0.005
             done
             """, TimeoutSeconds: (int)seconds + 10);

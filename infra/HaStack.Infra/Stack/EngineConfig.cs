@@ -43,6 +43,29 @@ public static class EngineConfig
         return new StackDocument(projectName, stackName, Source, null, values, diagnostics);
     }
 
+    /// <summary>
+    /// What the Pulumi CLI hands a program for a stack file's <c>config:</c>: each key with its value as a string,
+    /// mappings and lists as JSON text. For plain values only (a <c>secure:</c> value would need its provider);
+    /// how tests and tools see a stack file the way the program will.
+    /// </summary>
+    public static Dictionary<string, string> FromStackFile(string stackText)
+    {
+        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
+        yaml.Load(new StringReader(stackText));
+        var root = (YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode;
+        var config = (YamlDotNet.RepresentationModel.YamlMappingNode)root["config"];
+        return config.Children.ToDictionary(kv => kv.Key.ToString(),
+            kv => kv.Value is YamlDotNet.RepresentationModel.YamlScalarNode s ? s.Value ?? "" : JsonSerializer.Serialize(Plain(kv.Value)), StringComparer.Ordinal);
+    }
+
+    private static object? Plain(YamlDotNet.RepresentationModel.YamlNode node) => node switch
+    {
+        YamlDotNet.RepresentationModel.YamlMappingNode map => map.Children.ToDictionary(kv => kv.Key.ToString(), kv => Plain(kv.Value)),
+        YamlDotNet.RepresentationModel.YamlSequenceNode list => list.Children.Select(Plain).ToList(),
+        YamlDotNet.RepresentationModel.YamlScalarNode scalar => scalar.Value,
+        _ => null,
+    };
+
     /// <summary>JSON objects and lists become mappings and lists; anything else (a plain string, a number) is a scalar.</summary>
     private static ConfigNode Parse(string text, bool secret, SourceLocation at)
     {

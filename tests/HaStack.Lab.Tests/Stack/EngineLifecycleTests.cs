@@ -132,10 +132,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
     [Fact]
     public void Step04b_the_pulumi_programs_proof_runs_from_the_engines_configuration()
     {
-        var yaml = new YamlDotNet.RepresentationModel.YamlStream();
-        yaml.Load(new StringReader(File.ReadAllText(Project.StackFile)));
-        var config = ((YamlDotNet.RepresentationModel.YamlMappingNode)((YamlDotNet.RepresentationModel.YamlMappingNode)yaml.Documents[0].RootNode)["config"]).Children
-            .ToDictionary(kv => kv.Key.ToString(), kv => kv.Value is YamlDotNet.RepresentationModel.YamlScalarNode s ? s.Value! : System.Text.Json.JsonSerializer.Serialize(Plain(kv.Value)));
+        var config = EngineConfig.FromStackFile(File.ReadAllText(Project.StackFile));
         var password = Project.Secret("postgres-superuser");
         var input = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
@@ -151,14 +148,6 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.DoesNotContain(password, run.Stdout + run.Stderr, StringComparison.Ordinal);
         Assert.Equal(stateBefore, File.ReadAllText(Project.StatePath));
     }
-
-    private static object? Plain(YamlDotNet.RepresentationModel.YamlNode node) => node switch
-    {
-        YamlDotNet.RepresentationModel.YamlMappingNode map => map.Children.ToDictionary(kv => kv.Key.ToString(), kv => Plain(kv.Value)),
-        YamlDotNet.RepresentationModel.YamlSequenceNode list => list.Children.Select(Plain).ToList(),
-        YamlDotNet.RepresentationModel.YamlScalarNode scalar => scalar.Value,
-        _ => null,
-    };
 
     [Fact]
     public void Step05_secrets_are_never_in_plaintext_in_state_logs_or_process_lists()
