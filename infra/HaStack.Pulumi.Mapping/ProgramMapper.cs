@@ -39,13 +39,14 @@ public static class ProgramMapper
                 "(not a SHA256 fingerprint); set hostKey on the host (ssh-keyscan prints it) or list the host in ssh.knownHostsFile");
 
         var sudo = targets.ToDictionary(t => t.Host, t => t.Sudo, StringComparer.Ordinal);
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        // what each graph resource is declared as (the SQL setup is one command per database host): its dependents depend on all of it
+        var declaredAs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var resources = new List<ProgramResource>();
         foreach (var resource in plan.Graph.Resources)
         {
             var name = NameOf(resource);
-            names[resource.Id] = name;
-            var deps = resource.DependsOn.Select(d => names[d]).ToList();
+            declaredAs[resource.Id] = [name];
+            var deps = resource.DependsOn.SelectMany(d => declaredAs[d]).ToList();
             string Line(HostScript? script) => script!.CommandLine(sudo[resource.Host!]);
             var scripts = ResourceOperations.Of(resource.Spec);
             switch (resource.Spec)
@@ -87,7 +88,7 @@ public static class ProgramMapper
                         resources.Add(new ProgramResource($"{name}-{target.Host}", resource.Id, ProgramResourceKind.RemoteCommand, target.Host, deps,
                             Create: script.CommandLine(sudo[target.Host]), Update: script.CommandLine(sudo[target.Host]), Stdin: setup.Script, Secrets: resource.SecretRefs));
                     }
-                    names[resource.Id] = $"{name}-{setup.Targets[0].Host}";
+                    declaredAs[resource.Id] = [.. setup.Targets.Select(t => $"{name}-{t.Host}")];
                     break;
                 case VerificationInputs verification when verification.Enabled:
                     // the proof runs where pulumi runs: `hastack verify --from-engine` reads the stack as the engine gave it
@@ -103,12 +104,7 @@ public static class ProgramMapper
                     throw new InvalidOperationException($"{resource.Type} has no Pulumi mapping");
             }
         }
-        // the SQL setup is several resources: what depends on it depends on all of them
-        var expanded = resources.Where(r => r.GraphId.EndsWith("roles-and-databases", StringComparison.Ordinal) && r.Kind == ProgramResourceKind.RemoteCommand)
-            .Select(r => r.Name).ToList();
-        var first = expanded.FirstOrDefault();
-        return new ProgramPlan(targets, resources.Select(r => first is not null && r.DependsOn.Contains(first)
-            ? r with { DependsOn = [.. r.DependsOn.Where(d => d != first), .. expanded] } : r).ToList());
+        return new ProgramPlan(targets, resources);
     }
 
     /// <summary>The graph resource's name, kept readable: its kind, then the name with ':' and '/' as '-'.</summary>

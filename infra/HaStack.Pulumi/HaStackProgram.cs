@@ -37,9 +37,9 @@ public static class HaStackProgram
         var agentBinary = Environment.GetEnvironmentVariable("HASTACK_AGENT_BINARY") ?? Path.Combine(root, "artifacts", "hastack-vrrpd", "hastack-vrrpd");
         var agentSha = File.Exists(agentBinary) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(agentBinary))) : null;
         var plan = StackPipeline.Plan(stackConfig, agentSha);
-        var knownHosts = ReadKnownHosts(stackConfig);
+        var knownHosts = SshFiles.ReadKnownHosts(stackConfig.Ssh);
         var program = ProgramMapper.Map(plan, host => HostKeyOf(host, stackConfig, knownHosts), agentBinary);
-        var privateKey = Output.CreateSecret(await File.ReadAllTextAsync(ExpandHome(stackConfig.Ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519")));
+        var privateKey = Output.CreateSecret(await File.ReadAllTextAsync(SshFiles.PrivateKeyPath(stackConfig.Ssh)));
 
         // the secrets every rendered file may name: generated passwords and the stack's own secret values
         var secrets = new Dictionary<string, Output<string>>(StringComparer.Ordinal);
@@ -112,9 +112,6 @@ public static class HaStackProgram
         return (config, secretKeys);
     }
 
-    private static KnownHosts ReadKnownHosts(StackConfig config) =>
-        config.Ssh.KnownHostsFile is { Length: > 0 } file && File.Exists(ExpandHome(file)) ? KnownHosts.Parse(File.ReadAllText(ExpandHome(file))) : KnownHosts.Parse("");
-
     /// <summary>The one key pulumi-command can pin: the stack's hostKey when it is a key, else the first known_hosts key for the host.</summary>
     private static string? HostKeyOf(HostConfig host, StackConfig config, KnownHosts knownHosts)
     {
@@ -123,9 +120,6 @@ public static class HaStackProgram
         var port = host.SshPort > 0 ? host.SshPort : config.Ssh.Port;
         return knownHosts.KeysFor(host.Address, port) is [var first, ..] ? $"{first.KeyType} {Convert.ToBase64String(first.Key)}" : null;
     }
-
-    private static string ExpandHome(string path) =>
-        path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
 
     private static Remote.Inputs.ConnectionArgs Connection(SshTarget target, Output<string> privateKey) => new()
     {

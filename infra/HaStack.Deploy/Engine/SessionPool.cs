@@ -15,7 +15,7 @@ public sealed class SessionPool : IDisposable
 
     public SessionPool(StackConfig config, StackState state)
     {
-        var knownHosts = KnownHostsOf(config);
+        var knownHosts = SshFiles.ReadKnownHosts(config.Ssh);
         var hosts = config.Hosts.ToList();
         lock (state)
         {
@@ -25,11 +25,6 @@ public sealed class SessionPool : IDisposable
         sessions = hosts.ToDictionary(h => h.Name,
             h => new Lazy<HostSession>(() => new HostSession(h, config.Ssh, knownHosts), LazyThreadSafetyMode.ExecutionAndPublication), StringComparer.Ordinal);
     }
-
-    private static KnownHosts KnownHostsOf(StackConfig config) =>
-        config.Ssh.KnownHostsFile is { Length: > 0 } file && File.Exists(HostSession.ExpandHome(file))
-            ? KnownHosts.Parse(File.ReadAllText(HostSession.ExpandHome(file)))
-            : KnownHosts.Parse("");
 
     public IHostSession Get(string host) =>
         sessions.TryGetValue(host, out var session) ? session.Value : throw new InvalidOperationException($"host {host} is neither in the stack nor recorded in state");

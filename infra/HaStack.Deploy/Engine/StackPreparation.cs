@@ -4,6 +4,7 @@ using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
 using HaStack.Infra;
 using HaStack.Infra.Config;
+using HaStack.Infra.Ssh;
 
 namespace HaStack.Deploy.Engine;
 
@@ -96,7 +97,7 @@ public static class StackPreparation
     /// <summary>The private key is read before any host is contacted: a missing or unreadable one is one line, not a stack trace per host.</summary>
     internal static string? KeyProblem(StackConfig config)
     {
-        var path = HostSession.ExpandHome(config.Ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519");
+        var path = SshFiles.PrivateKeyPath(config.Ssh);
         try
         {
             using var key = new Renci.SshNet.PrivateKeyFile(path);

@@ -31,7 +31,7 @@ public sealed class HostSession : IHostSession, IDisposable
         var user = host.SshUser ?? ssh.User;
         var port = host.SshPort > 0 ? host.SshPort : ssh.Port;
         sudo = user != "root" && ssh.Sudo;
-        var key = new PrivateKeyFile(ExpandHome(ssh.PrivateKeyFile ?? "~/.ssh/id_ed25519"));
+        var key = new PrivateKeyFile(SshFiles.PrivateKeyPath(ssh));
         var info = new ConnectionInfo(host.Address, port, user, new PrivateKeyAuthenticationMethod(user, key))
         {
             Timeout = TimeSpan.FromSeconds(ssh.ConnectTimeoutSeconds),
@@ -58,9 +58,6 @@ public sealed class HostSession : IHostSession, IDisposable
                 "Nothing was done on this host. If the host was reinstalled, check the new key out of band and update the pin; otherwise someone may be in the way.");
         }
     }
-
-    public static string ExpandHome(string path) =>
-        path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;
 
     private static bool PinnedMatches(string pinned, string keyType, byte[] key) =>
         pinned.StartsWith("SHA256:", StringComparison.Ordinal)
