@@ -60,6 +60,21 @@ public class OperationScriptTests
         Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "operations", stack + ".txt")), actual);
     }
 
+    [Fact]
+    public void Writing_or_removing_a_unit_file_reloads_systemd_and_no_other_file_does()
+    {
+        var graph = StackPipeline.Plan(TestStacks.LoadFile("three").Config!, new string('0', 64)).Graph;
+        var files = graph.Resources.Select(r => r.Spec).OfType<FileInputs>().ToList();
+        Assert.Contains(files, f => f.Path.EndsWith("/50-hastack-recovery.conf", StringComparison.Ordinal));
+        foreach (var file in files)
+        {
+            var scripts = ResourceOperations.Of(file);
+            var isUnit = file.Path.StartsWith("/etc/systemd/system/", StringComparison.Ordinal);
+            Assert.Equal(isUnit, scripts.Create!.Text.EndsWith("\nsystemctl daemon-reload", StringComparison.Ordinal));
+            Assert.Equal(isUnit, scripts.Delete!.Text.EndsWith("\nsystemctl daemon-reload", StringComparison.Ordinal));
+        }
+    }
+
     public static TheoryData<string> Hostile() => new(["'", "a'b", "$(reboot)", "`reboot`", "a;b", "a\nb", "a b", "\\", "'\\''", "-rf", "*", "\"$HOME\""]);
 
     /// <summary>The quoting function, checked by the real shell: whatever the value, sh reads back exactly it as one word.</summary>

@@ -54,9 +54,36 @@ public class RenderingTests
         var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
         string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
         Assert.Equal(["/etc/default/etcd", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
-            "/etc/postgresql-common/createcluster.d/50-hastack.conf", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
+            "/etc/postgresql-common/createcluster.d/50-hastack.conf",
+            "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf",
+            "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
         Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
-            "/etc/systemd/system/hastack-vrrpd.service", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+            "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+    }
+
+    /// <summary>Each service's settings as systemd would see them: the packaged unit's lines, then HaStack's drop-in or unit.</summary>
+    private static Dictionary<string, string> SystemdSettings(IEnumerable<string> files)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in files.SelectMany(f => f.Split('\n')).Select(l => l.Trim()).Where(l => l.Contains('=') && !l.StartsWith('#')))
+            settings[line[..line.IndexOf('=')]] = line[(line.IndexOf('=') + 1)..];
+        return settings;
+    }
+
+    [Theory]
+    [InlineData("db1", "etcd"), InlineData("db1", "patroni"), InlineData("db1", "pgbouncer"), InlineData("proxy1", "haproxy"), InlineData("proxy1", "hastack-vrrpd")]
+    public void Every_service_HaStack_runs_comes_back_by_itself_and_is_never_left_dead_by_a_start_limit(string host, string unit)
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
+        var unitFiles = plan.Files.Where(f => f.Host == host && (f.Path.StartsWith($"/etc/systemd/system/{unit}.service.d/", StringComparison.Ordinal)
+            || f.Path == $"/etc/systemd/system/{unit}.service")).Select(f => f.Content).ToList();
+        Assert.NotEmpty(unitFiles);
+        var settings = SystemdSettings(unitFiles);
+        Assert.Equal("always", settings["Restart"]);
+        Assert.Equal("0", settings["StartLimitIntervalSec"]);
+        var delay = double.Parse(settings["RestartSec"].TrimEnd('s'), System.Globalization.CultureInfo.InvariantCulture);
+        // PgBouncer's death must cost at most 2 s of writes: its restart delay is most of that
+        Assert.InRange(delay, 0.1, unit == "pgbouncer" ? 0.5 : 2);
     }
 
     [Fact]

@@ -28,6 +28,15 @@ public enum ProbeKind
 public sealed record ReadinessProbe(ProbeKind Kind, string Target, int Seconds);
 
 /// <summary>
+/// How systemd brings a service back after it dies: its <c>Restart=</c> policy and the delay before each try.
+/// There is never a start-rate limit: a crash-looping service keeps being retried, so it is never left dead for good.
+/// </summary>
+public sealed record ServiceRecovery(string Restart, double DelaySeconds, string Why)
+{
+    public string DelayText => DelaySeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
+}
+
+/// <summary>
 /// One thing HaStack runs on a host, said once: its systemd unit, its Debian packages, its files, its ports,
 /// how it shows it is ready, where it keeps data, and the service names its packages would start on install.
 /// Rendering, validation, the install guard, the resource graph and the engine all read this record.
@@ -40,7 +49,8 @@ public sealed record Component(
     IReadOnlyList<ComponentPort> Ports,
     Func<StackConfig, HostConfig, ReadinessProbe>? Readiness,
     Func<StackConfig, IReadOnlyList<string>> DataDirectories,
-    IReadOnlyList<string> GuardedServices)
+    IReadOnlyList<string> GuardedServices,
+    ServiceRecovery? Recovery = null)
 {
     /// <summary>The files its service reads at start or on reload (install guards and scripts it runs afresh are not among them).</summary>
     public IEnumerable<ComponentFile> ServiceFiles => Files.Where(f => f.Effect is FileEffect.Reload or FileEffect.Restart or FileEffect.None);

@@ -18,6 +18,13 @@ public static class Components
     /// <summary>Where every data directory HaStack makes lives: --purge-data removes nothing outside these.</summary>
     public static readonly IReadOnlyList<string> DataRoots = ["/var/lib/postgresql/", "/var/lib/etcd/"];
 
+    /// <summary>
+    /// Where HaStack sets a packaged unit's recovery: a drop-in, so Debian's unit stays as shipped. Written before the
+    /// service first starts; a change takes effect on systemd's reload, without touching the running service.
+    /// </summary>
+    public static ComponentFile RecoveryDropIn(string unit) =>
+        new("service-recovery.conf.sbn", $"/etc/systemd/system/{unit}.service.d/50-hastack-recovery.conf", "0644", "root", "root", FileEffect.None);
+
     /// <summary>Every host: Debian's install guard, in place before any package, so no package starts a service on a stock config.</summary>
     public static readonly Component Host = new("host", null, None,
         [new("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard)],
@@ -25,11 +32,13 @@ public static class Components
 
     public static readonly Component Etcd = new("etcd", "etcd",
         _ => ["etcd-server", "etcd-client"],
-        [new("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart)],
+        [new("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart), RecoveryDropIn("etcd")],
         [new("etcd.clientPort", c => c.Etcd.ClientPort), new("etcd.peerPort", c => c.Etcd.PeerPort)],
         (c, _) => new ReadinessProbe(ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
         c => [EtcdDataDirectory(c)],
-        ["etcd"]);
+        ["etcd"],
+        // Debian's on-abnormal leaves a member that exited with an error down: the quorum is one failure from lost
+        new("always", 1, "a member that stops for any reason rejoins, so the quorum keeps its margin"));
 
     /// <summary>PostgreSQL under Patroni: the unit is Patroni's; postgresql-common's own cluster creation is guarded off.</summary>
     public static readonly Component Postgres = new("patroni", "patroni",
@@ -37,31 +46,39 @@ public static class Components
         [
             new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
             new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
+            RecoveryDropIn("patroni"),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
         (c, h) => new ReadinessProbe(ProbeKind.HttpOk, $"http://{h.Address}:{c.Patroni.RestPort}/health", 300),
         c => [PostgresDataDirectory(c)],
-        ["postgresql", "postgresql@*", "patroni", "patroni@*"]);
+        ["postgresql", "postgresql@*", "patroni", "patroni@*"],
+        // KillMode=process (Debian's): PostgreSQL keeps serving while Patroni is down, and the new Patroni adopts it
+        new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"));
 
     public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
         _ => ["pgbouncer"],
         [
             new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
             new("pgbouncer-userlist.txt.sbn", PgBouncerUserlistPath, "0600", "postgres", "postgres", FileEffect.Reload),
+            RecoveryDropIn("pgbouncer"),
         ],
         [new("pgbouncer.port", c => c.PgBouncer.Port)],
         (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.PgBouncer.Port}", 30),
         None,
-        ["pgbouncer"]);
+        ["pgbouncer"],
+        // Debian ships Restart=no: one crash of the primary's PgBouncer cut every write until someone noticed
+        new("always", 0.5, "the primary's PgBouncer is the only way HAProxy reaches the primary"));
 
     public static readonly Component Haproxy = new("haproxy", "haproxy",
         _ => ["haproxy"],
-        [new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload)],
+        [new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload), RecoveryDropIn("haproxy")],
         [new("haproxy.writePort", c => c.Haproxy.WritePort), new("haproxy.readPort", c => c.Haproxy.ReadPort), new("haproxy.statsPort", c => c.Haproxy.StatsPort)],
         (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.Haproxy.WritePort}", 30),
         None,
-        ["haproxy"]);
+        ["haproxy"],
+        // Debian's always, with systemd's default start limit (5 in 10 s) that a crash loop exhausts for good
+        new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"));
 
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
 
@@ -79,7 +96,8 @@ public static class Components
         [new("vip.statusPort", c => c.Vip.StatusPort)],
         (_, _) => new ReadinessProbe(ProbeKind.Active, "", 30),
         None,
-        ["keepalived"]);
+        ["keepalived"],
+        new("always", 1, "a host whose agent died takes no part in electing the VIP holder until it is back"));
 
     public const string AgentBinaryPath = "/usr/local/sbin/hastack-vrrpd";
     public const string AgentBinaryMode = "0755";

@@ -26,7 +26,18 @@ public static class HostOperations
             mv -f -- "$target.hastack-new" "$target"
             """, input);
 
-    public static HostScript WriteFile(FileInputs file) => WriteFile(file.Path, file.Mode, file.Owner, file.Group);
+    public static HostScript WriteFile(FileInputs file) => ThenReloadSystemd(file.Path, WriteFile(file.Path, file.Mode, file.Owner, file.Group));
+
+    public static HostScript RemoveFile(FileInputs file) => ThenReloadSystemd(file.Path, RemoveFile(file.Path));
+
+    /// <summary>Where systemd reads units and drop-ins that HaStack writes.</summary>
+    public const string SystemdUnitDirectory = "/etc/systemd/system/";
+
+    /// <summary>A unit file or drop-in counts once systemd has reloaded: a changed restart policy applies to the running service then, without restarting it.</summary>
+    private static HostScript ThenReloadSystemd(string path, HostScript script) =>
+        path.StartsWith(SystemdUnitDirectory, StringComparison.Ordinal)
+            ? script with { Text = $"{script.Text}\nsystemctl daemon-reload" }
+            : script;
 
     public static HostScript WriteAgentBinary(AgentBinaryInputs binary) => WriteFile(binary.Path, binary.Mode, "root", "root", ScriptInput.AgentBinary);
 

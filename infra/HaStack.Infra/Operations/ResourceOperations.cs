@@ -21,7 +21,7 @@ public static class ResourceOperations
 {
     public static ResourceScripts Of(ResourceInputs inputs) => inputs switch
     {
-        FileInputs file => Same(HostOperations.WriteFile(file), HostOperations.RemoveFile(file.Path), HostOperations.Sha256Of(file.Path)),
+        FileInputs file => Same(HostOperations.WriteFile(file), HostOperations.RemoveFile(file), HostOperations.Sha256Of(file.Path)),
         AgentBinaryInputs binary => Same(HostOperations.WriteAgentBinary(binary), HostOperations.RemoveFile(binary.Path), HostOperations.Sha256Of(binary.Path)),
         PackagesInputs packages => Same(HostOperations.InstallPackages(packages), null, HostOperations.QueryPackages(packages)),
         ServiceInputs service => new ResourceScripts(

@@ -39,8 +39,14 @@ public static class StackRenderer
         foreach (var plan in topology.Hosts)
         {
             var model = HostModel(topology, plan);
-            foreach (var file in plan.Components.SelectMany(c => c.Files))
-                files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect));
+            foreach (var component in plan.Components)
+            {
+                model["service"] = component.Recovery is { } recovery
+                    ? Obj(("unit", component.Unit), ("restart", recovery.Restart), ("delay", recovery.DelayText), ("why", recovery.Why))
+                    : null;
+                foreach (var file in component.Files)
+                    files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect));
+            }
         }
         var sql = Components.SqlSetup;
         files.Add(new RenderedFile(null, sql.Path, sql.Mode, sql.Owner, sql.Group, RenderTemplate(sql.Template, ClusterModel(topology)), sql.Effect));
