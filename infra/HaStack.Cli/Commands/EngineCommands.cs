@@ -38,11 +38,18 @@ internal static class EngineCommands
         {
             Description = "for the Pulumi program: read the stack as the Pulumi engine gives it and the superuser password as JSON on standard input; record nothing",
         };
+        var faults = new Option<string>("--faults")
+        {
+            Description = "the fault matrix instead: each fault (comma-separated; all when none is named) injected while a client writes through the VIP, " +
+                "then restored: layer-stop, agent-kill, pgbouncer-kill, patroni-kill, postmaster-kill, switchover",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")
         {
-            StackOptions.Stack, StackOptions.Cwd, Json, fromEngine,
+            StackOptions.Stack, StackOptions.Cwd, Json, fromEngine, faults,
         };
-        verify.SetAction(parse => Run(parse, "verify", ops => parse.GetValue(fromEngine) ? ops.VerifyFromEngine(Console.In.ReadToEnd()) : ops.Verify()));
+        verify.SetAction(parse => Run(parse, "verify", ops => parse.GetValue(fromEngine) ? ops.VerifyFromEngine(Console.In.ReadToEnd())
+            : ops.Verify(parse.GetResult(faults) is null ? null : parse.GetValue(faults) ?? "")));
         return [preview, up, destroy, refresh, verify];
     }
 

@@ -94,6 +94,22 @@ public sealed class JsonRunEvents(RunOutput output) : IRunEvents
         Write(new JsonObject { ["kind"] = "outputs", ["outputs"] = values });
     }
 
+    public void FaultMeasured(Verification.FaultOutcome outcome) => Write(new JsonObject
+    {
+        ["kind"] = "fault",
+        ["fault"] = outcome.Fault.Name,
+        ["what"] = outcome.Fault.What,
+        ["host"] = outcome.Host,
+        ["failedWrites"] = outcome.Figures.FailedWrites,
+        ["acknowledgedWrites"] = outcome.Figures.Acknowledged,
+        ["longestGapMs"] = Math.Round(outcome.Figures.LongestGap.TotalMilliseconds),
+        ["longestWriteMs"] = Math.Round(outcome.Figures.LongestWrite.TotalMilliseconds),
+        ["gapBudgetMs"] = Math.Round(outcome.Fault.GapBudget.TotalMilliseconds),
+        ["recovered"] = outcome.Figures.Recovered,
+        ["withinBudget"] = outcome.WithinBudget,
+        ["verdict"] = outcome.Verdict,
+    });
+
     public void Info(string text) => Diagnostic("info", text);
 
     public void Warning(string text) => Diagnostic("warning", text);

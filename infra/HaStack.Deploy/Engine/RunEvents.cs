@@ -34,6 +34,9 @@ public interface IRunEvents
 
     void Outputs(IReadOnlyDictionary<string, OutputValue> outputs);
 
+    /// <summary>One fault of <c>verify --faults</c> measured: what a client writing through the VIP saw.</summary>
+    void FaultMeasured(Verification.FaultOutcome outcome);
+
     void Info(string text);
 
     void Warning(string text);

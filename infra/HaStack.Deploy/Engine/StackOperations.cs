@@ -130,8 +130,12 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         return ExitCodes.Ok;
     }
 
-    /// <summary><c>hastack verify</c>: the failover proof on its own, on a deployed stack; its figures become outputs.</summary>
-    public int Verify()
+    /// <summary>
+    /// <c>hastack verify</c>: the failover proof on its own, on a deployed stack; its figures become outputs. With
+    /// <paramref name="faults"/> (a list, or empty for all), the fault matrix instead: exit 1 when a fault exceeds its
+    /// budget or an acknowledged write is lost.
+    /// </summary>
+    public int Verify(string? faults = null)
     {
         using var run = StackPreparation.Prepare(options, events, lockFor: "verify");
         if (run is null)
@@ -143,6 +147,8 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         }
         using var sessions = new SessionPool(run.Plan.Config, run.State);
         var context = Context(run, sessions, purgeData: false);
+        if (faults is not null)
+            return VerifyFaults(run, context, faults);
         events.Phase($"Verifying ({options.Stack}): SQL through {run.Plan.Config.Vip.Address}, then the VIP holder's proxy stops");
         try
         {
@@ -154,6 +160,36 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             return ExitCodes.Ok;
         }
         catch (Exception e) when (e is VerificationFailedException || IsHostFailure(e))
+        {
+            events.Problem($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private int VerifyFaults(PreparedRun run, ApplyContext context, string list)
+    {
+        var (faults, unknown) = Faults.Select(run.Plan.Topology.LayerService, list);
+        if (unknown.Count > 0)
+        {
+            events.Problem($"error: --faults: {string.Join(", ", unknown)}: not a fault; the faults are {string.Join(", ", Faults.For(run.Plan.Topology.LayerService).Select(f => f.Name))}");
+            return ExitCodes.Usage;
+        }
+        events.Phase($"Fault matrix ({options.Stack}): {faults.Count} fault(s), one at a time, while a client writes through {run.Plan.Config.Vip.Address}");
+        try
+        {
+            var matrix = new FaultMatrix(run.Plan, context.Session, context.Secrets.Value("postgres-superuser"), context.Secrets.Value("patroni-rest"),
+                text => events.Info($"  {text}"));
+            var (outcomes, lost) = matrix.Run(faults, events.FaultMeasured);
+            if (lost.Count > 0)
+                events.Problem($"error: {lost.Count} acknowledged write(s) lost: {string.Join(", ", lost.Take(20))}");
+            else
+                events.Info($"    no acknowledged write lost ({outcomes.Sum(o => o.Figures.Acknowledged)} acknowledged during the faults)");
+            var over = outcomes.Where(o => !o.WithinBudget).ToList();
+            if (over.Count > 0)
+                events.Problem($"error: {string.Join("; ", over.Select(o => $"{o.Fault.Name}: {o.Verdict}"))}");
+            return over.Count == 0 && lost.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is VerificationFailedException || e is Npgsql.NpgsqlException || IsHostFailure(e))
         {
             events.Problem($"error: {e.Message}");
             return ExitCodes.Failed;

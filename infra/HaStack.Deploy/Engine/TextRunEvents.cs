@@ -48,6 +48,11 @@ public sealed class TextRunEvents(RunOutput output) : IRunEvents
             output.Line($"    {name}: {(value.Secret ? "[secret]" : value.Value)}");
     }
 
+    public void FaultMeasured(Verification.FaultOutcome outcome) =>
+        output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"    {outcome.Fault.Name,-16} {outcome.Host,-10} failed writes {outcome.Figures.FailedWrites,4}   longest gap {outcome.Figures.LongestGap.TotalSeconds,6:0.00} s (budget {outcome.Fault.GapBudget.TotalSeconds:0.#} s)   longest write {outcome.Figures.LongestWrite.TotalSeconds,6:0.00} s   {outcome.Verdict}"),
+            outcome.WithinBudget ? LineStyle.Plain : LineStyle.Failure);
+
     public void Info(string text) => output.Line(text);
 
     public void Warning(string text) => output.Error(text);

@@ -25,6 +25,7 @@ public sealed class VerificationFailedException(string step, string observed)
 public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> session, string superuserPassword)
 {
     private readonly HaStack.Infra.Config.StackConfig config = plan.Config;
+    private readonly ClusterChecks checks = new(plan, session);
 
     public FailoverProof(ApplyContext context) : this(context.Plan, context.Session, context.Secrets.Value("postgres-superuser"))
     {
@@ -33,12 +34,12 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
     public IReadOnlyDictionary<string, string> Run()
     {
         var outputs = new Dictionary<string, string>(StringComparer.Ordinal);
-        var vipHosts = plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
+        var vipHosts = checks.VipHosts;
         var (writes, reads) = plan.Topology.ClientPorts;
         var sqlLimit = TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
         var moveLimit = TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds);
 
-        var holder = SingleHolder(vipHosts, "the VIP is on one host");
+        var holder = checks.SingleHolder("the VIP is on one host");
         outputs["vipHolderBefore"] = holder;
         Sql(writes, sqlLimit, "a write through the VIP", """
             CREATE TABLE IF NOT EXISTS hastack_verify (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text);
@@ -72,29 +73,12 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
         {
             session(holder).Check(HostOperations.Systemctl("start", unit));
         }
-        CheckWhole(vipHosts, unit);
+        checks.WaitWhole("the cluster is whole again", unit);
         outputs["verifiedAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
         return outputs;
     }
 
     private static string Ms(TimeSpan t) => Math.Round(t.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-
-    private bool Holds(string host) =>
-        session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
-
-    private string SingleHolder(IReadOnlyList<string> hosts, string step)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds);
-        while (true)
-        {
-            var holders = hosts.Where(Holds).ToList();
-            if (holders.Count == 1)
-                return holders[0];
-            if (DateTime.UtcNow > deadline)
-                throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
-            Thread.Sleep(200);
-        }
-    }
 
     /// <summary>Waits on <paramref name="host"/> itself (no round trip per poll) until it holds the VIP.</summary>
     private (string? Host, TimeSpan After) WaitForVip(string host, TimeSpan limit)
@@ -105,7 +89,7 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
     }
 
     /// <summary>Runs SQL through the VIP with a new connection each try until it works; returns when it did (on <paramref name="since"/>'s clock).</summary>
-    private TimeSpan Sql(int port, TimeSpan limit, string step, string sql, bool expectReplica, Stopwatch? since = null)
+    internal TimeSpan Sql(int port, TimeSpan limit, string step, string sql, bool expectReplica, Stopwatch? since = null)
     {
         var clock = since ?? Stopwatch.StartNew();
         var deadline = clock.Elapsed + limit;
@@ -140,35 +124,5 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
             Thread.Sleep(10);
         }
         throw new VerificationFailedException(step, $"{config.Vip.Address}:{port} for {limit.TotalSeconds} s; last: {last}");
-    }
-
-    private void CheckWhole(IReadOnlyList<string> vipHosts, string unit)
-    {
-        foreach (var host in vipHosts)
-        {
-            var active = session(host).Run(HostOperations.WaitActive(unit));
-            if (!active.Ok)
-                throw new VerificationFailedException("the cluster is whole again", $"{unit} on {host} is not active after the proof");
-        }
-        SingleHolder(vipHosts, "the cluster is whole again");
-        // whole: one leader, every member running, and with synchronous mode a sync standby named, since Patroni
-        // promotes only the named one: a primary lost while none is named is not replaced
-        var db = plan.Topology.DatabaseHosts[0];
-        var wantSync = config.Postgres.SynchronousMode != HaStack.Infra.Config.SynchronousMode.Off ? 1 : 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
-        string observed;
-        while (true)
-        {
-            var cluster = session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
-            observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
-            var counts = cluster.Stdout.Trim().Split(' ');
-            if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&
-                int.Parse(counts[2], CultureInfo.InvariantCulture) == plan.Topology.DatabaseHosts.Count &&
-                int.Parse(counts[3], CultureInfo.InvariantCulture) >= wantSync)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new VerificationFailedException("the cluster is whole again", $"Patroni reports leaders/running/members/sync standbys = {observed}");
-            Thread.Sleep(500);
-        }
     }
 }

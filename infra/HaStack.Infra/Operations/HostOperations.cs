@@ -230,6 +230,48 @@ public static class HostOperations
     public static HostScript StopWaitingForAddress() =>
         new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
 
+    /// <summary>Prints Patroni's members, one per line: name, role, state (as /cluster gives them).</summary>
+    public static HostScript PatroniMembers(string address, int restPort) =>
+        new("reading Patroni's members", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
+            "print(\"\\n\".join(\" \".join((x[\"name\"], x[\"role\"], x[\"state\"])) for x in m))' " +
+            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
+
+    // ---- faults: only HaStack's own services, each one its own kind of death
+
+    /// <summary>
+    /// SIGKILL to a unit's processes through systemd, so nothing outside the unit is hit; <paramref name="mainOnly"/>
+    /// spares the rest of its cgroup (Patroni's PostgreSQL).
+    /// </summary>
+    public static HostScript KillService(string unit, bool mainOnly) =>
+        new($"killing {unit}", $"systemctl kill --signal=KILL{(mainOnly ? " --kill-who=main" : "")} {Quote(unit)}");
+
+    /// <summary>SIGKILL to the postmaster of the cluster in <paramref name="dataDirectory"/>, after checking the pid is a postgres process.</summary>
+    public static HostScript KillPostmaster(string dataDirectory) =>
+        new("killing the postmaster", $"""
+            set -e
+            pid=$(head -n 1 -- {Quote(dataDirectory + "/postmaster.pid")})
+            case $pid in ''|*[!0-9]*) echo {Quote($"no postmaster pid in {dataDirectory}")} >&2; exit 1 ;; esac
+            [ "$(cat /proc/$pid/comm)" = postgres ] || {"{"} echo "pid $pid is not postgres" >&2; exit 1; {"}"}
+            kill -KILL "$pid"
+            """);
+
+    /// <summary>
+    /// A planned switchover through Patroni's REST API (POST /switchover), from <paramref name="leader"/> to
+    /// <paramref name="candidate"/>; the REST password comes on standard input, never on a command line.
+    /// </summary>
+    public static HostScript Switchover(string address, int restPort, string leader, string candidate) =>
+        new($"switching over from {leader} to {candidate}", """
+            python3 -c 'import sys, json, base64, urllib.request
+            password = sys.stdin.read()
+            request = urllib.request.Request(sys.argv[1], method="POST", data=json.dumps({"leader": sys.argv[2], "candidate": sys.argv[3]}).encode(),
+                headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
+            try:
+                print(urllib.request.urlopen(request, timeout=60).read().decode())
+            except urllib.error.HTTPError as e:
+                sys.exit("Patroni refused the switchover: %d %s" % (e.code, e.read().decode()))'
+            """ + " " + $"{Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/switchover")} {Quote(leader)} {Quote(candidate)}",
+            ScriptInput.Content, 90);
+
     /// <summary>Prints Patroni's members as counts: leaders, running or streaming, all, sync standbys.</summary>
     public static HostScript PatroniCounts(string address, int restPort) =>
         new("reading Patroni's cluster", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +

@@ -1,0 +1,92 @@
+using System.Globalization;
+using HaStack.Deploy.Remote;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Verification;
+
+/// <summary>A Patroni member as /cluster reports it.</summary>
+public sealed record PatroniMember(string Name, string Role, string State)
+{
+    public bool IsLeader => Role is "leader" or "master" or "primary";
+
+    public bool IsSyncStandby => Role == "sync_standby";
+
+    public bool IsRunning => State is "running" or "streaming";
+}
+
+/// <summary>
+/// What the proof and the fault matrix ask of a deployed stack: who holds the VIP, who leads, and whether the
+/// cluster is whole. Every wait is bounded; nothing here changes a host.
+/// </summary>
+public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> session)
+{
+    private readonly StackConfig config = plan.Config;
+
+    public IReadOnlyList<string> VipHosts { get; } = plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
+
+    public bool Holds(string host) =>
+        session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
+
+    public string SingleHolder(string step, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds));
+        while (true)
+        {
+            var holders = VipHosts.Where(Holds).ToList();
+            if (holders.Count == 1)
+                return holders[0];
+            if (DateTime.UtcNow > deadline)
+                throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
+            Thread.Sleep(200);
+        }
+    }
+
+    /// <summary>Patroni's members, asked of the first database host that answers; empty when none does.</summary>
+    public IReadOnlyList<PatroniMember> Members()
+    {
+        foreach (var db in plan.Topology.DatabaseHosts)
+        {
+            var answer = session(db.Name).Run(HostOperations.PatroniMembers(db.Address, config.Patroni.RestPort));
+            if (!answer.Ok)
+                continue;
+            return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ')).Where(p => p.Length == 3).Select(p => new PatroniMember(p[0], p[1], p[2])).ToList();
+        }
+        return [];
+    }
+
+    /// <summary>
+    /// Whole: <paramref name="unit"/> active on every VIP host, one VIP holder, one leader, every member running,
+    /// and with synchronous mode a sync standby named, since Patroni promotes only the named one: a primary lost
+    /// while none is named is not replaced.
+    /// </summary>
+    public void WaitWhole(string step, string unit)
+    {
+        foreach (var host in VipHosts)
+        {
+            var active = session(host).Run(HostOperations.WaitActive(unit));
+            if (!active.Ok)
+                throw new VerificationFailedException(step, $"{unit} on {host} is not active");
+        }
+        SingleHolder(step);
+        var wantSync = config.Postgres.SynchronousMode != SynchronousMode.Off ? 1 : 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
+        var db = plan.Topology.DatabaseHosts[0];
+        string observed;
+        while (true)
+        {
+            var cluster = session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
+            observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
+            var counts = cluster.Stdout.Trim().Split(' ');
+            if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&
+                int.Parse(counts[2], CultureInfo.InvariantCulture) == plan.Topology.DatabaseHosts.Count &&
+                int.Parse(counts[3], CultureInfo.InvariantCulture) >= wantSync)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new VerificationFailedException(step, $"Patroni reports leaders/running/members/sync standbys = {observed}");
+            Thread.Sleep(500);
+        }
+    }
+}

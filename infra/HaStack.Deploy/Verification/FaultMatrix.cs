@@ -1,0 +1,136 @@
+using HaStack.Deploy.Remote;
+using HaStack.Infra;
+using HaStack.Infra.Catalogue;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Verification;
+
+/// <summary>
+/// <c>hastack verify --faults</c>: injects each fault into a deployed stack while a client writes through the VIP,
+/// one at a time, and measures what the client saw: failed writes, the longest gap, the longest single write.
+/// Safe on real hosts: only HaStack's own services are stopped or killed, each is restored, and the next fault
+/// waits until the cluster is whole again. Every wait is bounded.
+/// </summary>
+/// <param name="restPassword">Patroni's REST password, for the switchover</param>
+public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> session, string superuserPassword, string restPassword, Action<string> progress)
+{
+    private static readonly TimeSpan WritePause = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Settled = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RecoveryLimit = TimeSpan.FromSeconds(90);
+
+    private readonly ClusterChecks checks = new(plan, session);
+
+    /// <summary>Runs <paramref name="faults"/> in order; then the acknowledged writes missing from the database.</summary>
+    public (IReadOnlyList<FaultOutcome> Outcomes, IReadOnlyList<long> Lost) Run(IReadOnlyList<Fault> faults, Action<FaultOutcome> measured)
+    {
+        var layerUnit = plan.Topology.LayerService;
+        checks.WaitWhole("the cluster is whole before the faults", layerUnit);
+        var outcomes = new List<FaultOutcome>();
+        using var writer = new VipWriter(plan.Config.Vip.Address, plan.Topology.ClientPorts.Writes, superuserPassword, WritePause);
+        foreach (var fault in faults)
+        {
+            var outcome = Inject(fault, writer);
+            outcomes.Add(outcome);
+            measured(outcome);
+            checks.WaitWhole($"the cluster is whole after {fault.Name}", layerUnit);
+        }
+        writer.Stop(TimeSpan.FromSeconds(35));
+        return (outcomes, writer.Lost());
+    }
+
+    private FaultOutcome Inject(Fault fault, VipWriter writer)
+    {
+        WaitUntil($"writes flow through the VIP before {fault.Name}", () => writer.Log.AcknowledgedSince(writer.Clock.Elapsed - TimeSpan.FromSeconds(1)) >= 5,
+            TimeSpan.FromSeconds(60), () => writer.LastError);
+        var members = checks.Members();
+        var leader = members.FirstOrDefault(m => m.IsLeader)?.Name
+            ?? throw new VerificationFailedException(fault.Name, "Patroni reports no leader");
+        var host = fault.Target == FaultTarget.VipHolder ? checks.SingleHolder($"the VIP is on one host before {fault.Name}") : leader;
+        progress($"{fault.Name}: {fault.What} ({host})");
+
+        var start = writer.Clock.Elapsed;
+        string? problem = null;
+        try
+        {
+            var script = InjectScript(fault, host, members);
+            session(host).Check(script, script.Input == ScriptInput.Content ? System.Text.Encoding.UTF8.GetBytes(restPassword) : null);
+            if (!Restored(fault, host, leader))
+                problem = "the stack did not recover";
+        }
+        catch (Exception e) when (e is RemoteCommandException or VerificationFailedException)
+        {
+            problem = e.Message;
+        }
+        finally
+        {
+            // a stopped service is started; a killed one that systemd already restarted is left as it is
+            if (fault.Unit is { } unit)
+                session(host).Run(HostOperations.Systemctl("start", unit));
+        }
+        // the window closes once writes have flowed again for a while, or at the recovery limit
+        var recoveredAt = writer.Clock.Elapsed;
+        WaitUntil("writes settle", () => writer.Log.AcknowledgedSince(recoveredAt) > 0 && writer.Clock.Elapsed - recoveredAt >= Settled,
+            RecoveryLimit, () => writer.LastError, throwOnTimeout: false);
+        return new FaultOutcome(fault, host, writer.Log.Window(start, writer.Clock.Elapsed), problem);
+    }
+
+    private HostScript InjectScript(Fault fault, string host, IReadOnlyList<PatroniMember> members)
+    {
+        var config = plan.Config;
+        return fault.Name switch
+        {
+            Faults.LayerStop => HostOperations.Systemctl("stop", fault.Unit!),
+            "patroni-kill" => HostOperations.KillService(fault.Unit!, mainOnly: true),
+            "postmaster-kill" => HostOperations.KillPostmaster(Components.PostgresDataDirectory(config)),
+            "switchover" => SwitchoverScript(host, members),
+            _ => HostOperations.KillService(fault.Unit!, mainOnly: false),
+        };
+    }
+
+    private HostScript SwitchoverScript(string leader, IReadOnlyList<PatroniMember> members)
+    {
+        // Patroni (synchronous mode) hands over only to the standby it named; otherwise any running replica
+        var candidate = members.FirstOrDefault(m => m.IsSyncStandby && m.IsRunning) ?? members.FirstOrDefault(m => !m.IsLeader && m.IsRunning)
+            ?? throw new VerificationFailedException("switchover", "no running replica to switch over to");
+        var address = plan.Topology.DatabaseHosts.Single(h => h.Name == leader).Address;
+        return HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader, candidate.Name);
+    }
+
+    /// <summary>Waits until what the fault broke is back: the unit running again, a leader, the VIP on one host.</summary>
+    private bool Restored(Fault fault, string host, string oldLeader)
+    {
+        var deadline = DateTime.UtcNow + RecoveryLimit;
+        bool Until(Func<bool> condition)
+        {
+            while (DateTime.UtcNow < deadline)
+            {
+                if (condition())
+                    return true;
+                Thread.Sleep(100);
+            }
+            return false;
+        }
+        if (fault.Name == Faults.LayerStop)
+            return Until(() => checks.VipHosts.Any(h => h != host && checks.Holds(h)));
+        if (fault.IsKill && fault.Unit is { } unit && !Until(() => session(host).Run(HostOperations.ServiceState(unit)).Stdout.Trim() == "active"))
+            return false;
+        return fault.Name == "switchover"
+            ? Until(() => checks.Members() is var m && m.Any(x => x.IsLeader && x.Name != oldLeader && x.IsRunning))
+            : Until(() => checks.Members().Any(x => x.IsLeader && x.IsRunning));
+    }
+
+    private static void WaitUntil(string what, Func<bool> condition, TimeSpan limit, Func<string?> lastError, bool throwOnTimeout = true)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                if (throwOnTimeout)
+                    throw new VerificationFailedException(what, $"not within {limit.TotalSeconds} s; the writer's last error: {lastError() ?? "none"}");
+                return;
+            }
+            Thread.Sleep(50);
+        }
+    }
+}
