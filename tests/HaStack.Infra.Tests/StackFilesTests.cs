@@ -47,7 +47,7 @@ public class StackFilesTests
         var config = TestStacks.Valid(TestStacks.Minimal);
         Assert.All(config.Hosts, h => Assert.Equal([HostRole.Etcd, HostRole.Db, HostRole.Proxy], h.Roles));
         Assert.Equal((5000, 5001, 6432, 8008), (config.Haproxy.WritePort, config.Haproxy.ReadPort, config.PgBouncer.Port, config.Patroni.RestPort));
-        Assert.Equal((20, 5, 5), (config.Patroni.Ttl, config.Patroni.LoopWait, config.Patroni.RetryTimeout));
+        Assert.Equal((20, 1, 5), (config.Patroni.Ttl, config.Patroni.LoopWait, config.Patroni.RetryTimeout));
         Assert.Equal((3, 0.1m, 100), (config.Vip.VrrpVersion, config.Vip.AdvertInterval, config.Vip.RouterId));
         Assert.Equal("hastack-test", config.Patroni.Scope);
         Assert.Equal(SynchronousMode.On, config.Postgres.SynchronousMode);

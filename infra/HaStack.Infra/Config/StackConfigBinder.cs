@@ -124,7 +124,9 @@ public static class StackConfigBinder
 
     private static PatroniSettings BindPatroni(ConfigReader r, string defaultScope)
     {
-        var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 5), r.Int("retryTimeout", 5),
+        // loopWait 1: a crashed postmaster is noticed, restarted and promoted within two loops (about 4 s, 6 s with 5);
+        // it does not make failover hastier (ttl decides that) and cost no measurable CPU in the lab
+        var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 1), r.Int("retryTimeout", 5),
             r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008));
         r.Finish();
         return settings;

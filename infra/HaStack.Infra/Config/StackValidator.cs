@@ -273,7 +273,7 @@ public static partial class StackValidator
             error("patroni-ttl-min", "patroni.ttl", p.Ttl, "is below Patroni's minimum of 20 seconds", "use 20 or more");
         if (p.LoopWait < 1 || p.RetryTimeout < 1)
             error("patroni-timer-min", p.LoopWait < 1 ? "patroni.loopWait" : "patroni.retryTimeout", Math.Min(p.LoopWait, p.RetryTimeout),
-                "must be at least 1 second", "use the defaults (loopWait 5, retryTimeout 5) unless you have measured otherwise");
+                "must be at least 1 second", "use the defaults (loopWait 1, retryTimeout 5) unless you have measured otherwise");
         if (p.LoopWait + 2 * p.RetryTimeout > p.Ttl)
             error("patroni-timing", "patroni.ttl", p.Ttl,
                 $"is less than loopWait + 2 × retryTimeout ({p.LoopWait} + 2 × {p.RetryTimeout} = {p.LoopWait + 2 * p.RetryTimeout}): the leader lock could expire while the leader is still retrying, and two primaries follow",

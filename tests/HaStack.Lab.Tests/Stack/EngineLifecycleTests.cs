@@ -112,6 +112,36 @@ public partial class EngineLifecycleTests(LabFixture fixture)
 
     private const string AgentLabVip = "10.77.0.100";
 
+    /// <summary>
+    /// The fault matrix on the deployed stack, a writer through the VIP the whole time: each fault is injected and
+    /// restored, no acknowledged write is lost, no write hangs, and every gap stays near its budget. The budgets
+    /// themselves are checked by tests/bench/faults.py over many runs; here a loaded CI machine gets half again.
+    /// </summary>
+    [Fact]
+    public void Step03c_the_fault_matrix_loses_no_write_and_keeps_every_gap_near_its_budget()
+    {
+        var run = Project.Run("verify", "--faults", "--json");
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var faults = lines.Where(l => l.GetProperty("kind").GetString() == "fault").ToList();
+        Console.WriteLine(string.Join('\n', faults.Select(f => f.ToString())));
+        Assert.Equal(["layer-stop", "agent-kill", "pgbouncer-kill", "patroni-kill", "postmaster-kill", "switchover"],
+            faults.Select(f => f.GetProperty("fault").GetString()));
+        Assert.DoesNotContain(lines, l => l.GetProperty("kind").GetString() == "diagnostic" && l.GetProperty("message").GetString()!.Contains("lost", StringComparison.Ordinal)
+            && l.GetProperty("severity").GetString() == "error");
+        Assert.Contains(lines, l => l.GetProperty("kind").GetString() == "diagnostic" && l.GetProperty("message").GetString()!.Contains("no acknowledged write lost", StringComparison.Ordinal));
+        foreach (var fault in faults)
+        {
+            var name = fault.GetProperty("fault").GetString();
+            Assert.True(fault.GetProperty("recovered").GetBoolean(), $"{name}: writes did not resume\n{run}");
+            Assert.True(fault.GetProperty("longestWriteMs").GetDouble() < 10_000, $"{name}: a write hung\n{fault}");
+            Assert.True(fault.GetProperty("longestGapMs").GetDouble() <= fault.GetProperty("gapBudgetMs").GetDouble() * 1.5, $"{name}: gap far over budget\n{fault}");
+        }
+        // restored: every service HaStack runs is active again on every host, and one host holds the VIP
+        foreach (var unit in new[] { "etcd", "patroni", "pgbouncer", "haproxy", "hastack-vrrpd" })
+            Assert.All(lab.Hosts, h => Assert.Equal("active", h.Check($"systemctl is-active {unit}").Trim()));
+        Assert.Single(lab.Hosts, h => h.Run($"ip -4 -o addr show dev eth0 | grep -qw {AgentLabVip}").ExitStatus == 0);
+    }
+
 
     [Fact]
     public void Step04_a_second_up_reports_no_changes_and_restarts_nothing()

@@ -1,0 +1,90 @@
+using HaStack.Deploy.Verification;
+
+namespace HaStack.Deploy.Tests;
+
+/// <summary>The fault matrix's bookkeeping: what a client's writes say about a window, and which faults a list names.</summary>
+public class FaultBookkeepingTests
+{
+    private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    private static WriteLog Log(params (double Start, double End, bool Ok)[] attempts)
+    {
+        var log = new WriteLog();
+        var id = 0;
+        foreach (var (start, end, ok) in attempts)
+            log.Add(new WriteAttempt(++id, S(start), S(end), ok, ok ? null : "refused"));
+        return log;
+    }
+
+    [Fact]
+    public void The_gap_runs_from_the_last_acknowledgement_before_the_fault_to_the_first_after_it()
+    {
+        var log = Log((0.0, 0.1, true), (0.9, 1.0, true), (1.1, 1.2, false), (1.3, 1.4, false), (3.0, 3.5, true), (3.6, 3.7, true));
+        var figures = log.Window(S(1.05), S(4.0));
+        Assert.Equal(2, figures.FailedWrites);
+        Assert.Equal(S(2.5), figures.LongestGap); // 1.0 -> 3.5
+        Assert.Equal(S(0.5), figures.LongestWrite);
+        Assert.True(figures.Recovered);
+        Assert.Equal(2, figures.Acknowledged);
+    }
+
+    [Fact]
+    public void Writes_that_never_resume_make_the_whole_window_a_gap_and_not_recovered()
+    {
+        var log = Log((0.0, 0.1, true), (0.2, 5.2, false));
+        var figures = log.Window(S(0.15), S(10));
+        Assert.False(figures.Recovered);
+        Assert.Equal(S(9.9), figures.LongestGap);
+        Assert.Equal(S(5), figures.LongestWrite);
+    }
+
+    [Fact]
+    public void A_gap_after_the_last_acknowledgement_in_the_window_counts_too()
+    {
+        var log = Log((0.0, 0.1, true), (1.0, 1.1, true));
+        Assert.Equal(S(3.9), log.Window(S(0.5), S(5)).LongestGap);
+    }
+
+    [Fact]
+    public void Writes_outside_the_window_do_not_count()
+    {
+        var log = Log((0.0, 0.1, false), (0.2, 0.3, true), (0.4, 0.5, true), (9.0, 9.1, false));
+        var figures = log.Window(S(0.35), S(1));
+        Assert.Equal(0, figures.FailedWrites);
+        Assert.Equal(1, figures.Acknowledged);
+    }
+
+    [Fact]
+    public void A_hung_write_is_over_budget_even_when_the_gap_is_not()
+    {
+        var fault = Faults.For("haproxy")[0];
+        var hung = new FaultOutcome(fault, "node1", new WindowFigures(0, S(1), FaultOutcome.HangLimit, true, 10), null);
+        Assert.False(hung.WithinBudget);
+        Assert.StartsWith("a write hung", hung.Verdict, StringComparison.Ordinal);
+        var fine = hung with { Figures = new WindowFigures(3, S(1), S(0.2), true, 10) };
+        Assert.True(fine.WithinBudget);
+        Assert.False((fine with { Figures = fine.Figures with { LongestGap = fault.GapBudget + S(0.01) } }).WithinBudget);
+        Assert.False((fine with { Problem = "the stack did not recover" }).WithinBudget);
+    }
+
+    [Fact]
+    public void A_fault_list_selects_in_the_matrix_order_and_names_what_is_not_a_fault()
+    {
+        var (all, none) = Faults.Select("haproxy", null);
+        Assert.Equal(["layer-stop", "agent-kill", "pgbouncer-kill", "patroni-kill", "postmaster-kill", "switchover"], all.Select(f => f.Name));
+        Assert.Empty(none);
+        var (two, unknown) = Faults.Select("haproxy", "switchover, pgbouncer-kill,reboot");
+        Assert.Equal(["pgbouncer-kill", "switchover"], two.Select(f => f.Name));
+        Assert.Equal(["reboot"], unknown);
+        // the layer's own service is what the layer stop hits
+        Assert.Equal("pgbouncer", Faults.For("pgbouncer")[0].Unit);
+    }
+
+    [Fact]
+    public void Every_fault_but_the_switchover_hits_a_HaStack_unit_and_each_kill_is_restored_by_systemd()
+    {
+        foreach (var fault in Faults.For("haproxy").Where(f => f.Name != "switchover"))
+            Assert.Contains(fault.Unit, new[] { "haproxy", "hastack-vrrpd", "pgbouncer", "patroni" });
+        Assert.All(Faults.For("haproxy").Where(f => f.IsKill), f => Assert.NotNull(f.Unit));
+    }
+}
