@@ -22,6 +22,7 @@ internal sealed class DaemonStatus
         public long AdvertsSent { get; set; }
         public long AdvertsReceived { get; set; }
         public long GratuitousArpsSent { get; set; }
+        public long ConnectionsClosed { get; set; }
     }
 
     private readonly object gate = new();
@@ -82,6 +83,7 @@ internal sealed class DaemonStatus
                     json.WriteNumber("advertsSent", i.AdvertsSent);
                     json.WriteNumber("advertsReceived", i.AdvertsReceived);
                     json.WriteNumber("gratuitousArpsSent", i.GratuitousArpsSent);
+                    json.WriteNumber("connectionsClosed", i.ConnectionsClosed);
                     json.WriteEndObject();
                 }
                 json.WriteEndArray();
@@ -132,6 +134,9 @@ internal sealed class DaemonStatus
             Family("hastack_vrrp_gratuitous_arps_sent_total", "counter", "Gratuitous ARP frames sent.");
             foreach (var i in instances.Values)
                 Sample("hastack_vrrp_gratuitous_arps_sent_total", $"instance=\"{i.Name}\"", i.GratuitousArpsSent);
+            Family("hastack_vrrp_connections_closed_total", "counter", "TCP connections closed on a virtual address this host gave up.");
+            foreach (var i in instances.Values)
+                Sample("hastack_vrrp_connections_closed_total", $"instance=\"{i.Name}\"", i.ConnectionsClosed);
             Family("hastack_vrrp_drops_total", "counter", "Received packets dropped, by reason.");
             foreach (var (reason, count) in drops)
                 Sample("hastack_vrrp_drops_total", $"reason=\"{reason.Code()}\"", count);

@@ -78,6 +78,7 @@ internal sealed class InstanceRunner : IDisposable
             status.AdvertsSent = previous.AdvertsSent;
             status.AdvertsReceived = previous.AdvertsReceived;
             status.GratuitousArpsSent = previous.GratuitousArpsSent;
+            status.ConnectionsClosed = previous.ConnectionsClosed;
             status.LastReason = previous.LastReason;
         });
     }
@@ -91,7 +92,10 @@ internal sealed class InstanceRunner : IDisposable
         foreach (var address in Config.VirtualAddresses)
         {
             if (netlink.Remove(nic.Index, address.Address, address.PrefixLength))
-                log($"{Config.Name}: removed {address} left over from an earlier run");
+            {
+                var closed = ConnectionCloser.CloseConnectionsOn(address.Address, log);
+                log($"{Config.Name}: removed {address} left over from an earlier run, and closed {closed} connection(s) on it");
+            }
         }
     }
 
@@ -149,7 +153,15 @@ internal sealed class InstanceRunner : IDisposable
                 break;
             case RouterAction.RemoveVirtualAddresses:
                 foreach (var address in Config.VirtualAddresses)
+                {
                     netlink.Remove(nic.Index, address.Address, address.PrefixLength);
+                    // connections on it would otherwise linger: the new holder cannot answer for them, and a client
+                    // waiting for a reply (a query in flight) would never hear the connection is gone
+                    var closed = ConnectionCloser.CloseConnectionsOn(address.Address, log);
+                    if (closed > 0)
+                        log($"{Config.Name}: closed {closed} connection(s) on {address.Address}, which this host no longer holds");
+                    daemonStatus.Update(_ => status.ConnectionsClosed += closed);
+                }
                 nextGarpBurst = nextGarpRefresh = null;
                 break;
             case RouterAction.SendGratuitousArp garp:

@@ -99,7 +99,8 @@ public static class StackRenderer
             ["vip"] = Obj(("address", c.Vip.Address), ("prefix", c.Vip.PrefixLength), ("interface", c.Vip.Interface), ("router_id", c.Vip.RouterId),
                 ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
                 ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
-                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("process", process), ("check_port", checkPort)),
+                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("process", process), ("check_port", checkPort),
+                ("script_user", c.Vip.FloatsOver == VipLayer.Database ? "postgres" : "nobody")),
             ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
         };
         return WithSecretFunction(model);
