@@ -115,11 +115,12 @@ public static class HostOperations
     {
         var unit = Quote(service.Unit);
         var seconds = service.Ready.Seconds.ToString(CultureInfo.InvariantCulture);
+        // bounded by the clock, not by a count of polls: on a loaded host each probe takes longer, and a loop that
+        // outlives the run that started it (its SSH channel gone) only adds to the load
         return $"""
-            i=0
+            deadline=$(( $(date +%s) + {seconds} ))
             until {Probe(service.Unit, service.Ready)} >/dev/null 2>&1; do
-              i=$((i + 1))
-              if [ $i -ge {(service.Ready.Seconds * 2).ToString(CultureInfo.InvariantCulture)} ]; then
+              if [ "$(date +%s)" -ge "$deadline" ]; then
                 echo {Quote($"{service.Unit} not ready after {seconds} s")} >&2
                 systemctl status --no-pager --lines 15 {unit} >&2 || true
                 exit 1
@@ -185,9 +186,9 @@ public static class HostOperations
     {
         var anyPrimary = string.Join(" || ", all.Select(t => IsPrimary(t).Text));
         return new($"running the SQL setup if {self.Host} is the primary", $"""
-            i=0
+            deadline=$(( $(date +%s) + {seconds.ToString(CultureInfo.InvariantCulture)} ))
             until {anyPrimary}; do
-              i=$((i + 1)); [ $i -ge {seconds.ToString(CultureInfo.InvariantCulture)} ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
+              [ "$(date +%s)" -ge "$deadline" ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
               sleep 1
             done
             if {IsPrimary(self).Text}; then
