@@ -5,11 +5,27 @@ namespace HaStack.Vrrpd;
 /// <summary>Config files on disk, with keepalived's include globbing (* ? in the file name part).</summary>
 public sealed class FileConfigSource : IConfigSource
 {
+    /// <summary>Larger than any real config: what is bigger is refused, not read into memory.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    /// <summary>A regular file of at most <see cref="MaxFileBytes"/>; a device, FIFO or directory is refused unopened.</summary>
     public string? Read(string path)
     {
+        if (Linux.Native.RegularFileSize(path) is not { } size || size > MaxFileBytes)
+            return null;
         try
         {
-            return File.ReadAllText(path);
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buffer = new byte[MaxFileBytes + 1];
+            var length = 0;
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+                length += read;
+            // grown since it was looked at: still refused
+            if (length > MaxFileBytes)
+                return null;
+            using var reader = new StreamReader(new MemoryStream(buffer, 0, length), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return reader.ReadToEnd();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

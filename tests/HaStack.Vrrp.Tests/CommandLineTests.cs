@@ -26,7 +26,8 @@ public class CommandLineTests
         var (exit, output) = CheckConfig(path);
         Assert.Equal(0, exit);
         Assert.Contains($"{path}:6: warning: 'notification_email' is a keepalived keyword that hastack-vrrpd does not support; it is ignored", output, StringComparison.Ordinal);
-        Assert.Contains($"{path}: ok: 1 instance(s), 5 warning(s)", output, StringComparison.Ordinal);
+        Assert.Contains($"{path}:24: warning: vrrp_instance VI_1: 'state MASTER' has no effect in hastack-vrrpd", output, StringComparison.Ordinal);
+        Assert.Contains($"{path}: ok: 1 instance(s), 6 warning(s)", output, StringComparison.Ordinal);
     }
 
     [Fact]

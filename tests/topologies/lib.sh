@@ -3,13 +3,14 @@
 #   hastack   the built CLI on that project and stack
 #   ssh_node  a command on a lab host
 #   fail      the test's failure line and exit 1
-# and a 5-host lab brought up for the test, torn down (with DIR) when the script exits. A test skips itself, exit 0,
+# and a lab (5 hosts unless told) brought up for the test, torn down (with DIR) when the script exits. A test skips itself, exit 0,
 # when a lab is already up: it needs one of its own.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
-topology_setup() { # STACK
+topology_setup() { # STACK [HOSTS, default 5]
   TOPOLOGY=$1
+  local hosts=${2:-5}
   fail() { echo "$TOPOLOGY: FAILED: $*" >&2; exit 1; }
   DIR=$(mktemp -d "/tmp/hastack-$TOPOLOGY.XXXXXX")
   cp Pulumi.yaml "tests/topologies/Pulumi.$TOPOLOGY.yaml" "$DIR/"
@@ -18,13 +19,13 @@ topology_setup() { # STACK
   [[ -x $HASTACK_AGENT_BINARY ]] ||
     dotnet publish agent/HaStack.Vrrpd -c Release -r linux-x64 -p:PublishAot=true -o artifacts/hastack-vrrpd --nologo -v quiet
   if [[ -f ${HASTACK_LAB_DIR:-/run/hastack-lab}/hosts ]]; then
-    echo "$TOPOLOGY: skipped: a lab is up, and this test needs a 5-host lab of its own (run it after tests/lab/down.sh)"
+    echo "$TOPOLOGY: skipped: a lab is up, and this test needs a $hosts-host lab of its own (run it after tests/lab/down.sh)"
     rm -rf "$DIR"
     exit 0
   fi
   bash tests/lab/down.sh >/dev/null
   trap 'bash tests/lab/down.sh >/dev/null; rm -rf "$DIR"' EXIT
-  bash tests/lab/up.sh 5 | tail -1
+  bash tests/lab/up.sh "$hosts" | tail -1
 }
 
 hastack() { dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll "$@" --stack "$TOPOLOGY" --cwd "$DIR"; }

@@ -81,6 +81,8 @@ public static class ConfigLoader
     internal sealed record RawInstance
     {
         public RouterState? State;
+        public SourceLocation? InitialStateAt;
+        public SourceLocation? AcceptAt;
         public string? Interface;
         public byte? VirtualRouterId;
         public byte Priority = 100;
@@ -101,7 +103,8 @@ public static class ConfigLoader
         public SourceLocation? NoPreemptAt;
         public TimeSpan PreemptDelay;
         public SourceLocation? PreemptDelayAt;
-        public GratuitousArpSettings? Garp;
+        /// <summary>The instance's own garp_* settings, applied over global_defs' vrrp_garp_* (not over the defaults).</summary>
+        public List<Func<GratuitousArpSettings, GratuitousArpSettings>> GarpOverrides = [];
         public NotifyScripts Notify = new();
         public bool? Accept;
         public bool ChecksumAsV2;
@@ -125,7 +128,7 @@ public static class ConfigLoader
                 name, location, Raw.State ?? RouterState.Backup, Raw.Interface ?? "", Raw.VirtualRouterId ?? 0, Raw.Priority,
                 interval, version, version == VrrpVersion.V2 ? Raw.AuthType : AuthenticationType.None, Raw.AuthPassword,
                 Raw.Addresses, Raw.UnicastSource, Raw.Peers, Raw.Scripts, Raw.Interfaces, Raw.Processes,
-                Preempt: !Raw.NoPreempt, Raw.PreemptDelay, Raw.Garp ?? global.GratuitousArp ?? GratuitousArpSettings.Default, Raw.Notify,
+                Preempt: !Raw.NoPreempt, Raw.PreemptDelay, Raw.GarpOverrides.Aggregate(global.GratuitousArp ?? GratuitousArpSettings.Default, (garp, apply) => apply(garp)), Raw.Notify,
                 // keepalived: accept unless strict (then only the owner accepts) or no_accept
                 Accept: Raw.Accept ?? (!strict || Raw.Priority == Advertisement.OwnerPriority),
                 Raw.ChecksumAsV2 ? ChecksumForm.MessageOnly : ChecksumForm.PseudoHeader,
@@ -307,6 +310,7 @@ public static class ConfigLoader
             switch (node.Keyword)
             {
                 case "state":
+                    raw.InitialStateAt = node.Location;
                     raw.State = Word(node)?.ToUpperInvariant() switch
                     {
                         "MASTER" => RouterState.Master,
@@ -345,17 +349,19 @@ public static class ConfigLoader
                     raw.PreemptDelay = Seconds(node, 0, 1000) ?? TimeSpan.Zero;
                     raw.PreemptDelayAt = node.Location;
                     break;
-                case "garp_master_delay": raw.Garp = (raw.Garp ?? GratuitousArpSettings.Default) with { Delay = Seconds(node, 0, 1000) ?? TimeSpan.FromSeconds(5) }; break;
-                case "garp_master_repeat": raw.Garp = (raw.Garp ?? GratuitousArpSettings.Default) with { Repeat = Integer(node, 1, 10000) ?? 5 }; break;
-                case "garp_master_refresh": raw.Garp = (raw.Garp ?? GratuitousArpSettings.Default) with { Refresh = Seconds(node, 0, 100000) ?? TimeSpan.Zero }; break;
-                case "garp_master_refresh_repeat": raw.Garp = (raw.Garp ?? GratuitousArpSettings.Default) with { RefreshRepeat = Integer(node, 1, 10000) ?? 1 }; break;
-                case "garp_lower_prio_repeat": raw.Garp = (raw.Garp ?? GratuitousArpSettings.Default) with { LowerPriorityRepeat = Integer(node, 0, 10000) ?? 5 }; break;
+                case "garp_master_delay" when Seconds(node, 0, 1000) is { } delay: raw.GarpOverrides.Add(g => g with { Delay = delay }); break;
+                case "garp_master_repeat" when Integer(node, 1, 10000) is { } repeat: raw.GarpOverrides.Add(g => g with { Repeat = repeat }); break;
+                case "garp_master_refresh" when Seconds(node, 0, 100000) is { } refresh: raw.GarpOverrides.Add(g => g with { Refresh = refresh }); break;
+                case "garp_master_refresh_repeat" when Integer(node, 1, 10000) is { } refreshRepeat: raw.GarpOverrides.Add(g => g with { RefreshRepeat = refreshRepeat }); break;
+                case "garp_lower_prio_repeat" when Integer(node, 0, 10000) is { } lowerRepeat: raw.GarpOverrides.Add(g => g with { LowerPriorityRepeat = lowerRepeat }); break;
+                case "garp_master_delay" or "garp_master_repeat" or "garp_master_refresh" or "garp_master_refresh_repeat" or "garp_lower_prio_repeat":
+                    break; // a bad value: already reported
                 case "notify_master": raw.Notify = raw.Notify with { Master = Command(node) }; break;
                 case "notify_backup": raw.Notify = raw.Notify with { Backup = Command(node) }; break;
                 case "notify_fault": raw.Notify = raw.Notify with { Fault = Command(node) }; break;
                 case "notify_stop": raw.Notify = raw.Notify with { Stop = Command(node) }; break;
                 case "notify": raw.Notify = raw.Notify with { Any = Command(node) }; break;
-                case "accept": NoArguments(node); raw.Accept = true; break;
+                case "accept": NoArguments(node); raw.Accept = true; raw.AcceptAt = node.Location; break;
                 case "no_accept": NoArguments(node); raw.Accept = false; break;
                 case "v3_checksum_as_v2": NoArguments(node); raw.ChecksumAsV2 = true; break;
                 case "lower_prio_no_advert": raw.LowerPriorityNoAdvert = OptionalBool(node); break;

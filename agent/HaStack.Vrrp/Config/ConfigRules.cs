@@ -31,6 +31,9 @@ internal static class ConfigRules
 
         var names = new Dictionary<string, InstanceConfig>();
         var vrids = new Dictionary<(string, byte, AddressFamily), InstanceConfig>();
+        // the daemon tells instances apart by VRID alone (a received advert names no interface): keepalived allows
+        // one id on two interfaces, this agent refuses it here rather than stop on the first packet
+        var vridsAnywhere = new Dictionary<byte, InstanceConfig>();
         foreach (var (builder, raw) in raws)
         {
             var instance = config.Instances.Single(i => i.Name == builder.Name && i.Location == builder.Location);
@@ -66,6 +69,17 @@ internal static class ConfigRules
             {
                 Error(at, $"{name} uses virtual_router_id {vrid} on {ifname}, as {vrids[(ifname, vrid, family)].Name} does; each instance on an interface needs its own id");
             }
+            else if (raw.VirtualRouterId is { } anyVrid && !vridsAnywhere.TryAdd(anyVrid, instance))
+            {
+                Error(at, $"{name} uses virtual_router_id {anyVrid}, as {vridsAnywhere[anyVrid].Name} does on {vridsAnywhere[anyVrid].Interface}; " +
+                    "hastack-vrrpd needs a VRID of its own for each instance, even on different interfaces: pick another id");
+            }
+            if (families.Contains(AddressFamily.InterNetworkV6))
+                Error(at, $"{name} has IPv6 virtual addresses, which hastack-vrrpd does not carry yet; use IPv4 addresses, or keepalived for IPv6");
+            if (raw.InitialStateAt is { } stateAt && instance.InitialState == RouterState.Master)
+                Warning(stateAt, $"{name}: 'state MASTER' has no effect in hastack-vrrpd: every instance starts as BACKUP and the election decides (the priority is what counts)");
+            if (raw.AcceptAt is { } acceptAt && instance.Accept == true)
+                Warning(acceptAt, $"{name}: 'accept' has no effect in hastack-vrrpd: the host always accepts packets to the addresses it holds (Linux does)");
 
             if (raw.AuthenticationAt is { } authAt)
             {

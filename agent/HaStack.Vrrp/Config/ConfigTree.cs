@@ -12,6 +12,9 @@ public static class ConfigTree
 {
     private const int MaxIncludeDepth = 8;
 
+    /// <summary>keepalived's deepest real block is three levels; past this a config is damaged or hostile, and recursion must stop.</summary>
+    public const int MaxBlockDepth = 16;
+
     private readonly record struct Token(string Text, SourceLocation Location, bool Quoted, bool EndOfLine);
 
     public static IReadOnlyList<ConfigNode> Parse(string file, IConfigSource source, List<Diagnostic> diagnostics)
@@ -20,12 +23,12 @@ public static class ConfigTree
         var text = source.Read(file);
         if (text is null)
         {
-            diagnostics.Add(new(Severity.Error, new(file, 0), "cannot read the file"));
+            diagnostics.Add(new(Severity.Error, new(file, 0), "cannot read the file (missing, unreadable, not a regular file, or over 1 MiB)"));
             return [];
         }
         Lex(file, text, source, tokens, diagnostics, [file]);
         var position = 0;
-        var nodes = ParseBlock(tokens, ref position, diagnostics, topLevel: true, null);
+        var nodes = ParseBlock(tokens, ref position, diagnostics, topLevel: true, null, depth: 0);
         return nodes;
     }
 
@@ -74,7 +77,7 @@ public static class ConfigTree
             var text = source.Read(included);
             if (text is null)
             {
-                diagnostics.Add(new(Severity.Error, location, $"cannot read included file {included}"));
+                diagnostics.Add(new(Severity.Error, location, $"cannot read included file {included} (unreadable, not a regular file, or over 1 MiB)"));
                 continue;
             }
             Lex(included, text, source, tokens, diagnostics, [.. includeStack, included]);
@@ -123,7 +126,7 @@ public static class ConfigTree
         return words;
     }
 
-    private static List<ConfigNode> ParseBlock(List<Token> tokens, ref int position, List<Diagnostic> diagnostics, bool topLevel, SourceLocation? opened)
+    private static List<ConfigNode> ParseBlock(List<Token> tokens, ref int position, List<Diagnostic> diagnostics, bool topLevel, SourceLocation? opened, int depth)
     {
         var nodes = new List<ConfigNode>();
         var words = new List<Token>();
@@ -144,7 +147,14 @@ public static class ConfigTree
                     diagnostics.Add(new(Severity.Error, token.Location, "a block opens here without a keyword before it"));
                     words.Add(token with { Text = "{" });
                 }
-                var block = ParseBlock(tokens, ref position, diagnostics, topLevel: false, token.Location);
+                if (depth >= MaxBlockDepth)
+                {
+                    diagnostics.Add(new(Severity.Error, token.Location, $"blocks nested deeper than {MaxBlockDepth}; the rest of this block is skipped"));
+                    SkipBlock(tokens, ref position);
+                    words.Clear();
+                    continue;
+                }
+                var block = ParseBlock(tokens, ref position, diagnostics, topLevel: false, token.Location, depth + 1);
                 Flush(nodes, words, block);
                 continue;
             }
@@ -166,6 +176,19 @@ public static class ConfigTree
         if (!topLevel && opened is { } where)
             diagnostics.Add(new(Severity.Error, where, "this block is never closed: add a '}'"));
         return nodes;
+    }
+
+    /// <summary>Past the '}' that closes the block just opened, counting without recursion.</summary>
+    private static void SkipBlock(List<Token> tokens, ref int position)
+    {
+        for (var open = 1; position < tokens.Count && open > 0; position++)
+        {
+            var t = tokens[position];
+            if (!t.Quoted && t.Text == "{")
+                open++;
+            else if (!t.Quoted && t.Text == "}")
+                open--;
+        }
     }
 
     private static void Flush(List<ConfigNode> nodes, List<Token> words, List<ConfigNode>? block)

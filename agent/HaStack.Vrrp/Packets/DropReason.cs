@@ -46,6 +46,8 @@ public enum DropReason
     SourceNotPeer,
     /// <summary>The family of the addresses in the advert differs from the instance's.</summary>
     FamilyMismatch,
+    /// <summary>Not looked at: the daemon's queue was full (a flood), so the packet was dropped on receipt.</summary>
+    QueueFull,
 }
 
 public static class DropReasons

@@ -48,6 +48,15 @@ internal sealed class DaemonStatus
             instances.Remove(name);
     }
 
+    private long eventErrors;
+
+    /// <summary>An event whose handling threw; the daemon went on.</summary>
+    public void CountEventError()
+    {
+        lock (gate)
+            eventErrors++;
+    }
+
     public void CountDrop(DropReason reason)
     {
         lock (gate)
@@ -91,6 +100,7 @@ internal sealed class DaemonStatus
                 foreach (var (key, healthy) in trackers.OrderBy(t => t.Key, StringComparer.Ordinal))
                     json.WriteBoolean(key, healthy);
                 json.WriteEndObject();
+                json.WriteNumber("eventErrors", eventErrors);
                 json.WriteStartObject("drops");
                 foreach (var (reason, count) in drops.OrderBy(d => d.Key))
                     json.WriteNumber(reason.Code(), count);
@@ -137,6 +147,8 @@ internal sealed class DaemonStatus
             Family("hastack_vrrp_connections_closed_total", "counter", "TCP connections closed on a virtual address this host gave up.");
             foreach (var i in instances.Values)
                 Sample("hastack_vrrp_connections_closed_total", $"instance=\"{i.Name}\"", i.ConnectionsClosed);
+            Family("hastack_vrrp_event_errors_total", "counter", "Events whose handling failed; the daemon went on.");
+            Sample("hastack_vrrp_event_errors_total", "", eventErrors);
             Family("hastack_vrrp_drops_total", "counter", "Received packets dropped, by reason.");
             foreach (var (reason, count) in drops)
                 Sample("hastack_vrrp_drops_total", $"reason=\"{reason.Code()}\"", count);

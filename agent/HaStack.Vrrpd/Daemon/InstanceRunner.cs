@@ -23,6 +23,7 @@ internal sealed class InstanceRunner : IDisposable
     private readonly Action<string> log;
     private readonly IPAddress source;
     private readonly IPAddress[] addresses;
+    private readonly IPAddress multicastGroup;
     private TimeSpan? nextGarpBurst;
     private TimeSpan? nextGarpRefresh;
 
@@ -42,6 +43,7 @@ internal sealed class InstanceRunner : IDisposable
         this.scriptUser = scriptUser;
         this.log = log;
         addresses = config.VirtualAddresses.Select(a => a.Address).ToArray();
+        multicastGroup = global.MulticastGroup ?? VrrpSocket.VrrpGroup;
         source = config.UnicastSource ?? nic.PrimaryAddress
             ?? throw new InvalidOperationException($"{config.Name}: {nic.Name} has no IPv4 address of its own to send from");
         arp = new GratuitousArp(nic.Index, nic.Mac);
@@ -182,7 +184,8 @@ internal sealed class InstanceRunner : IDisposable
     {
         var advert = new Advertisement(Config.Version, Config.VirtualRouterId, priority, Config.IntervalField, addresses,
             Config.AuthType, Policy.AuthData);
-        var destinations = Config.UnicastPeers.Count > 0 ? Config.UnicastPeers : (IReadOnlyList<IPAddress>)[VrrpSocket.VrrpGroup];
+        // vrrp_mcast_group4: the group the socket joined is the group adverts go to
+        var destinations = Config.UnicastPeers.Count > 0 ? Config.UnicastPeers : (IReadOnlyList<IPAddress>)[multicastGroup];
         foreach (var destination in destinations)
         {
             try

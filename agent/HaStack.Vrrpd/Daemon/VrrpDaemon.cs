@@ -26,6 +26,9 @@ internal sealed class VrrpDaemon : IDisposable
         public sealed record Signal(PosixSignal Kind) : DaemonEvent;
     }
 
+    /// <summary>Far more than any burst of real adverts and tracker results between two turns of the loop.</summary>
+    private const int MaxQueuedEvents = 4096;
+
     private readonly string configPath;
     private readonly BlockingCollection<DaemonEvent> events = new(new ConcurrentQueue<DaemonEvent>());
     private readonly Stopwatch clock = Stopwatch.StartNew();
@@ -72,7 +75,7 @@ internal sealed class VrrpDaemon : IDisposable
         {
             var now = Now;
             foreach (var runner in runners)
-                runner.Tick(now);
+                Guarded("a timer", () => runner.Tick(now));
             Watchdog(now);
             var deadline = runners.Select(r => r.NextDeadline).Where(d => d is not null).Min() ?? now + TimeSpan.FromSeconds(1);
             if (systemd.WatchdogInterval is not null && nextWatchdog < deadline)
@@ -84,7 +87,7 @@ internal sealed class VrrpDaemon : IDisposable
             {
                 if (e is DaemonEvent.Signal { Kind: PosixSignal.SIGTERM })
                     return Shutdown();
-                Handle(e);
+                Guarded(e.GetType().Name.ToLowerInvariant(), () => Handle(e));
             }
             while (events.TryTake(out e));
         }
@@ -93,6 +96,23 @@ internal sealed class VrrpDaemon : IDisposable
         {
             context.Cancel = true;
             events.Add(new DaemonEvent.Signal(PosixSignal.SIGTERM));
+        }
+    }
+
+    /// <summary>
+    /// One event's failure (a netlink error adding an address, a socket error sending an advert) is logged and
+    /// counted, never fatal: the daemon that keeps running can still step down, answer and try again.
+    /// </summary>
+    private void Guarded(string what, Action handle)
+    {
+        try
+        {
+            handle();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            status.CountEventError();
+            Log($"handling {what} failed, the daemon goes on: {e.GetType().Name}: {e.Message}");
         }
     }
 
@@ -279,6 +299,12 @@ internal sealed class VrrpDaemon : IDisposable
                 try
                 {
                     var length = socket.Receive(buffer);
+                    // bounded: a flood is dropped here (and counted) instead of growing the queue without end
+                    if (events.Count >= MaxQueuedEvents)
+                    {
+                        status.CountDrop(DropReason.QueueFull);
+                        continue;
+                    }
                     events.Add(new DaemonEvent.Packet(buffer.AsSpan(0, length).ToArray()));
                 }
                 catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)

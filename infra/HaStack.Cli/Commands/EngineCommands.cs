@@ -50,7 +50,13 @@ internal static class EngineCommands
         };
         verify.SetAction(parse => Run(parse, "verify", ops => parse.GetValue(fromEngine) ? ops.VerifyFromEngine(Console.In.ReadToEnd())
             : ops.Verify(parse.GetResult(faults) is null ? null : parse.GetValue(faults) ?? "")));
-        return [preview, up, destroy, refresh, verify];
+        var to = new Option<string>("--to") { Description = "the member to hand the primary to (default: the sync standby Patroni named)" };
+        var switchover = new Command("switchover", "hand the primary to another member on purpose: PgBouncer paused around Patroni's switchover, then the cluster checked whole")
+        {
+            StackOptions.Stack, StackOptions.Cwd, Json, to,
+        };
+        switchover.SetAction(parse => Run(parse, "switchover", ops => ops.Switchover(parse.GetValue(to))));
+        return [preview, up, destroy, refresh, verify, switchover];
     }
 
     private static int Run(ParseResult parse, string command, Func<StackOperations, int> operation, bool purgeData = false)

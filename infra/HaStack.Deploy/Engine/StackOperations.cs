@@ -166,6 +166,34 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         }
     }
 
+    /// <summary><c>hastack switchover</c>: the primary handed to <paramref name="to"/> (default: the sync standby), PgBouncer paused around it.</summary>
+    public int Switchover(string? to)
+    {
+        using var run = StackPreparation.Prepare(options, events, lockFor: "switchover");
+        if (run is null)
+            return ExitCodes.Failed;
+        if (run.State.Resources.Count == 0)
+        {
+            events.Problem($"error: stack {options.Stack} is not deployed: run hastack up first");
+            return ExitCodes.Failed;
+        }
+        using var sessions = new SessionPool(run.Plan.Config, run.State);
+        var context = Context(run, sessions, purgeData: false);
+        events.Phase($"Switching over ({options.Stack})");
+        try
+        {
+            var result = new Cluster.PlannedSwitchover(run.Plan, context.Session, context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")).Run(to);
+            new ClusterChecks(run.Plan, context.Session).WaitWhole("the cluster is whole after the switchover", run.Plan.Topology.LayerService);
+            events.Info($"    {result.To} is the primary ({result.From} was), after {result.Took.TotalSeconds:0.00} s; the cluster is whole");
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is Cluster.SwitchoverException or VerificationFailedException || IsHostFailure(e))
+        {
+            events.Problem($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
     private int VerifyFaults(PreparedRun run, ApplyContext context, string list)
     {
         var (faults, unknown) = Faults.Select(run.Plan.Topology.LayerService, list);

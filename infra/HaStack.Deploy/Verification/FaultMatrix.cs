@@ -42,8 +42,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
     {
         WaitUntil($"writes flow through the VIP before {fault.Name}", () => writer.Log.AcknowledgedSince(writer.Clock.Elapsed - TimeSpan.FromSeconds(1)) >= 5,
             TimeSpan.FromSeconds(60), () => writer.LastError);
-        var members = checks.Members();
-        var leader = members.FirstOrDefault(m => m.IsLeader)?.Name
+        var leader = checks.Members().FirstOrDefault(m => m.IsLeader)?.Name
             ?? throw new VerificationFailedException(fault.Name, "Patroni reports no leader");
         var host = fault.Target == FaultTarget.VipHolder ? checks.SingleHolder($"the VIP is on one host before {fault.Name}") : leader;
         progress($"{fault.Name}: {fault.What} ({host})");
@@ -52,12 +51,14 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
         string? problem = null;
         try
         {
-            var script = InjectScript(fault, host, members);
-            session(host).Check(script, script.Input == ScriptInput.Content ? System.Text.Encoding.UTF8.GetBytes(restPassword) : null);
+            if (fault.Name == "switchover")
+                new Cluster.PlannedSwitchover(plan, session, restPassword, _ => { }).Run(to: null);
+            else
+                session(host).Check(InjectScript(fault));
             if (!Restored(fault, host, leader))
                 problem = "the stack did not recover";
         }
-        catch (Exception e) when (e is RemoteCommandException or VerificationFailedException)
+        catch (Exception e) when (e is RemoteCommandException or VerificationFailedException or Cluster.SwitchoverException)
         {
             problem = e.Message;
         }
@@ -74,7 +75,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
         return new FaultOutcome(fault, host, writer.Log.Window(start, writer.Clock.Elapsed), problem);
     }
 
-    private HostScript InjectScript(Fault fault, string host, IReadOnlyList<PatroniMember> members)
+    private HostScript InjectScript(Fault fault)
     {
         var config = plan.Config;
         return fault.Name switch
@@ -82,18 +83,8 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
             Faults.LayerStop => HostOperations.Systemctl("stop", fault.Unit!),
             "patroni-kill" => HostOperations.KillService(fault.Unit!, mainOnly: true),
             "postmaster-kill" => HostOperations.KillPostmaster(Components.PostgresDataDirectory(config)),
-            "switchover" => SwitchoverScript(host, members),
             _ => HostOperations.KillService(fault.Unit!, mainOnly: false),
         };
-    }
-
-    private HostScript SwitchoverScript(string leader, IReadOnlyList<PatroniMember> members)
-    {
-        // Patroni (synchronous mode) hands over only to the standby it named; otherwise any running replica
-        var candidate = members.FirstOrDefault(m => m.IsSyncStandby && m.IsRunning) ?? members.FirstOrDefault(m => !m.IsLeader && m.IsRunning)
-            ?? throw new VerificationFailedException("switchover", "no running replica to switch over to");
-        var address = plan.Topology.DatabaseHosts.Single(h => h.Name == leader).Address;
-        return HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader, candidate.Name);
     }
 
     /// <summary>Waits until what the fault broke is back: the unit running again, a leader, the VIP on one host.</summary>

@@ -26,12 +26,14 @@ public static class Faults
 
     public static IReadOnlyList<Fault> For(string layerUnit) =>
     [
-        new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(2)),
+        // on the database layer, stopping the layer is a failover: a new primary first, then the VIP follows it
+        new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultTarget.VipHolder, layerUnit,
+            TimeSpan.FromSeconds(layerUnit == Infra.Catalogue.Components.Postgres.Unit ? 5 : 2)),
         new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
         new("pgbouncer-kill", "PgBouncer killed (SIGKILL) on the primary's host", FaultTarget.Primary, "pgbouncer", TimeSpan.FromSeconds(2)),
         new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
         new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
-        new("switchover", "a planned switchover to the sync standby (Patroni's REST API)", FaultTarget.Primary, null, TimeSpan.FromSeconds(5)),
+        new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultTarget.Primary, null, TimeSpan.FromSeconds(5)),
     ];
 
     /// <summary>

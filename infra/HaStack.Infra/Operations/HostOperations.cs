@@ -273,6 +273,15 @@ public static class HostOperations
             """ + " " + $"{Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/switchover")} {Quote(leader)} {Quote(candidate)}",
             ScriptInput.Content, 90);
 
+    /// <summary>
+    /// PgBouncer's admin console over its unix socket as the OS user it runs as (PgBouncer lets that user in as
+    /// "pgbouncer" without a password). PAUSE returns once every server connection is released, so it is bounded.
+    /// </summary>
+    public static HostScript PgBouncerAdmin(string command, int port, int seconds = 15) => command is "PAUSE" or "RESUME"
+        ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h /var/run/postgresql " +
+            $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c {Quote(command)}", TimeoutSeconds: seconds + 10)
+        : throw new ArgumentOutOfRangeException(nameof(command));
+
     /// <summary>Prints Patroni's members as counts: leaders, running or streaming, all, sync standbys.</summary>
     public static HostScript PatroniCounts(string address, int restPort) =>
         new("reading Patroni's cluster", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
