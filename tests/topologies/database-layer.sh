@@ -18,7 +18,7 @@ members() { ssh_node node1 "patronictl -c /etc/patroni/config.yml list -f json";
 role_of() { members | python3 -c "import json,sys; print(next(m['Member'] for m in json.load(sys.stdin) if m['Role'] == sys.argv[1]))" "$1"; }
 leader=$(role_of Leader)
 candidate=$(role_of "Sync Standby")
-client=$(for n in node1 node2 node3; do [[ $n != "$leader" && $n != "$candidate" ]] && echo $n; done)
+client=$(for n in node1 node2 node3; do if [[ $n != "$leader" && $n != "$candidate" ]]; then echo $n; fi; done)
 holder=$(for n in node1 node2 node3; do ssh_node $n "ip -4 -o addr show dev eth0 | grep -qw $VIP && echo $n" || true; done)
 [[ $holder == "$leader" ]] || fail "the VIP is on '$holder', the primary is $leader"
 

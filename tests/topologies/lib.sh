@@ -12,6 +12,8 @@ topology_setup() { # STACK [HOSTS, default 5]
   TOPOLOGY=$1
   local hosts=${2:-5}
   fail() { echo "$TOPOLOGY: FAILED: $*" >&2; exit 1; }
+  # a command that fails under set -e says which, instead of ending the test in silence
+  trap 'echo "$TOPOLOGY: FAILED at line $LINENO: $BASH_COMMAND" >&2' ERR
   DIR=$(mktemp -d "/tmp/hastack-$TOPOLOGY.XXXXXX")
   cp Pulumi.yaml "tests/topologies/Pulumi.$TOPOLOGY.yaml" "$DIR/"
   # the project is a copy outside the checkout, so the agent binary is named (hastack publishes it only in a checkout)

@@ -95,10 +95,27 @@ internal sealed class InstanceRunner : IDisposable
         {
             if (netlink.Remove(nic.Index, address.Address, address.PrefixLength))
             {
+                // a leftover's connections are closed after it is gone: their resets cannot leave from an address
+                // the host no longer has, but the local services at least let them go
                 var closed = ConnectionCloser.CloseConnectionsOn(address.Address, log);
                 log($"{Config.Name}: removed {address} left over from an earlier run, and closed {closed} connection(s) on it");
             }
         }
+    }
+
+    /// <summary>
+    /// Gives up an address with its connections: they are closed first, while the address is still here, so the
+    /// kernel's reset reaches each client (from an address the host no longer has it would not leave); then the
+    /// address goes, then whatever was accepted in between is closed too. Left alone, such a connection lingers:
+    /// the new holder cannot answer for it, and a client waiting for a reply would wait until TCP gives up.
+    /// </summary>
+    private int RemoveClosingConnections(VirtualAddress address)
+    {
+        var closed = ConnectionCloser.CloseConnectionsOn(address.Address, log);
+        netlink.Remove(nic.Index, address.Address, address.PrefixLength);
+        closed += ConnectionCloser.CloseConnectionsOn(address.Address, log);
+        daemonStatus.Update(_ => status.ConnectionsClosed += closed);
+        return closed;
     }
 
     public void Handle(RouterEvent e, TimeSpan now)
@@ -156,13 +173,9 @@ internal sealed class InstanceRunner : IDisposable
             case RouterAction.RemoveVirtualAddresses:
                 foreach (var address in Config.VirtualAddresses)
                 {
-                    netlink.Remove(nic.Index, address.Address, address.PrefixLength);
-                    // connections on it would otherwise linger: the new holder cannot answer for them, and a client
-                    // waiting for a reply (a query in flight) would never hear the connection is gone
-                    var closed = ConnectionCloser.CloseConnectionsOn(address.Address, log);
+                    var closed = RemoveClosingConnections(address);
                     if (closed > 0)
                         log($"{Config.Name}: closed {closed} connection(s) on {address.Address}, which this host no longer holds");
-                    daemonStatus.Update(_ => status.ConnectionsClosed += closed);
                 }
                 nextGarpBurst = nextGarpRefresh = null;
                 break;

@@ -135,9 +135,12 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     /// <paramref name="faults"/> (a list, or empty for all), the fault matrix instead: exit 1 when a fault exceeds its
     /// budget or an acknowledged write is lost.
     /// </summary>
-    public int Verify(string? faults = null)
+    public int Verify(string? faults = null) => OnDeployedStack("verify", (run, context) => faults is not null ? VerifyFaults(run, context, faults) : Prove(run, context));
+
+    /// <summary>Runs <paramref name="body"/> under the stack's lock, on a stack that is deployed, with a session per host.</summary>
+    private int OnDeployedStack(string command, Func<PreparedRun, ApplyContext, int> body)
     {
-        using var run = StackPreparation.Prepare(options, events, lockFor: "verify");
+        using var run = StackPreparation.Prepare(options, events, lockFor: command);
         if (run is null)
             return ExitCodes.Failed;
         if (run.State.Resources.Count == 0)
@@ -146,9 +149,11 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             return ExitCodes.Failed;
         }
         using var sessions = new SessionPool(run.Plan.Config, run.State);
-        var context = Context(run, sessions, purgeData: false);
-        if (faults is not null)
-            return VerifyFaults(run, context, faults);
+        return body(run, Context(run, sessions, purgeData: false));
+    }
+
+    private int Prove(PreparedRun run, ApplyContext context)
+    {
         events.Phase($"Verifying ({options.Stack}): SQL through {run.Plan.Config.Vip.Address}, then the VIP holder's proxy stops");
         try
         {
@@ -167,18 +172,8 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     }
 
     /// <summary><c>hastack switchover</c>: the primary handed to <paramref name="to"/> (default: the sync standby), PgBouncer paused around it.</summary>
-    public int Switchover(string? to)
+    public int Switchover(string? to) => OnDeployedStack("switchover", (run, context) =>
     {
-        using var run = StackPreparation.Prepare(options, events, lockFor: "switchover");
-        if (run is null)
-            return ExitCodes.Failed;
-        if (run.State.Resources.Count == 0)
-        {
-            events.Problem($"error: stack {options.Stack} is not deployed: run hastack up first");
-            return ExitCodes.Failed;
-        }
-        using var sessions = new SessionPool(run.Plan.Config, run.State);
-        var context = Context(run, sessions, purgeData: false);
         events.Phase($"Switching over ({options.Stack})");
         try
         {
@@ -192,7 +187,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             events.Problem($"error: {e.Message}");
             return ExitCodes.Failed;
         }
-    }
+    });
 
     private int VerifyFaults(PreparedRun run, ApplyContext context, string list)
     {

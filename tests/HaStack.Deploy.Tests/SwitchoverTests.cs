@@ -1,0 +1,107 @@
+using HaStack.Deploy.Cluster;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Operations;
+using HaStack.Infra.Stack;
+
+namespace HaStack.Deploy.Tests;
+
+/// <summary>
+/// hastack switchover against fake hosts whose Patroni answers from a member table: the candidate it picks or
+/// refuses, the pooler paused before and resumed after whatever happens, the REST password only on standard input.
+/// </summary>
+public class SwitchoverTests
+{
+    private const string Password = "rest-pw-'$(x)";
+
+    private static StackPlan Plan(string synchronousMode = "on") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
+        config:
+          hastack:hosts:
+            - {"{"} name: node1, address: 10.77.0.11 {"}"}
+            - {"{"} name: node2, address: 10.77.0.12 {"}"}
+            - {"{"} name: node3, address: 10.77.0.13 {"}"}
+          hastack:vip:
+            address: 10.77.0.100/24
+          hastack:postgres:
+            synchronousMode: {synchronousMode}
+        """, "s"), () => null).Config!, new string('b', 64));
+
+    /// <summary>Three hosts; node1 leads and node2 is the sync standby until a switchover script runs, then node2 leads.</summary>
+    private sealed class Cluster
+    {
+        public string Leader = "node1";
+        public Func<HostScript, RemoteResultOverride?> Override = _ => null;
+        public Dictionary<string, FakeHost> Hosts { get; } = [];
+
+        public Cluster()
+        {
+            foreach (var name in new[] { "node1", "node2", "node3" })
+                Hosts[name] = new FakeHost(name, Answer);
+        }
+
+        private Remote.RemoteResult Answer(HostScript script, byte[]? stdin)
+        {
+            if (Override(script) is { } forced)
+                return forced.Result;
+            if (script.What.StartsWith("switching over from", StringComparison.Ordinal))
+            {
+                Leader = script.What.Split(' ')[^1];
+                return FakeHost.Ok();
+            }
+            if (script.What == "reading Patroni's members")
+                return FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
+                    $"{n} {(n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica")} {(n == Leader ? "running" : "streaming")}")));
+            return FakeHost.Ok();
+        }
+
+        public IEnumerable<string> Whats(string host) => Hosts[host].Ran.Select(r => r.Script.What);
+    }
+
+    private sealed record RemoteResultOverride(Remote.RemoteResult Result);
+
+    private static PlannedSwitchover Switchover(Cluster cluster, string mode = "on") => new(Plan(mode), h => cluster.Hosts[h], Password, _ => { });
+
+    [Fact]
+    public void By_default_the_sync_standby_takes_over_between_a_pause_and_a_resume_of_the_old_primarys_pooler()
+    {
+        var cluster = new Cluster();
+        var result = Switchover(cluster).Run(to: null);
+        Assert.Equal(("node1", "node2"), (result.From, result.To));
+        var onOld = cluster.Whats("node1").Where(w => w != "reading Patroni's members").ToList();
+        Assert.Equal(["PgBouncer PAUSE", "switching over from node1 to node2", "PgBouncer RESUME"], onOld);
+        var sent = cluster.Hosts["node1"].Ran.Single(r => r.Script.What.StartsWith("switching", StringComparison.Ordinal));
+        Assert.Equal(Password, System.Text.Encoding.UTF8.GetString(sent.Stdin!));
+        Assert.DoesNotContain(Password, sent.Script.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_synchronous_mode_a_member_other_than_the_sync_standby_is_refused_before_anything_is_touched()
+    {
+        var cluster = new Cluster();
+        var refused = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node3"));
+        Assert.Contains("only to the sync standby (node2)", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(cluster.Hosts.Values.SelectMany(h => h.Ran), r => r.Script.What.StartsWith("PgBouncer", StringComparison.Ordinal));
+        Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node1"));
+        Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node9"));
+        // without synchronous mode any running replica may take over
+        Assert.Equal("node3", Switchover(cluster, "off").Run(to: "node3").To);
+    }
+
+    [Fact]
+    public void A_pooler_that_does_not_pause_is_resumed_and_nothing_is_switched()
+    {
+        var cluster = new Cluster { Override = s => s.What == "PgBouncer PAUSE" ? new(FakeHost.Fail("timeout")) : null };
+        var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: null));
+        Assert.Contains("nothing was switched", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("node1", cluster.Leader);
+        Assert.Contains("PgBouncer RESUME", cluster.Whats("node1"));
+    }
+
+    [Fact]
+    public void A_switchover_Patroni_refuses_still_resumes_the_pooler()
+    {
+        var cluster = new Cluster { Override = s => s.What.StartsWith("switching", StringComparison.Ordinal) ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null };
+        Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
+        Assert.Equal("PgBouncer RESUME", cluster.Whats("node1").Last());
+    }
+}
