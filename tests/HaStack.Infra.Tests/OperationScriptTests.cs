@@ -91,6 +91,29 @@ public class OperationScriptTests
         Assert.Equal(value + "|", output);
     }
 
+    /// <summary>The fault matrix's and the switchover's scripts: a hostile member or unit name stays one quoted word, and sh parses the script.</summary>
+    [Theory]
+    [MemberData(nameof(Hostile))]
+    public void Fault_and_switchover_scripts_quote_every_name(string value)
+    {
+        var scripts = new (HostScript Script, string Quoted)[]
+        {
+            (HostOperations.Switchover("10.0.0.1", 8008, value, "node2"), Shell.Quote(value)),
+            (HostOperations.Switchover("10.0.0.1", 8008, "node1", value), Shell.Quote(value)),
+            (HostOperations.KillService(value, mainOnly: true), Shell.Quote(value)),
+            (HostOperations.KillPostmaster("/var/lib/postgresql/" + value), Shell.Quote($"/var/lib/postgresql/{value}/postmaster.pid")),
+        };
+        foreach (var (script, quoted) in scripts)
+        {
+            Assert.Contains(quoted, script.Text, StringComparison.Ordinal);
+            using var sh = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-n", "-c", script.Text]) { RedirectStandardError = true })!;
+            var errors = sh.StandardError.ReadToEnd();
+            sh.WaitForExit();
+            Assert.True(sh.ExitCode == 0, $"{script.What}: {errors}");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => HostOperations.PgBouncerAdmin("SHUTDOWN", 6432));
+    }
+
     [Fact]
     public void A_NUL_cannot_be_quoted() => Assert.Throws<ArgumentException>(() => Shell.Quote("a\0b"));
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fault benchmark: the fault matrix (`hastack verify --faults`) many times, per VIP layer, on fresh lab deployments.
 
-  python3 tests/bench/faults.py [--runs 4] [--layers haproxy,database,pgbouncer]
+  python3 tests/bench/faults.py [--runs 4] [--layers haproxy,database]
 
 For each layer: a fresh 3-host lab (tests/lab/down.sh, up.sh), the lab stack deployed with `vip.floatsOver` set to
 that layer (every host every role), then RUNS rounds of the six faults (layer stop and agent SIGKILL on the VIP
@@ -68,7 +68,7 @@ def summary(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=4, help="rounds of the six faults per layer (default 4: 24 faults)")
-    parser.add_argument("--layers", default="haproxy,database,pgbouncer")
+    parser.add_argument("--layers", default="haproxy,database")
     args = parser.parse_args()
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "runs": args.runs, "layers": {}}
     for layer in args.layers.split(","):

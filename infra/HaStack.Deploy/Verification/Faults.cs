@@ -26,15 +26,18 @@ public static class Faults
 
     public static IReadOnlyList<Fault> For(string layerUnit) =>
     [
-        // on the database layer, stopping the layer is a failover: a new primary first, then the VIP follows it
-        new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultTarget.VipHolder, layerUnit,
-            TimeSpan.FromSeconds(layerUnit == Infra.Catalogue.Components.Postgres.Unit ? 5 : 2)),
+        // on the database layer, stopping the layer is a failover and a switchover moves the VIP too: a new primary
+        // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows
+        new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(OnDatabaseLayer(layerUnit) ? 7 : 2)),
         new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
         new("pgbouncer-kill", "PgBouncer killed (SIGKILL) on the primary's host", FaultTarget.Primary, "pgbouncer", TimeSpan.FromSeconds(2)),
         new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
         new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
-        new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultTarget.Primary, null, TimeSpan.FromSeconds(5)),
+        new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultTarget.Primary, null,
+            TimeSpan.FromSeconds(OnDatabaseLayer(layerUnit) ? 7 : 5)),
     ];
+
+    private static bool OnDatabaseLayer(string layerUnit) => layerUnit == Infra.Catalogue.Components.Postgres.Unit;
 
     /// <summary>
     /// The faults named in <paramref name="list"/> (comma-separated; empty or null: all), in the matrix's order,

@@ -137,6 +137,11 @@ public static partial class StackValidator
     private static void CheckVip(StackConfig config, Reporter error)
     {
         var vip = config.Vip;
+        // measured in the lab: after the proof moved the VIP to a replica's host, writes through it landed on that replica
+        if (vip.FloatsOver == VipLayer.Pgbouncer)
+            error("vip-pgbouncer-layer", "vip.floatsOver", "pgbouncer",
+                "puts the VIP on the database hosts' PgBouncers, each in front of its own PostgreSQL: once the VIP moves to a replica's host, writes through it go to a replica",
+                "use haproxy (the VIP on the proxies, which send writes to the primary) or database (the VIP follows the primary)");
         var vipValid = IsIpv4(vip.Address);
         if (vip.Address.Length > 0 && !vipValid)
             error("vip-address", "vip.address", vip.Address, "is not an IPv4 address in dotted-quad form", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24, without leading zeros");
