@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 bash tests/lab/host-setup.sh
 dotnet build HaStack.sln -c Release --nologo -v quiet
 dotnet test HaStack.sln -c Release --no-build --nologo "$@"
-# the second topology (3 database hosts, 2 proxies) and the removal of hosts each need a 5-host lab of their
-# own, the VIP on the database layer a 3-host one; not when a filter was given
+# the second topology (3 database hosts, 2 proxies), the removal of hosts and PgBouncer on the proxies each need
+# a 5-host lab of their own, the VIP on the database layer a 3-host one; not when a filter was given
 if (($# == 0)); then
   bash tests/topologies/five-hosts.sh
   bash tests/topologies/remove-hosts.sh
   bash tests/topologies/database-layer.sh
+  bash tests/topologies/pooler-on-proxies.sh
 fi

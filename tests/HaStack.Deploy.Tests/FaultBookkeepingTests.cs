@@ -1,4 +1,8 @@
 using HaStack.Deploy.Verification;
+using HaStack.Infra;
+using HaStack.Infra.Config;
+using HaStack.Infra.Stack;
+using HaStack.Infra.Topology;
 
 namespace HaStack.Deploy.Tests;
 
@@ -6,6 +10,20 @@ namespace HaStack.Deploy.Tests;
 public class FaultBookkeepingTests
 {
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
+
+    /// <summary>Three hosts with every role, the VIP on <paramref name="layer"/>, PgBouncer where <paramref name="placement"/> says.</summary>
+    internal static ClusterTopology Topology(string layer = "haproxy", string placement = "database") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
+        config:
+          hastack:hosts:
+            - {"{"} name: node1, address: 10.77.0.11 {"}"}
+            - {"{"} name: node2, address: 10.77.0.12 {"}"}
+            - {"{"} name: node3, address: 10.77.0.13 {"}"}
+          hastack:vip:
+            address: 10.77.0.100/24
+            floatsOver: {layer}
+          hastack:pgbouncer:
+            placement: {placement}
+        """, "s"), () => null).Config!, new string('b', 64)).Topology;
 
     private static WriteLog Log(params (double Start, double End, bool Ok)[] attempts)
     {
@@ -57,7 +75,7 @@ public class FaultBookkeepingTests
     [Fact]
     public void A_hung_write_is_over_budget_even_when_the_gap_is_not()
     {
-        var fault = Faults.For("haproxy")[0];
+        var fault = Faults.For(Topology())[0];
         var hung = new FaultOutcome(fault, "node1", new WindowFigures(0, S(1), FaultOutcome.HangLimit, true, 10), null);
         Assert.False(hung.WithinBudget);
         Assert.StartsWith("a write hung", hung.Verdict, StringComparison.Ordinal);
@@ -70,21 +88,40 @@ public class FaultBookkeepingTests
     [Fact]
     public void A_fault_list_selects_in_the_matrix_order_and_names_what_is_not_a_fault()
     {
-        var (all, none) = Faults.Select("haproxy", null);
+        var (all, none) = Faults.Select(Topology(), null);
         Assert.Equal(["layer-stop", "agent-kill", "pgbouncer-kill", "patroni-kill", "postmaster-kill", "switchover"], all.Select(f => f.Name));
         Assert.Empty(none);
-        var (two, unknown) = Faults.Select("haproxy", "switchover, pgbouncer-kill,reboot");
+        var (two, unknown) = Faults.Select(Topology(), "switchover, pgbouncer-kill,reboot");
         Assert.Equal(["pgbouncer-kill", "switchover"], two.Select(f => f.Name));
         Assert.Equal(["reboot"], unknown);
         // the layer's own service is what the layer stop hits
-        Assert.Equal("pgbouncer", Faults.For("pgbouncer")[0].Unit);
+        Assert.Equal("pgbouncer", Faults.For(Topology("pgbouncer", "proxy"))[0].Unit);
+        Assert.Equal("patroni", Faults.For(Topology("database"))[0].Unit);
+    }
+
+    [Fact]
+    public void With_the_pooler_on_the_proxies_its_death_is_on_the_VIP_holder_and_a_switchover_may_fail_no_write()
+    {
+        var onProxies = Faults.For(Topology("haproxy", "proxy"));
+        var pooler = onProxies.Single(f => f.Name == "pgbouncer-kill");
+        Assert.Equal(FaultTarget.VipHolder, pooler.Target);
+        var switchover = onProxies.Single(f => f.Kind == FaultKind.Switchover);
+        Assert.Equal(0, switchover.FailedWriteBudget);
+        var one = new FaultOutcome(switchover, "node1", new WindowFigures(1, S(0.5), S(0.5), true, 10), null);
+        Assert.False(one.WithinBudget);
+        Assert.Contains("1 failed write(s)", one.Verdict, StringComparison.Ordinal);
+        Assert.True((one with { Figures = one.Figures with { FailedWrites = 0 } }).WithinBudget);
+        // with PgBouncer behind HAProxy the demotion still cuts the connections HAProxy held: no such promise
+        var onDatabase = Faults.For(Topology());
+        Assert.Equal(FaultTarget.Primary, onDatabase.Single(f => f.Name == "pgbouncer-kill").Target);
+        Assert.Null(onDatabase.Single(f => f.Kind == FaultKind.Switchover).FailedWriteBudget);
     }
 
     [Fact]
     public void Every_fault_but_the_switchover_hits_a_HaStack_unit_and_each_kill_is_restored_by_systemd()
     {
-        foreach (var fault in Faults.For("haproxy").Where(f => f.Name != "switchover"))
+        foreach (var fault in Faults.For(Topology()).Where(f => f.Kind != FaultKind.Switchover))
             Assert.Contains(fault.Unit, new[] { "haproxy", "hastack-vrrpd", "pgbouncer", "patroni" });
-        Assert.All(Faults.For("haproxy").Where(f => f.IsKill), f => Assert.NotNull(f.Unit));
+        Assert.All(Faults.For(Topology()).Where(f => f.IsKill), f => Assert.NotNull(f.Unit));
     }
 }

@@ -14,7 +14,7 @@ public class SwitchoverTests
 {
     private const string Password = "rest-pw-'$(x)";
 
-    private static StackPlan Plan(string synchronousMode = "on") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
+    private static StackPlan Plan(string synchronousMode = "on", string placement = "database") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
         config:
           hastack:hosts:
             - {"{"} name: node1, address: 10.77.0.11 {"}"}
@@ -24,6 +24,8 @@ public class SwitchoverTests
             address: 10.77.0.100/24
           hastack:postgres:
             synchronousMode: {synchronousMode}
+          hastack:pgbouncer:
+            placement: {placement}
         """, "s"), () => null).Config!, new string('b', 64));
 
     /// <summary>Three hosts; node1 leads and node2 is the sync standby until a switchover script runs, then node2 leads.</summary>
@@ -31,12 +33,23 @@ public class SwitchoverTests
     {
         public string Leader = "node1";
         public Func<HostScript, RemoteResultOverride?> Override = _ => null;
+
+        /// <summary>How many more times each HAProxy still sends writes to the old primary after the switchover.</summary>
+        public int StaleRoutes;
         public Dictionary<string, FakeHost> Hosts { get; } = [];
+
+        /// <summary>Every script any host ran, in the order they ran.</summary>
+        public List<(string Host, string What)> Journal { get; } = [];
 
         public Cluster()
         {
             foreach (var name in new[] { "node1", "node2", "node3" })
-                Hosts[name] = new FakeHost(name, Answer);
+                Hosts[name] = new FakeHost(name, (script, stdin) =>
+                {
+                    lock (Journal)
+                        Journal.Add((name, script.What));
+                    return Answer(script, stdin);
+                });
         }
 
         private Remote.RemoteResult Answer(HostScript script, byte[]? stdin)
@@ -47,6 +60,12 @@ public class SwitchoverTests
             {
                 Leader = script.What.Split(' ')[^1];
                 return FakeHost.Ok();
+            }
+            if (script.What == "reading HAProxy's servers")
+            {
+                var routed = Leader == "node1" || StaleRoutes-- > 0 ? "node1" : Leader;
+                return FakeHost.Ok("HTTP/1.0 200 OK\r\n\r\n# pxname,svname,qcur,status,weight\n" + string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
+                    $"writes,{n},0,{(n == routed ? "UP" : "DOWN")},1")) + "\nwrites,BACKEND,0,UP,1\n");
             }
             if (script.What == "reading Patroni's members")
                 return FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
@@ -59,7 +78,8 @@ public class SwitchoverTests
 
     private sealed record RemoteResultOverride(Remote.RemoteResult Result);
 
-    private static PlannedSwitchover Switchover(Cluster cluster, string mode = "on") => new(Plan(mode), h => cluster.Hosts[h], Password, _ => { });
+    private static PlannedSwitchover Switchover(Cluster cluster, string mode = "on", string placement = "database") =>
+        new(Plan(mode, placement), h => cluster.Hosts[h], Password, _ => { });
 
     [Fact]
     public void By_default_the_sync_standby_takes_over_between_a_pause_and_a_resume_of_the_old_primarys_pooler()
@@ -103,5 +123,38 @@ public class SwitchoverTests
         var cluster = new Cluster { Override = s => s.What.StartsWith("switching", StringComparison.Ordinal) ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null };
         Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
         Assert.Equal("PgBouncer RESUME", cluster.Whats("node1").Last());
+    }
+
+    [Fact]
+    public void With_the_pooler_on_the_proxies_every_proxy_pauses_and_resumes_only_once_its_HAProxy_sends_writes_to_the_new_primary_alone()
+    {
+        var cluster = new Cluster { StaleRoutes = 6 };
+        var result = Switchover(cluster, placement: "proxy").Run(to: null);
+        Assert.Equal("node2", result.To);
+        foreach (var host in new[] { "node1", "node2", "node3" })
+        {
+            var steps = cluster.Whats(host).Where(w => w.StartsWith("PgBouncer", StringComparison.Ordinal) || w.StartsWith("reading HAProxy", StringComparison.Ordinal)).ToList();
+            Assert.Equal("PgBouncer PAUSE", steps[0]);
+            Assert.Equal("PgBouncer RESUME", steps[^1]);
+        }
+        // every proxy paused before Patroni was asked, and no proxy resumed before the last stale answer
+        var order = cluster.Journal.Select(r => r.What).ToList();
+        var switched = order.FindIndex(w => w.StartsWith("switching over", StringComparison.Ordinal));
+        Assert.Equal(3, order.Take(switched).Count(w => w == "PgBouncer PAUSE"));
+        var lastStale = order.Select((w, i) => (w, i)).Where(x => x.w == "reading HAProxy's servers").Select(x => x.i).ElementAt(5);
+        Assert.Equal(0, order.Take(lastStale).Count(w => w == "PgBouncer RESUME"));
+        Assert.Equal(3, order.Count(w => w == "PgBouncer RESUME"));
+    }
+
+    [Fact]
+    public void When_one_proxy_does_not_pause_the_ones_that_did_resume_and_nothing_is_switched()
+    {
+        var cluster = new Cluster();
+        cluster.Override = s => s.What == "PgBouncer PAUSE" && cluster.Whats("node2").Contains("PgBouncer PAUSE") ? new(FakeHost.Fail("timeout")) : null;
+        Assert.Throws<SwitchoverException>(() => Switchover(cluster, placement: "proxy").Run(to: null));
+        Assert.Equal("node1", cluster.Leader);
+        Assert.Contains("PgBouncer RESUME", cluster.Whats("node1"));
+        Assert.Contains("PgBouncer RESUME", cluster.Whats("node2"));
+        Assert.DoesNotContain("PgBouncer PAUSE", cluster.Whats("node3"));
     }
 }

@@ -115,6 +115,33 @@ public class OperationScriptTests
     }
 
     [Fact]
+    public async Task HAProxys_statistics_are_read_with_bash_even_though_scripts_run_under_sh()
+    {
+        // a loopback listener stands in for HAProxy's stats page; the script runs the way a host runs it: sh -c TEXT
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var served = Task.Run(async () =>
+        {
+            using var client = await listener.AcceptTcpClientAsync();
+            using var stream = client.GetStream();
+            var request = new byte[256];
+            var read = await stream.ReadAsync(request);
+            var reply = System.Text.Encoding.ASCII.GetString(request, 0, read).StartsWith("GET /;csv HTTP/1.0\r\n", StringComparison.Ordinal)
+                ? "HTTP/1.0 200 OK\r\n\r\n# pxname,svname,status\nwrites,node2,UP\n" : "HTTP/1.0 400 Bad\r\n\r\n";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(reply));
+        });
+        var script = HostOperations.HaproxyStats(port);
+        using var sh = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", script.Text]) { RedirectStandardOutput = true })!;
+        var output = await sh.StandardOutput.ReadToEndAsync();
+        await sh.WaitForExitAsync();
+        await served;
+        listener.Stop();
+        Assert.Equal(0, sh.ExitCode);
+        Assert.Contains("writes,node2,UP", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_NUL_cannot_be_quoted() => Assert.Throws<ArgumentException>(() => Shell.Quote("a\0b"));
 
     [Fact]

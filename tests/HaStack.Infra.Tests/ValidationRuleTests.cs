@@ -64,6 +64,8 @@ public class ValidationRuleTests
         { "advert-interval-range", "hastack:vip.advertInterval", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    vrrpVersion: 2\n    advertInterval: 0.5", StringComparison.Ordinal) },
         { "advert-interval-range", "hastack:vip.advertInterval", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    advertInterval: 41", StringComparison.Ordinal) },
         { "vip-pgbouncer-layer", "hastack:vip.floatsOver", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    floatsOver: pgbouncer", StringComparison.Ordinal) },
+        { "vip-database-pooler-proxy", "hastack:pgbouncer.placement", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { placement: proxy }").Replace("10.77.0.100/24", "10.77.0.100/24\n    floatsOver: database", StringComparison.Ordinal) },
+        { "bad-choice", "hastack:pgbouncer.placement", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { placement: proxies }") },
         { "interface-name", "hastack:vip.interface", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    interface: a-very-long-interface-name", StringComparison.Ordinal) },
         // ports
         { "port-clash", "hastack:pgbouncer.port", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { port: 5432 }") },

@@ -15,14 +15,17 @@ public sealed record SwitchoverResult(string From, string To, TimeSpan Took);
 public sealed class SwitchoverException(string message) : Exception(message);
 
 /// <summary>
-/// <c>hastack switchover</c>: the primary handed to another member on purpose. The old primary's PgBouncer is
-/// paused first, so transactions in flight finish and new ones wait instead of being cut by the demotion; then
-/// Patroni switches over (REST API); the pooler resumes once the new primary leads. With synchronous mode only
-/// the standby Patroni named can take over, so that is the default and the only choice it accepts.
+/// <c>hastack switchover</c>: the primary handed to another member on purpose. Every PgBouncer on the write path is
+/// paused first (the old primary's, or with PgBouncer on the proxies every proxy's), so transactions in flight finish
+/// and new ones wait instead of being cut by the demotion; then Patroni switches over (REST API); the poolers resume
+/// once the new primary leads and, with PgBouncer in front of HAProxy, once every HAProxy sends writes to it alone,
+/// so the first connection after the pause lands on the new primary. With synchronous mode only the standby Patroni
+/// named can take over, so that is the default and the only choice it accepts.
 /// </summary>
 public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
 {
     private static readonly TimeSpan LeaderLimit = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RoutingLimit = TimeSpan.FromSeconds(30);
     private readonly ClusterChecks checks = new(plan, session);
 
     public SwitchoverResult Run(string? to)
@@ -30,35 +33,52 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
         var members = checks.Members();
         var leader = members.FirstOrDefault(m => m.IsLeader) ?? throw new SwitchoverException("Patroni reports no leader: nothing to switch over from");
         var candidate = Candidate(members, leader, to);
+        var topology = plan.Topology;
+        var poolers = topology.PoolerOnProxies ? topology.ProxyHosts.Select(h => h.Name).ToList() : [leader.Name];
         var port = plan.Config.PgBouncer.Port;
-        progress($"pausing PgBouncer on {leader.Name}: transactions in flight finish, new ones wait");
-        var paused = session(leader.Name).Run(HostOperations.PgBouncerAdmin("PAUSE", port));
-        if (!paused.Ok)
-        {
-            session(leader.Name).Run(HostOperations.PgBouncerAdmin("RESUME", port));
-            throw new SwitchoverException($"PgBouncer on {leader.Name} did not pause (a transaction still running after 15 s?): {paused.Stderr.Trim()}; nothing was switched");
-        }
+        var paused = new List<string>();
         var clock = Stopwatch.StartNew();
         try
         {
+            foreach (var host in poolers)
+            {
+                progress($"pausing PgBouncer on {host}: transactions in flight finish, new ones wait");
+                paused.Add(host);
+                var pause = session(host).Run(HostOperations.PgBouncerAdmin("PAUSE", port));
+                if (!pause.Ok)
+                    throw new SwitchoverException($"PgBouncer on {host} did not pause (a transaction still running after 15 s?): {pause.Stderr.Trim()}; nothing was switched");
+            }
+            clock.Restart();
             progress($"switching over: {leader.Name} -> {candidate.Name}");
-            var address = plan.Topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
+            var address = topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
             session(leader.Name).Check(HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader.Name, candidate.Name),
                 Encoding.UTF8.GetBytes(restPassword));
-            var deadline = DateTime.UtcNow + LeaderLimit;
-            while (!checks.Members().Any(m => m.IsLeader && m.Name == candidate.Name && m.IsRunning))
-            {
-                if (DateTime.UtcNow > deadline)
-                    throw new SwitchoverException($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s");
-                Thread.Sleep(100);
-            }
+            Until($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s", LeaderLimit,
+                () => checks.Members().Any(m => m.IsLeader && m.Name == candidate.Name && m.IsRunning));
+            if (topology.PoolerOnProxies)
+                foreach (var proxy in poolers)
+                    Until($"HAProxy on {proxy} did not send writes to {candidate.Name} alone within {RoutingLimit.TotalSeconds} s", RoutingLimit,
+                        () => session(proxy).Run(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)) is { Ok: true } stats &&
+                            HaproxyServers.Up(stats.Stdout, "writes") is [var only] && only == candidate.Name);
         }
         finally
         {
-            session(leader.Name).Run(HostOperations.PgBouncerAdmin("RESUME", port));
+            foreach (var host in paused)
+                session(host).Run(HostOperations.PgBouncerAdmin("RESUME", port));
         }
-        progress($"{candidate.Name} leads after {clock.Elapsed.TotalSeconds:0.00} s; PgBouncer on {leader.Name} resumed");
+        progress($"{candidate.Name} leads after {clock.Elapsed.TotalSeconds:0.00} s; PgBouncer resumed on {string.Join(", ", paused)}");
         return new SwitchoverResult(leader.Name, candidate.Name, clock.Elapsed);
+    }
+
+    private static void Until(string failure, TimeSpan limit, Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new SwitchoverException(failure);
+            Thread.Sleep(100);
+        }
     }
 
     private PatroniMember Candidate(IReadOnlyList<PatroniMember> members, PatroniMember leader, string? to)

@@ -105,6 +105,7 @@ public sealed class JsonRunEvents(RunOutput output) : IRunEvents
         ["longestGapMs"] = Math.Round(outcome.Figures.LongestGap.TotalMilliseconds),
         ["longestWriteMs"] = Math.Round(outcome.Figures.LongestWrite.TotalMilliseconds),
         ["gapBudgetMs"] = Math.Round(outcome.Fault.GapBudget.TotalMilliseconds),
+        ["failedWriteBudget"] = outcome.Fault.FailedWriteBudget,
         ["recovered"] = outcome.Figures.Recovered,
         ["withinBudget"] = outcome.WithinBudget,
         ["verdict"] = outcome.Verdict,

@@ -178,7 +178,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         try
         {
             var result = new Cluster.PlannedSwitchover(run.Plan, context.Session, context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")).Run(to);
-            new ClusterChecks(run.Plan, context.Session).WaitWhole("the cluster is whole after the switchover", run.Plan.Topology.LayerService);
+            new ClusterChecks(run.Plan, context.Session).WaitWhole("the cluster is whole after the switchover");
             events.Info($"    {result.To} is the primary ({result.From} was), after {result.Took.TotalSeconds:0.00} s; the cluster is whole");
             return ExitCodes.Ok;
         }
@@ -191,10 +191,10 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
 
     private int VerifyFaults(PreparedRun run, ApplyContext context, string list)
     {
-        var (faults, unknown) = Faults.Select(run.Plan.Topology.LayerService, list);
+        var (faults, unknown) = Faults.Select(run.Plan.Topology, list);
         if (unknown.Count > 0)
         {
-            events.Problem($"error: --faults: {string.Join(", ", unknown)}: not a fault; the faults are {string.Join(", ", Faults.For(run.Plan.Topology.LayerService).Select(f => f.Name))}");
+            events.Problem($"error: --faults: {string.Join(", ", unknown)}: not a fault; the faults are {string.Join(", ", Faults.For(run.Plan.Topology).Select(f => f.Name))}");
             return ExitCodes.Usage;
         }
         events.Phase($"Fault matrix ({options.Stack}): {faults.Count} fault(s), one at a time, while a client writes through {run.Plan.Config.Vip.Address}");

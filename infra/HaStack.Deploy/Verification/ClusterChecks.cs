@@ -1,4 +1,3 @@
-using System.Globalization;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Config;
@@ -58,34 +57,31 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     }
 
     /// <summary>
-    /// Whole: <paramref name="unit"/> active on every VIP host, one VIP holder, one leader, every member running,
-    /// and with synchronous mode a sync standby named, since Patroni promotes only the named one: a primary lost
-    /// while none is named is not replaced.
+    /// Whole: every service on the VIP's path active on every VIP host, one VIP holder, one leader, every member
+    /// running, and with synchronous mode a sync standby named, since Patroni promotes only the named one: a primary
+    /// lost while none is named is not replaced.
     /// </summary>
-    public void WaitWhole(string step, string unit)
+    public void WaitWhole(string step)
     {
         foreach (var host in VipHosts)
-        {
-            var active = session(host).Run(HostOperations.WaitActive(unit));
-            if (!active.Ok)
-                throw new VerificationFailedException(step, $"{unit} on {host} is not active");
-        }
+            foreach (var unit in plan.Topology.VipPath.Select(c => c.Unit!))
+            {
+                var active = session(host).Run(HostOperations.WaitActive(unit));
+                if (!active.Ok)
+                    throw new VerificationFailedException(step, $"{unit} on {host} is not active");
+            }
         SingleHolder(step);
         var wantSync = config.Postgres.SynchronousMode != SynchronousMode.Off ? 1 : 0;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
-        var db = plan.Topology.DatabaseHosts[0];
-        string observed;
         while (true)
         {
-            var cluster = session(db.Name).Run(HostOperations.PatroniCounts(db.Address, config.Patroni.RestPort));
-            observed = $"{cluster.Stdout.Trim()} {cluster.Stderr.Trim()}".Trim();
-            var counts = cluster.Stdout.Trim().Split(' ');
-            if (cluster.Ok && counts.Length == 4 && counts[0] == "1" && counts[1] == counts[2] &&
-                int.Parse(counts[2], CultureInfo.InvariantCulture) == plan.Topology.DatabaseHosts.Count &&
-                int.Parse(counts[3], CultureInfo.InvariantCulture) >= wantSync)
+            var members = Members();
+            if (members.Count(m => m.IsLeader) == 1 && members.All(m => m.IsRunning) && members.Count == plan.Topology.DatabaseHosts.Count &&
+                members.Count(m => m.IsSyncStandby) >= wantSync)
                 return;
             if (DateTime.UtcNow > deadline)
-                throw new VerificationFailedException(step, $"Patroni reports leaders/running/members/sync standbys = {observed}");
+                throw new VerificationFailedException(step, members.Count == 0 ? "no Patroni answers"
+                    : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}");
             Thread.Sleep(500);
         }
     }

@@ -73,7 +73,7 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
         {
             session(holder).Check(HostOperations.Systemctl("start", unit));
         }
-        checks.WaitWhole("the cluster is whole again", unit);
+        checks.WaitWhole("the cluster is whole again");
         outputs["verifiedAt"] = DateTimeOffset.UtcNow.ToString("u", CultureInfo.InvariantCulture);
         return outputs;
     }

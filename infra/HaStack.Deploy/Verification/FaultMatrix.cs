@@ -23,8 +23,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
     /// <summary>Runs <paramref name="faults"/> in order; then the acknowledged writes missing from the database.</summary>
     public (IReadOnlyList<FaultOutcome> Outcomes, IReadOnlyList<long> Lost) Run(IReadOnlyList<Fault> faults, Action<FaultOutcome> measured)
     {
-        var layerUnit = plan.Topology.LayerService;
-        checks.WaitWhole("the cluster is whole before the faults", layerUnit);
+        checks.WaitWhole("the cluster is whole before the faults");
         var outcomes = new List<FaultOutcome>();
         using var writer = new VipWriter(plan.Config.Vip.Address, plan.Topology.ClientPorts.Writes, superuserPassword, WritePause);
         foreach (var fault in faults)
@@ -32,7 +31,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
             var outcome = Inject(fault, writer);
             outcomes.Add(outcome);
             measured(outcome);
-            checks.WaitWhole($"the cluster is whole after {fault.Name}", layerUnit);
+            checks.WaitWhole($"the cluster is whole after {fault.Name}");
         }
         writer.Stop(TimeSpan.FromSeconds(35));
         return (outcomes, writer.Lost());
@@ -51,7 +50,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
         string? problem = null;
         try
         {
-            if (fault.Name == "switchover")
+            if (fault.Kind == FaultKind.Switchover)
                 new Cluster.PlannedSwitchover(plan, session, restPassword, _ => { }).Run(to: null);
             else
                 session(host).Check(InjectScript(fault));
@@ -75,17 +74,14 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
         return new FaultOutcome(fault, host, writer.Log.Window(start, writer.Clock.Elapsed), problem);
     }
 
-    private HostScript InjectScript(Fault fault)
+    private HostScript InjectScript(Fault fault) => fault.Kind switch
     {
-        var config = plan.Config;
-        return fault.Name switch
-        {
-            Faults.LayerStop => HostOperations.Systemctl("stop", fault.Unit!),
-            "patroni-kill" => HostOperations.KillService(fault.Unit!, mainOnly: true),
-            "postmaster-kill" => HostOperations.KillPostmaster(Components.PostgresDataDirectory(config)),
-            _ => HostOperations.KillService(fault.Unit!, mainOnly: false),
-        };
-    }
+        FaultKind.Stop => HostOperations.Systemctl("stop", fault.Unit!),
+        FaultKind.KillMainOnly => HostOperations.KillService(fault.Unit!, mainOnly: true),
+        FaultKind.KillPostmaster => HostOperations.KillPostmaster(Components.PostgresDataDirectory(plan.Config)),
+        FaultKind.Kill => HostOperations.KillService(fault.Unit!, mainOnly: false),
+        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault.Kind, "not injected by a script"),
+    };
 
     /// <summary>Waits until what the fault broke is back: the unit running again, a leader, the VIP on one host.</summary>
     private bool Restored(Fault fault, string host, string oldLeader)
@@ -101,11 +97,11 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
             }
             return false;
         }
-        if (fault.Name == Faults.LayerStop)
+        if (fault.Kind == FaultKind.Stop)
             return Until(() => checks.VipHosts.Any(h => h != host && checks.Holds(h)));
         if (fault.IsKill && fault.Unit is { } unit && !Until(() => session(host).Run(HostOperations.ServiceState(unit)).Stdout.Trim() == "active"))
             return false;
-        return fault.Name == "switchover"
+        return fault.Kind == FaultKind.Switchover
             ? Until(() => checks.Members() is var m && m.Any(x => x.IsLeader && x.Name != oldLeader && x.IsRunning))
             : Until(() => checks.Members().Any(x => x.IsLeader && x.IsRunning));
     }

@@ -1,3 +1,6 @@
+using HaStack.Infra.Catalogue;
+using HaStack.Infra.Topology;
+
 namespace HaStack.Deploy.Verification;
 
 /// <summary>Which host a fault hits, found at the moment it is injected.</summary>
@@ -7,16 +10,36 @@ public enum FaultTarget
     Primary,
 }
 
+/// <summary>How a fault is injected, and so how the matrix knows it is over.</summary>
+public enum FaultKind
+{
+    /// <summary><c>systemctl stop</c>: the VIP must move away from the host.</summary>
+    Stop,
+
+    /// <summary>SIGKILL to every process of the unit: systemd, not HaStack, must bring it back.</summary>
+    Kill,
+
+    /// <summary>SIGKILL to Patroni alone: PostgreSQL keeps running and the new Patroni adopts it.</summary>
+    KillMainOnly,
+
+    /// <summary>SIGKILL to the primary's postmaster: Patroni must restart PostgreSQL.</summary>
+    KillPostmaster,
+
+    /// <summary><c>hastack switchover</c>: the primary handed over on purpose.</summary>
+    Switchover,
+}
+
 /// <summary>
-/// One kind of fault the matrix injects: only HaStack's own services, each restored afterwards. The budget is
-/// what a client writing through the VIP may see at most: the longest time without an acknowledged write.
+/// One kind of fault the matrix injects: only HaStack's own services, each restored afterwards. The budgets are
+/// what a client writing through the VIP may see at most: the longest time without an acknowledged write, and
+/// (where the design promises it) how many writes may fail.
 /// </summary>
 /// <param name="Name">the name <c>--faults</c> takes</param>
 /// <param name="Unit">the systemd unit the fault hits (and the restore starts again); for the postmaster, Patroni's</param>
-public sealed record Fault(string Name, string What, FaultTarget Target, string? Unit, TimeSpan GapBudget)
+public sealed record Fault(string Name, string What, FaultKind Kind, FaultTarget Target, string? Unit, TimeSpan GapBudget, int? FailedWriteBudget = null)
 {
     /// <summary>A host process is lost without warning, and systemd (not HaStack) must bring it back.</summary>
-    public bool IsKill => Name.EndsWith("-kill", StringComparison.Ordinal);
+    public bool IsKill => Kind is FaultKind.Kill or FaultKind.KillMainOnly or FaultKind.KillPostmaster;
 }
 
 public static class Faults
@@ -24,28 +47,36 @@ public static class Faults
     /// <summary>The layer's service on the VIP holder; the unit is the stack's (HAProxy, PgBouncer or Patroni).</summary>
     public const string LayerStop = "layer-stop";
 
-    public static IReadOnlyList<Fault> For(string layerUnit) =>
-    [
-        // on the database layer, stopping the layer is a failover and a switchover moves the VIP too: a new primary
-        // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows
-        new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(OnDatabaseLayer(layerUnit) ? 7 : 2)),
-        new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
-        new("pgbouncer-kill", "PgBouncer killed (SIGKILL) on the primary's host", FaultTarget.Primary, "pgbouncer", TimeSpan.FromSeconds(2)),
-        new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
-        new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
-        new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultTarget.Primary, null,
-            TimeSpan.FromSeconds(OnDatabaseLayer(layerUnit) ? 7 : 5)),
-    ];
-
-    private static bool OnDatabaseLayer(string layerUnit) => layerUnit == Infra.Catalogue.Components.Postgres.Unit;
+    public static IReadOnlyList<Fault> For(ClusterTopology topology)
+    {
+        var layerUnit = topology.LayerService;
+        var onDatabaseLayer = layerUnit == Components.Postgres.Unit;
+        // with PgBouncer in front of HAProxy, the one a client passes is on the VIP holder, and a switchover holds
+        // every transaction there: no write fails
+        var pooler = topology.PoolerOnProxies
+            ? new Fault("pgbouncer-kill", "PgBouncer killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "pgbouncer", TimeSpan.FromSeconds(2))
+            : new Fault("pgbouncer-kill", "PgBouncer killed (SIGKILL) on the primary's host", FaultKind.Kill, FaultTarget.Primary, "pgbouncer", TimeSpan.FromSeconds(2));
+        return
+        [
+            // on the database layer, stopping the layer is a failover and a switchover moves the VIP too: a new primary
+            // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows
+            new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultKind.Stop, FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 2)),
+            new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
+            pooler,
+            new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultKind.KillMainOnly, FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
+            new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultKind.KillPostmaster, FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
+            new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultKind.Switchover, FaultTarget.Primary, null,
+                TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 5), topology.PoolerOnProxies && !onDatabaseLayer ? 0 : null),
+        ];
+    }
 
     /// <summary>
     /// The faults named in <paramref name="list"/> (comma-separated; empty or null: all), in the matrix's order,
     /// or the names that are not faults.
     /// </summary>
-    public static (IReadOnlyList<Fault> Faults, IReadOnlyList<string> Unknown) Select(string layerUnit, string? list)
+    public static (IReadOnlyList<Fault> Faults, IReadOnlyList<string> Unknown) Select(ClusterTopology topology, string? list)
     {
-        var all = For(layerUnit);
+        var all = For(topology);
         if (string.IsNullOrWhiteSpace(list))
             return (all, []);
         var names = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
@@ -60,10 +91,14 @@ public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figure
     /// <summary>A write that took this long was a client left hanging, whatever the gap.</summary>
     public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
 
-    public bool WithinBudget => Problem is null && Figures.Recovered && Figures.LongestGap <= Fault.GapBudget && Figures.LongestWrite < HangLimit;
+    public bool WithinBudget => Breach is null;
 
-    public string Verdict => Problem ?? (!Figures.Recovered ? "writes did not resume"
+    public string Verdict => Breach ?? "ok";
+
+    /// <summary>What went over a budget, or null when nothing did.</summary>
+    public string? Breach => Problem ?? (!Figures.Recovered ? "writes did not resume"
         : Figures.LongestWrite >= HangLimit ? $"a write hung {Figures.LongestWrite.TotalSeconds:0.0} s"
         : Figures.LongestGap > Fault.GapBudget ? $"gap over the {Fault.GapBudget.TotalSeconds:0.#} s budget"
-        : "ok");
+        : Figures.FailedWrites > Fault.FailedWriteBudget ? $"{Figures.FailedWrites} failed write(s), over the budget of {Fault.FailedWriteBudget}"
+        : null);
 }

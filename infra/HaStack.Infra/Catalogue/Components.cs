@@ -57,7 +57,8 @@ public static class Components
         new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"));
 
     public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
-        _ => ["pgbouncer"],
+        // psql for the admin console (a switchover's PAUSE): a database host has it already, a proxy host does not
+        c => c.PgBouncer.Placement == PoolerPlacement.Proxy ? ["pgbouncer", $"postgresql-client-{c.Postgres.Version}"] : ["pgbouncer"],
         [
             new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
             new("pgbouncer-userlist.txt.sbn", PgBouncerUserlistPath, "0600", "postgres", "postgres", FileEffect.Reload),
@@ -68,7 +69,7 @@ public static class Components
         None,
         ["pgbouncer"],
         // Debian ships Restart=no: one crash of the primary's PgBouncer cut every write until someone noticed
-        new("always", 0.5, "the primary's PgBouncer is the only way HAProxy reaches the primary"));
+        new("always", 0.5, "a PgBouncer that dies is back before clients give up on it"));
 
     public static readonly Component Haproxy = new("haproxy", "haproxy",
         _ => ["haproxy"],
@@ -114,7 +115,9 @@ public static class Components
         if (host.Has(HostRole.Etcd))
             on.Add(Etcd);
         if (host.Has(HostRole.Db))
-            on.AddRange([Postgres, PgBouncer]);
+            on.Add(Postgres);
+        if (host.Has(config.PoolerRole))
+            on.Add(PgBouncer);
         if (host.Has(HostRole.Proxy))
             on.Add(Haproxy);
         if (config.VipHosts.Contains(host))

@@ -15,6 +15,16 @@ public enum VipLayer
     Database,
 }
 
+/// <summary>
+/// Where PgBouncer runs: beside each PostgreSQL, behind HAProxy (database), or on the proxy hosts in front of HAProxy
+/// (proxy: client, VIP, PgBouncer, HAProxy, the primary), where a switchover can hold every client's transactions.
+/// </summary>
+public enum PoolerPlacement
+{
+    Database,
+    Proxy,
+}
+
 /// <summary>Patroni's synchronous replication: off, on (falls back to async when no replica is there), strict (never).</summary>
 public enum SynchronousMode
 {
@@ -61,7 +71,7 @@ public sealed record EtcdSettings(int ClientPort, int PeerPort);
 
 public sealed record HaproxySettings(int WritePort, int ReadPort, int StatsPort);
 
-public sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoolSize, int MaxClientConn, int ReservePoolSize);
+public sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoolSize, int MaxClientConn, int ReservePoolSize, PoolerPlacement Placement);
 
 public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds);
 
@@ -81,7 +91,17 @@ public sealed record StackConfig(
 {
     public IEnumerable<HostConfig> HostsWith(HostRole role) => Hosts.Where(h => h.Has(role));
 
-    /// <summary>The hosts the VIP floats over: proxies for haproxy, database hosts otherwise.</summary>
-    public IReadOnlyList<HostConfig> VipHosts =>
-        HostsWith(Vip.FloatsOver == VipLayer.Haproxy ? HostRole.Proxy : HostRole.Db).ToList();
+    /// <summary>The role of the hosts that run PgBouncer, by its placement.</summary>
+    public HostRole PoolerRole => PgBouncer.Placement == PoolerPlacement.Proxy ? HostRole.Proxy : HostRole.Db;
+
+    /// <summary>The role of the hosts the VIP floats over: the proxies, the poolers' hosts, or the database hosts.</summary>
+    public HostRole VipRole => Vip.FloatsOver switch
+    {
+        VipLayer.Haproxy => HostRole.Proxy,
+        VipLayer.Pgbouncer => PoolerRole,
+        _ => HostRole.Db,
+    };
+
+    /// <summary>The hosts the VIP floats over.</summary>
+    public IReadOnlyList<HostConfig> VipHosts => HostsWith(VipRole).ToList();
 }

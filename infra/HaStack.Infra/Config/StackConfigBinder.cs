@@ -51,7 +51,8 @@ public static class StackConfigBinder
         haproxyReader.Finish();
         var pgb = root.Object("pgbouncer");
         var pgbouncer = new PgBouncerSettings(pgb.Int("port", 6432), pgb.String("poolMode", "transaction"), pgb.Int("defaultPoolSize", 20),
-            pgb.Int("maxClientConn", 1000), pgb.Int("reservePoolSize", 5));
+            pgb.Int("maxClientConn", 1000), pgb.Int("reservePoolSize", 5),
+            pgb.Enum("placement", PoolerPlacement.Database));
         pgb.Finish();
         var verifyReader = root.Object("verify");
         var verify = new VerifySettings(verifyReader.Bool("enabled", true), verifyReader.Int("vipMoveTimeoutSeconds", 15), verifyReader.Int("sqlTimeoutSeconds", 30));

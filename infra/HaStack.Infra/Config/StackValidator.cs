@@ -127,7 +127,7 @@ public static partial class StackValidator
             warn("etcd-even", "hosts", etcd, "etcd members tolerate no more failures than one member fewer, and add a vote to lose",
                 $"use {etcd - 1} or {etcd + 1} etcd members");
         var vipHosts = config.VipHosts.Count;
-        var layerRole = config.Vip.FloatsOver == VipLayer.Haproxy ? "proxy" : "db";
+        var layerRole = config.VipRole.ToString().ToLowerInvariant();
         if (config.Hosts.Count > 0 && vipHosts < 2)
             error("vip-layer-too-few", "vip.floatsOver", config.Vip.FloatsOver.ToString().ToLowerInvariant(),
                 $"floats the VIP over {vipHosts} host(s) with the {layerRole} role; one host holding it is exactly the single point of failure HaStack removes",
@@ -137,11 +137,16 @@ public static partial class StackValidator
     private static void CheckVip(StackConfig config, Reporter error)
     {
         var vip = config.Vip;
+        var placement = config.PgBouncer.Placement;
         // measured in the lab: after the proof moved the VIP to a replica's host, writes through it landed on that replica
-        if (vip.FloatsOver == VipLayer.Pgbouncer)
+        if (vip.FloatsOver == VipLayer.Pgbouncer && placement == PoolerPlacement.Database)
             error("vip-pgbouncer-layer", "vip.floatsOver", "pgbouncer",
-                "puts the VIP on the database hosts' PgBouncers, each in front of its own PostgreSQL: once the VIP moves to a replica's host, writes through it go to a replica",
-                "use haproxy (the VIP on the proxies, which send writes to the primary) or database (the VIP follows the primary)");
+                "puts the VIP on the database hosts' PgBouncers (pgbouncer.placement: database), each in front of its own PostgreSQL: once the VIP moves to a replica's host, writes through it go to a replica",
+                "set pgbouncer.placement: proxy (PgBouncer on the proxies, in front of HAProxy), or float the VIP over haproxy or database");
+        if (vip.FloatsOver == VipLayer.Database && placement == PoolerPlacement.Proxy)
+            error("vip-database-pooler-proxy", "pgbouncer.placement", "proxy",
+                "puts PgBouncer on the proxies while the VIP follows the primary (vip.floatsOver: database): clients at the VIP would reach PostgreSQL past every pooler",
+                "float the VIP over haproxy or pgbouncer (the proxies), or keep pgbouncer.placement: database");
         var vipValid = IsIpv4(vip.Address);
         if (vip.Address.Length > 0 && !vipValid)
             error("vip-address", "vip.address", vip.Address, "is not an IPv4 address in dotted-quad form", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24, without leading zeros");

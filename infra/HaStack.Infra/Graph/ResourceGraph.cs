@@ -74,7 +74,8 @@ public sealed class ResourceGraph
                     resources.Add(binary);
                     // a new binary is a restart too: the running daemon is the old one until then
                     reads.Add(new ServiceRead(Components.AgentBinaryPath, ServiceEffect.Restart, agentSha256 ?? AgentBinaryInputs.NotBuilt));
-                    after.AddRange([binary.Id, ServiceId(plan.Name, topology.LayerService)]);
+                    after.Add(binary.Id);
+                    after.AddRange(topology.VipPath.Select(c => ServiceId(plan.Name, c.Unit!)));
                 }
                 var inputs = new ServiceInputs(component.Unit!, reads, component.Readiness!(config, plan.Host), component.DataDirectories(config));
                 resources.Add(new Resource(ResourceTypes.Service, $"{plan.Name}:{component.Unit}", plan.Name, after, inputs, []));

@@ -237,6 +237,14 @@ public static class HostOperations
             "print(\"\\n\".join(\" \".join((x[\"name\"], x[\"role\"], x[\"state\"])) for x in m))' " +
             Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
 
+    /// <summary>
+    /// HAProxy's statistics as CSV, from its stats listener on loopback; bash's /dev/tcp (not sh's: scripts run
+    /// under sh), as a proxy host may have no HTTP client. Bounded: the connection is local and the read ends after 5 s.
+    /// </summary>
+    public static HostScript HaproxyStats(int statsPort) =>
+        new("reading HAProxy's servers", "bash -c " + Quote($"exec 3<>/dev/tcp/127.0.0.1/{statsPort.ToString(CultureInfo.InvariantCulture)} || exit 1\n" +
+            "printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3\ntimeout 5 cat <&3"), TimeoutSeconds: 15);
+
     // ---- faults: only HaStack's own services, each one its own kind of death
 
     /// <summary>
@@ -281,10 +289,4 @@ public static class HostOperations
         ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h /var/run/postgresql " +
             $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c {Quote(command)}", TimeoutSeconds: seconds + 10)
         : throw new ArgumentOutOfRangeException(nameof(command));
-
-    /// <summary>Prints Patroni's members as counts: leaders, running or streaming, all, sync standbys.</summary>
-    public static HostScript PatroniCounts(string address, int restPort) =>
-        new("reading Patroni's cluster", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
-            "print(sum(x[\"role\"] == \"leader\" for x in m), sum(x[\"state\"] in (\"running\", \"streaming\") for x in m), len(m), sum(x[\"role\"] == \"sync_standby\" for x in m))' " +
-            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
 }

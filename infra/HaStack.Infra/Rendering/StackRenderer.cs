@@ -69,13 +69,8 @@ public static class StackRenderer
     private static ScriptObject HostModel(ClusterTopology topology, HostPlan plan)
     {
         var c = topology.Config;
-        var process = topology.LayerService;
-        var checkPort = c.Vip.FloatsOver switch
-        {
-            VipLayer.Haproxy => c.Haproxy.WritePort,
-            VipLayer.Pgbouncer => c.PgBouncer.Port,
-            _ => c.Patroni.RestPort,
-        };
+        // the client ports of every process on the VIP's path: the check opens each (the database layer asks Patroni)
+        var checkPorts = topology.VipPath.Select(component => component == Components.Haproxy ? c.Haproxy.WritePort : c.PgBouncer.Port).ToList();
         var model = new ScriptObject
         {
             ["scope"] = c.Patroni.Scope,
@@ -84,6 +79,8 @@ public static class StackRenderer
                 ("agent_check", Components.AgentCheckScriptPath), ("pgbouncer_userlist", Components.PgBouncerUserlistPath)),
             ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
+            ["pooler_on_proxies"] = topology.PoolerOnProxies,
+            ["proxy_hosts"] = topology.ProxyHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
             ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.Postgres.Version),
@@ -95,11 +92,11 @@ public static class StackRenderer
                 ("retry_timeout", c.Patroni.RetryTimeout), ("maximum_lag", c.Patroni.MaximumLagOnFailover)),
             ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
                 ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
-            ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort)),
+            ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort), ("backend_port", topology.BackendPort)),
             ["vip"] = Obj(("address", c.Vip.Address), ("prefix", c.Vip.PrefixLength), ("interface", c.Vip.Interface), ("router_id", c.Vip.RouterId),
                 ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
                 ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
-                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("process", process), ("check_port", checkPort),
+                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("processes", topology.VipPath.Select(p => p.Unit).ToList()), ("check_ports", checkPorts),
                 ("script_user", c.Vip.FloatsOver == VipLayer.Database ? "postgres" : "nobody")),
             ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
         };

@@ -43,16 +43,33 @@ public sealed record ClusterTopology(
     /// <summary>Unique per cluster so two stacks' etcd members can never join each other.</summary>
     public string EtcdClusterToken => $"{Config.Patroni.Scope}-etcd";
 
-    /// <summary>The ports clients use through the VIP, by layer.</summary>
+    /// <summary>PgBouncer sits on the proxy hosts, in front of HAProxy.</summary>
+    public bool PoolerOnProxies => Config.PgBouncer.Placement == PoolerPlacement.Proxy;
+
+    /// <summary>
+    /// The ports clients use through the VIP. Writes go through PgBouncer wherever the VIP's hosts run it; reads go to
+    /// HAProxy's replica port (unpooled: PgBouncer listens on one port, and that one is the writers').
+    /// </summary>
     public (int Writes, int? Reads) ClientPorts => Config.Vip.FloatsOver switch
     {
-        VipLayer.Haproxy => (Config.Haproxy.WritePort, Config.Haproxy.ReadPort),
-        VipLayer.Pgbouncer => (Config.PgBouncer.Port, null),
-        _ => (Config.PgBouncer.Port, null),
+        VipLayer.Database => (Config.PgBouncer.Port, null),
+        _ when PoolerOnProxies => (Config.PgBouncer.Port, Config.Haproxy.ReadPort),
+        _ => (Config.Haproxy.WritePort, Config.Haproxy.ReadPort),
     };
 
-    /// <summary>The process and systemd unit that serve the VIP's layer: what the agent tracks and the proof stops.</summary>
+    /// <summary>Where HAProxy sends a connection on a database host: PgBouncer there, or PostgreSQL itself when PgBouncer is in front of HAProxy.</summary>
+    public int BackendPort => PoolerOnProxies ? Config.Postgres.Port : Config.PgBouncer.Port;
+
+    /// <summary>The process and systemd unit that serve the VIP's layer: what the proof stops.</summary>
     public string LayerService => Components.Layer(Config.Vip.FloatsOver).Unit!;
+
+    /// <summary>
+    /// Every unit on a VIP host that a client at the VIP passes through: what the agent's check follows. With the
+    /// pooler on the proxies that is PgBouncer and HAProxy both, whichever of them the VIP is said to float over.
+    /// </summary>
+    public IReadOnlyList<Component> VipPath => Config.Vip.FloatsOver != VipLayer.Database && PoolerOnProxies
+        ? [Components.PgBouncer, Components.Haproxy]
+        : [Components.Layer(Config.Vip.FloatsOver)];
 
     public static ClusterTopology Of(StackConfig config)
     {
