@@ -51,7 +51,20 @@ public class StackFilesTests
         Assert.Equal((3, 0.1m, 100), (config.Vip.VrrpVersion, config.Vip.AdvertInterval, config.Vip.RouterId));
         Assert.Equal("hastack-test", config.Patroni.Scope);
         Assert.Equal(SynchronousMode.On, config.Postgres.SynchronousMode);
+        Assert.Equal(PoolerPlacement.Database, config.PgBouncer.Placement);
         Assert.False(config.Ssh.Sudo);
+    }
+
+    [Theory]
+    [InlineData("on", 0)]
+    [InlineData("strict", 0)]
+    [InlineData("off", 300)]
+    public void A_crashed_primary_hands_over_at_once_only_where_the_standby_has_every_acknowledged_commit(string mode, int expected)
+    {
+        var config = TestStacks.Valid(TestStacks.MinimalWith($"hastack:postgres: {{ synchronousMode: {mode} }}"));
+        Assert.Equal(expected, config.Patroni.PrimaryStartTimeout);
+        // the stack file's own value wins either way
+        Assert.Equal(60, TestStacks.Valid(TestStacks.MinimalWith($"hastack:postgres: {{ synchronousMode: {mode} }}\nhastack:patroni: {{ primaryStartTimeout: 60 }}")).Patroni.PrimaryStartTimeout);
     }
 
     [Fact]

@@ -66,6 +66,7 @@ public class ValidationRuleTests
         { "vip-pgbouncer-layer", "hastack:vip.floatsOver", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    floatsOver: pgbouncer", StringComparison.Ordinal) },
         { "vip-database-pooler-proxy", "hastack:pgbouncer.placement", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { placement: proxy }").Replace("10.77.0.100/24", "10.77.0.100/24\n    floatsOver: database", StringComparison.Ordinal) },
         { "bad-choice", "hastack:pgbouncer.placement", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { placement: proxies }") },
+        { "patroni-primary-start-timeout", "hastack:patroni.primaryStartTimeout", Severity.Error, TestStacks.MinimalWith("hastack:patroni: { primaryStartTimeout: -1 }") },
         { "interface-name", "hastack:vip.interface", Severity.Error, TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    interface: a-very-long-interface-name", StringComparison.Ordinal) },
         // ports
         { "port-clash", "hastack:pgbouncer.port", Severity.Error, TestStacks.MinimalWith("hastack:pgbouncer: { port: 5432 }") },

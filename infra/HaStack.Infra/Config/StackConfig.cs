@@ -65,7 +65,11 @@ public sealed record PostgresSettings(
     IReadOnlyList<AppUser> Users,
     IReadOnlyList<AppDatabase> Databases);
 
-public sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort);
+/// <param name="PrimaryStartTimeout">
+/// seconds a crashed primary may take to come back in place before Patroni fails over instead; 0 fails over at once
+/// to a standby that has every acknowledged commit (Patroni checks), and restarts in place only when none can take over
+/// </param>
+public sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort, int PrimaryStartTimeout);
 
 public sealed record EtcdSettings(int ClientPort, int PeerPort);
 

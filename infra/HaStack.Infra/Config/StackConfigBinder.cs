@@ -42,7 +42,7 @@ public static class StackConfigBinder
         var ssh = BindSsh(root.Object("ssh"));
         var vip = BindVip(root.Object("vip"));
         var postgres = BindPostgres(root.Object("postgres"));
-        var patroni = BindPatroni(root.Object("patroni"), $"{document.ProjectName}-{document.StackName}");
+        var patroni = BindPatroni(root.Object("patroni"), $"{document.ProjectName}-{document.StackName}", postgres.SynchronousMode);
         var etcdReader = root.Object("etcd");
         var etcd = new EtcdSettings(etcdReader.Int("clientPort", 2379), etcdReader.Int("peerPort", 2380));
         etcdReader.Finish();
@@ -123,12 +123,16 @@ public static class StackConfigBinder
         return settings;
     }
 
-    private static PatroniSettings BindPatroni(ConfigReader r, string defaultScope)
+    private static PatroniSettings BindPatroni(ConfigReader r, string defaultScope, SynchronousMode synchronousMode)
     {
-        // loopWait 1: a crashed postmaster is noticed, restarted and promoted within two loops (about 4 s, 6 s with 5);
-        // it does not make failover hastier (ttl decides that) and cost no measurable CPU in the lab
+        // loopWait 1: a crashed postmaster is noticed within a second; it does not make failover hastier (ttl decides
+        // that) and cost no measurable CPU in the lab.
+        // primaryStartTimeout 0 with synchronous replication: a crashed primary hands over to the sync standby at once
+        // (2.1-2.3 s of writes lost in the lab) instead of crash recovery, a read-only start and a promotion in place
+        // (5.2-5.6 s); the standby has every acknowledged commit. Without it a failover could lose commits: Patroni's 300.
         var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 1), r.Int("retryTimeout", 5),
-            r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008));
+            r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008),
+            r.Int("primaryStartTimeout", synchronousMode == SynchronousMode.Off ? 300 : 0));
         r.Finish();
         return settings;
     }

@@ -290,6 +290,9 @@ public static partial class StackValidator
                 $"raise ttl to at least {p.LoopWait + 2 * p.RetryTimeout}, or lower loopWait/retryTimeout");
         if (p.MaximumLagOnFailover < 0)
             error("patroni-maximum-lag", "patroni.maximumLagOnFailover", p.MaximumLagOnFailover, "is negative", "give the bytes a replica may lag and still be promoted (default 1048576)");
+        if (p.PrimaryStartTimeout is < 0 or > 86400)
+            error("patroni-primary-start-timeout", "patroni.primaryStartTimeout", p.PrimaryStartTimeout, "must be 0-86400 seconds",
+                "leave it out: 0 (fail over at once) with synchronous replication, 300 without");
         if (!Names.Scope().IsMatch(p.Scope))
             error("patroni-scope", "patroni.scope", p.Scope, "is not a usable cluster name (it is a key prefix in etcd)", "use letters, digits, '-' and '_'");
     }

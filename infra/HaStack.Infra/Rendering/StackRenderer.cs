@@ -89,7 +89,7 @@ public static class StackRenderer
                 ("synchronous_mode_strict", c.Postgres.SynchronousMode == SynchronousMode.Strict ? "true" : "false"),
                 ("parameters", c.Postgres.Parameters.Select(p => Obj(("name", p.Key), ("value", p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)))).ToList())),
             ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("ttl", c.Patroni.Ttl), ("loop_wait", c.Patroni.LoopWait),
-                ("retry_timeout", c.Patroni.RetryTimeout), ("maximum_lag", c.Patroni.MaximumLagOnFailover)),
+                ("retry_timeout", c.Patroni.RetryTimeout), ("maximum_lag", c.Patroni.MaximumLagOnFailover), ("primary_start_timeout", c.Patroni.PrimaryStartTimeout)),
             ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
                 ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
             ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort), ("backend_port", topology.BackendPort)),
