@@ -36,19 +36,15 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
         var topology = plan.Topology;
         var poolers = topology.PoolerOnProxies ? topology.ProxyHosts.Select(h => h.Name).ToList() : [leader.Name];
         var port = plan.Config.PgBouncer.Port;
-        var paused = new List<string>();
+        // all poolers at once: the VIP holder's clients wait from its pause to its resume, not through the others' too
+        progress($"pausing PgBouncer on {string.Join(", ", poolers)}: transactions in flight finish, new ones wait");
         var clock = Stopwatch.StartNew();
         try
         {
-            foreach (var host in poolers)
-            {
-                progress($"pausing PgBouncer on {host}: transactions in flight finish, new ones wait");
-                paused.Add(host);
-                var pause = session(host).Run(HostOperations.PgBouncerAdmin("PAUSE", port));
-                if (!pause.Ok)
-                    throw new SwitchoverException($"PgBouncer on {host} did not pause (a transaction still running after 15 s?): {pause.Stderr.Trim()}; nothing was switched");
-            }
-            clock.Restart();
+            var refused = OnEach(poolers, host => session(host).Run(HostOperations.PgBouncerAdmin("PAUSE", port)) is { Ok: false } pause
+                ? $"{host}: {pause.Stderr.Trim()}" : null);
+            if (refused.Count > 0)
+                throw new SwitchoverException($"PgBouncer did not pause (a transaction still running after 15 s?) on {string.Join("; ", refused)}; nothing was switched");
             progress($"switching over: {leader.Name} -> {candidate.Name}");
             var address = topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
             session(leader.Name).Check(HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader.Name, candidate.Name),
@@ -56,18 +52,42 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
             Until($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s", LeaderLimit,
                 () => checks.Members().Any(m => m.IsLeader && m.Name == candidate.Name && m.IsRunning));
             if (topology.PoolerOnProxies)
-                foreach (var proxy in poolers)
+                OnEach(poolers, proxy =>
+                {
                     Until($"HAProxy on {proxy} did not send writes to {candidate.Name} alone within {RoutingLimit.TotalSeconds} s", RoutingLimit,
                         () => session(proxy).Run(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)) is { Ok: true } stats &&
                             HaproxyServers.Up(stats.Stdout, "writes") is [var only] && only == candidate.Name);
+                    return null;
+                });
         }
         finally
         {
-            foreach (var host in paused)
+            OnEach(poolers, host =>
+            {
                 session(host).Run(HostOperations.PgBouncerAdmin("RESUME", port));
+                return null;
+            });
         }
-        progress($"{candidate.Name} leads after {clock.Elapsed.TotalSeconds:0.00} s; PgBouncer resumed on {string.Join(", ", paused)}");
+        progress($"{candidate.Name} leads after {clock.Elapsed.TotalSeconds:0.00} s; PgBouncer resumed on {string.Join(", ", poolers)}");
         return new SwitchoverResult(leader.Name, candidate.Name, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <paramref name="action"/> on every host at once; what it returned that was not null. The first exception
+    /// (a switchover that cannot finish) is thrown once every host is done.
+    /// </summary>
+    private static List<string> OnEach(IReadOnlyList<string> hosts, Func<string, string?> action)
+    {
+        var tasks = hosts.Select(host => Task.Run(() => action(host))).ToArray();
+        try
+        {
+            Task.WaitAll(tasks);
+        }
+        catch (AggregateException e)
+        {
+            throw e.InnerExceptions[0];
+        }
+        return tasks.Select(t => t.Result).OfType<string>().ToList();
     }
 
     private static void Until(string failure, TimeSpan limit, Func<bool> condition)
