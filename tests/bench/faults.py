@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Fault benchmark: the fault matrix (`hastack verify --faults`) many times, per VIP layer, on fresh lab deployments.
+"""Fault benchmark: the fault matrix (`hastack verify --faults`) many times, per setup, on fresh lab deployments.
 
-  python3 tests/bench/faults.py [--runs 4] [--layers haproxy,database]
+  python3 tests/bench/faults.py [--runs 4] [--setups haproxy,database,haproxy/proxy,pgbouncer/proxy]
 
-For each layer: a fresh 3-host lab (tests/lab/down.sh, up.sh), the lab stack deployed with `vip.floatsOver` set to
-that layer (every host every role), then RUNS rounds of the six faults (layer stop and agent SIGKILL on the VIP
-holder; PgBouncer, Patroni and postmaster SIGKILL and a switchover on the primary) under a client writing through
-the VIP. Each round counts failed writes, the longest write gap, the longest single write and acknowledged writes
+A setup is LAYER[/PLACEMENT]: where the VIP floats (`vip.floatsOver`) and where PgBouncer sits
+(`pgbouncer.placement`, default database). For each: a fresh 3-host lab (tests/lab/down.sh, up.sh), the lab stack
+deployed with that setup (every host every role), then RUNS rounds of the six faults (layer stop and agent SIGKILL
+on the VIP holder; PgBouncer SIGKILL on the primary's host, or the VIP holder's with PgBouncer on the proxies;
+Patroni and postmaster SIGKILL and a switchover on the primary) under a client writing through the VIP. Each round counts failed writes, the longest write gap, the longest single write and acknowledged writes
 lost. Medians and worst per fault kind go to tests/bench/results/faults.{json,md}. Root; needs the CLI built
 (Release) and the agent binary (artifacts/hastack-vrrpd).
 """
@@ -28,19 +29,23 @@ def run(*args, check=True):
     return r
 
 
-def project(layer):
-    """A project of its own: the lab stack with the VIP on LAYER."""
+def project(setup):
+    """A project of its own: the lab stack with the VIP on the setup's layer and PgBouncer where it says."""
+    layer, _, placement = setup.partition("/")
     directory = tempfile.mkdtemp(prefix=f"hastack-faults-{layer}-")
     shutil.copy(os.path.join(ROOT, "Pulumi.yaml"), directory)
     with open(os.path.join(ROOT, "Pulumi.lab.yaml")) as source, open(os.path.join(directory, "Pulumi.lab.yaml"), "w") as target:
-        target.write(source.read().replace("floatsOver: haproxy", f"floatsOver: {layer}"))
+        text = source.read().replace("floatsOver: haproxy", f"floatsOver: {layer}")
+        if placement:
+            text = text.rstrip("\n") + f"\n  hastack:pgbouncer:\n    placement: {placement}\n"
+        target.write(text)
     return directory
 
 
-def measure(layer, runs):
+def measure(setup, runs):
     run("bash", os.path.join(LAB, "down.sh"))
     run("bash", os.path.join(LAB, "up.sh"), "3")
-    directory = project(layer)
+    directory = project(setup)
     try:
         hastack = lambda *a, check=True: run(*HASTACK, *a, "--stack", "lab", "--cwd", directory, check=check)
         hastack("up", "--yes")
@@ -52,7 +57,7 @@ def measure(layer, runs):
             lost = not any(l["kind"] == "diagnostic" and "no acknowledged write lost" in l["message"] for l in lines)
             errors = [l["message"] for l in lines if l["kind"] == "diagnostic" and l["severity"] == "error"]
             rounds.append({"faults": faults, "lost": lost, "errors": errors})
-            print(f"{layer} round {i + 1}/{runs}: " + ", ".join(f"{f['fault']} {f['longestGapMs'] / 1000:.2f}s" for f in faults)
+            print(f"{setup} round {i + 1}/{runs}: " + ", ".join(f"{f['fault']} {f['longestGapMs'] / 1000:.2f}s" for f in faults)
                   + ("; LOST WRITES" if lost else "") + (f"; {errors}" if errors else ""), flush=True)
         hastack("destroy", "--yes", "--purge-data", check=False)
         return rounds
@@ -67,12 +72,13 @@ def summary(values):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--runs", type=int, default=4, help="rounds of the six faults per layer (default 4: 24 faults)")
-    parser.add_argument("--layers", default="haproxy,database")
+    parser.add_argument("--runs", type=int, default=4, help="rounds of the six faults per setup (default 4: 24 faults)")
+    parser.add_argument("--setups", default="haproxy,database,haproxy/proxy,pgbouncer/proxy",
+                        help="LAYER[/PLACEMENT] list: the VIP's layer and PgBouncer's placement (default database)")
     args = parser.parse_args()
-    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "runs": args.runs, "layers": {}}
-    for layer in args.layers.split(","):
-        rounds = measure(layer, args.runs)
+    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "runs": args.runs, "setups": {}}
+    for setup in args.setups.split(","):
+        rounds = measure(setup, args.runs)
         per = {}
         for name in ORDER:
             found = [f for r in rounds for f in r["faults"] if f["fault"] == name]
@@ -83,17 +89,19 @@ def main():
                 "budget_s": found[0]["gapBudgetMs"] / 1000 if found else None,
                 "over_budget": sum(not f["withinBudget"] for f in found),
             }
-        results["layers"][layer] = {"faults": per, "rounds_with_lost_writes": sum(r["lost"] for r in rounds),
+        results["setups"][setup] = {"faults": per, "rounds_with_lost_writes": sum(r["lost"] for r in rounds),
                                     "faults_injected": sum(len(r["faults"]) for r in rounds)}
     out = os.path.join(ROOT, "tests", "bench", "results")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "faults.json"), "w") as f:
         json.dump(results, f, indent=2)
-    lines = [f"# Fault matrix through the VIP ({results['date']}, {args.runs} rounds per layer)", "",
+    lines = [f"# Fault matrix through the VIP ({results['date']}, {args.runs} rounds per setup, 3-host lab)", "",
              "`python3 tests/bench/faults.py`: a client writes through the VIP every 10 ms (new connection after an error);",
              "per fault kind, median (worst) of the longest write gap, failed writes, and the longest single write.", ""]
-    for layer, data in results["layers"].items():
-        lines += [f"## VIP on {layer}: {data['faults_injected']} faults, rounds with acknowledged writes lost: {data['rounds_with_lost_writes']}", "",
+    for setup, data in results["setups"].items():
+        layer, _, placement = setup.partition("/")
+        lines += [f"## VIP on {layer}, PgBouncer on the {placement or 'database'} hosts: {data['faults_injected']} faults, "
+                  f"rounds with acknowledged writes lost: {data['rounds_with_lost_writes']}", "",
                   "| fault | longest gap | budget | failed writes | longest write | over budget |", "|---|---|---|---|---|---|"]
         for name, f in data["faults"].items():
             if f["gap_s"] is None:
