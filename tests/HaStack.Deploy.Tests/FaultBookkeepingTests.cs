@@ -125,3 +125,44 @@ public class FaultBookkeepingTests
         Assert.All(Faults.For(Topology()).Where(f => f.IsKill), f => Assert.NotNull(f.Unit));
     }
 }
+
+/// <summary>The one wait every verification step uses: asked until it holds, or until the limit.</summary>
+public class PollTests
+{
+    [Fact]
+    public void A_condition_that_comes_true_ends_the_wait_and_one_that_never_does_ends_it_at_the_limit()
+    {
+        var asked = 0;
+        Assert.True(Poll.Until(() => ++asked == 3, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(3, asked);
+        asked = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.False(Poll.Until(() => ++asked < 0, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(5)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5));
+        // a limit already spent still asks once: a recovery that is there is seen
+        Assert.True(Poll.Until(() => true, TimeSpan.FromSeconds(-1), TimeSpan.FromMilliseconds(5)));
+    }
+}
+
+/// <summary>A lost write is put where it happened: which fault's window, or how long after one.</summary>
+public class LostWriteTests
+{
+    [Fact]
+    public void A_lost_write_names_the_fault_in_whose_window_or_after_which_it_was_acknowledged()
+    {
+        var log = new WriteLog();
+        log.Add(new WriteAttempt(1, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1), true, null));
+        log.Add(new WriteAttempt(2, TimeSpan.FromSeconds(11), TimeSpan.FromSeconds(12), true, null));
+        log.Add(new WriteAttempt(3, TimeSpan.FromSeconds(24), TimeSpan.FromSeconds(25), true, null));
+        var faults = Faults.For(FaultBookkeepingTests.Topology());
+        var figures = new WindowFigures(0, TimeSpan.Zero, TimeSpan.Zero, true, 1);
+        var outcomes = new[]
+        {
+            new FaultOutcome(faults[0], "node1", figures, null) { From = TimeSpan.FromSeconds(10), To = TimeSpan.FromSeconds(15) },
+            new FaultOutcome(faults[1], "node1", figures, null) { From = TimeSpan.FromSeconds(20), To = TimeSpan.FromSeconds(22) },
+        };
+        Assert.Equal("before the first fault", LostWrite.Of(1, log, outcomes).When);
+        Assert.Equal("during layer-stop, 2.00 s after it began", LostWrite.Of(2, log, outcomes).When);
+        Assert.Equal("after agent-kill, 3.00 s after its window closed", LostWrite.Of(3, log, outcomes).When);
+    }
+}

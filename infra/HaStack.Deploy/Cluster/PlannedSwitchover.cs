@@ -92,13 +92,8 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
 
     private static void Until(string failure, TimeSpan limit, Func<bool> condition)
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new SwitchoverException(failure);
-            Thread.Sleep(100);
-        }
+        if (!Poll.Until(condition, limit, TimeSpan.FromMilliseconds(100)))
+            throw new SwitchoverException(failure);
     }
 
     private PatroniMember Candidate(IReadOnlyList<PatroniMember> members, PatroniMember leader, string? to)

@@ -204,7 +204,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
                 text => events.Info($"  {text}"));
             var (outcomes, lost) = matrix.Run(faults, events.FaultMeasured);
             if (lost.Count > 0)
-                events.Problem($"error: {lost.Count} acknowledged write(s) lost: {string.Join(", ", lost.Take(20))}");
+                events.Problem($"error: {lost.Count} acknowledged write(s) lost: {string.Join("; ", lost.Take(20))}");
             else
                 events.Info($"    no acknowledged write lost ({outcomes.Sum(o => o.Figures.Acknowledged)} acknowledged during the faults)");
             var over = outcomes.Where(o => !o.WithinBudget).ToList();

@@ -30,16 +30,11 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
 
     public string SingleHolder(string step, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds));
-        while (true)
-        {
-            var holders = VipHosts.Where(Holds).ToList();
-            if (holders.Count == 1)
-                return holders[0];
-            if (DateTime.UtcNow > deadline)
-                throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
-            Thread.Sleep(200);
-        }
+        var holders = new List<string>();
+        if (!Poll.Until(() => (holders = VipHosts.Where(Holds).ToList()).Count == 1,
+                limit ?? TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds), TimeSpan.FromMilliseconds(200)))
+            throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
+        return holders[0];
     }
 
     /// <summary>Patroni's members, asked of the first database host that answers; empty when none does.</summary>
@@ -72,17 +67,11 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
             }
         SingleHolder(step);
         var wantSync = config.Postgres.SynchronousMode != SynchronousMode.Off ? 1 : 0;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds);
-        while (true)
-        {
-            var members = Members();
-            if (members.Count(m => m.IsLeader) == 1 && members.All(m => m.IsRunning) && members.Count == plan.Topology.DatabaseHosts.Count &&
-                members.Count(m => m.IsSyncStandby) >= wantSync)
-                return;
-            if (DateTime.UtcNow > deadline)
-                throw new VerificationFailedException(step, members.Count == 0 ? "no Patroni answers"
-                    : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}");
-            Thread.Sleep(500);
-        }
+        IReadOnlyList<PatroniMember> members = [];
+        if (!Poll.Until(() => (members = Members()).Count(m => m.IsLeader) == 1 && members.All(m => m.IsRunning) &&
+                members.Count == plan.Topology.DatabaseHosts.Count && members.Count(m => m.IsSyncStandby) >= wantSync,
+                TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds), TimeSpan.FromMilliseconds(500)))
+            throw new VerificationFailedException(step, members.Count == 0 ? "no Patroni answers"
+                : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}");
     }
 }

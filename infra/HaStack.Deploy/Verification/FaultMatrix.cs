@@ -20,8 +20,11 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
 
     private readonly ClusterChecks checks = new(plan, session);
 
-    /// <summary>Runs <paramref name="faults"/> in order; then the acknowledged writes missing from the database.</summary>
-    public (IReadOnlyList<FaultOutcome> Outcomes, IReadOnlyList<long> Lost) Run(IReadOnlyList<Fault> faults, Action<FaultOutcome> measured)
+    /// <summary>
+    /// Runs <paramref name="faults"/> in order; then the acknowledged writes missing from the database, each with the
+    /// fault in whose window (or after which) it was acknowledged.
+    /// </summary>
+    public (IReadOnlyList<FaultOutcome> Outcomes, IReadOnlyList<LostWrite> Lost) Run(IReadOnlyList<Fault> faults, Action<FaultOutcome> measured)
     {
         checks.WaitWhole("the cluster is whole before the faults");
         var outcomes = new List<FaultOutcome>();
@@ -34,7 +37,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
             checks.WaitWhole($"the cluster is whole after {fault.Name}");
         }
         writer.Stop(TimeSpan.FromSeconds(35));
-        return (outcomes, writer.Lost());
+        return (outcomes, writer.Lost().Select(id => LostWrite.Of(id, writer.Log, outcomes)).ToList());
     }
 
     private FaultOutcome Inject(Fault fault, VipWriter writer)
@@ -71,7 +74,7 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
         var recoveredAt = writer.Clock.Elapsed;
         WaitUntil("writes settle", () => writer.Log.AcknowledgedSince(recoveredAt) > 0 && writer.Clock.Elapsed - recoveredAt >= Settled,
             RecoveryLimit, () => writer.LastError, throwOnTimeout: false);
-        return new FaultOutcome(fault, host, writer.Log.Window(start, writer.Clock.Elapsed), problem);
+        return new FaultOutcome(fault, host, writer.Log.Window(start, writer.Clock.Elapsed), problem) { From = start, To = writer.Clock.Elapsed };
     }
 
     private HostScript InjectScript(Fault fault) => fault.Kind switch
@@ -87,37 +90,20 @@ public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> sessi
     private bool Restored(Fault fault, string host, string oldLeader)
     {
         var deadline = DateTime.UtcNow + RecoveryLimit;
-        bool Until(Func<bool> condition)
-        {
-            while (DateTime.UtcNow < deadline)
-            {
-                if (condition())
-                    return true;
-                Thread.Sleep(100);
-            }
-            return false;
-        }
+        // one limit for every stage of the recovery together
+        bool Until(Func<bool> condition) => Poll.Until(condition, deadline - DateTime.UtcNow, TimeSpan.FromMilliseconds(100));
         if (fault.Kind == FaultKind.Stop)
             return Until(() => checks.VipHosts.Any(h => h != host && checks.Holds(h)));
         if (fault.IsKill && fault.Unit is { } unit && !Until(() => session(host).Run(HostOperations.ServiceState(unit)).Stdout.Trim() == "active"))
             return false;
         return fault.Kind == FaultKind.Switchover
-            ? Until(() => checks.Members() is var m && m.Any(x => x.IsLeader && x.Name != oldLeader && x.IsRunning))
+            ? Until(() => checks.Members().Any(x => x.IsLeader && x.Name != oldLeader && x.IsRunning))
             : Until(() => checks.Members().Any(x => x.IsLeader && x.IsRunning));
     }
 
     private static void WaitUntil(string what, Func<bool> condition, TimeSpan limit, Func<string?> lastError, bool throwOnTimeout = true)
     {
-        var deadline = DateTime.UtcNow + limit;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                if (throwOnTimeout)
-                    throw new VerificationFailedException(what, $"not within {limit.TotalSeconds} s; the writer's last error: {lastError() ?? "none"}");
-                return;
-            }
-            Thread.Sleep(50);
-        }
+        if (!Poll.Until(condition, limit, TimeSpan.FromMilliseconds(50)) && throwOnTimeout)
+            throw new VerificationFailedException(what, $"not within {limit.TotalSeconds} s; the writer's last error: {lastError() ?? "none"}");
     }
 }

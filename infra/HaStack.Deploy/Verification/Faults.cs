@@ -59,12 +59,14 @@ public static class Faults
         return
         [
             // on the database layer, stopping the layer is a failover and a switchover moves the VIP too: a new primary
-            // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows
+            // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows; so
+            // does a postmaster crash, which hands over to the sync standby (patroni.primaryStartTimeout 0)
             new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultKind.Stop, FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 2)),
             new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
             pooler,
             new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultKind.KillMainOnly, FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
-            new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultKind.KillPostmaster, FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
+            new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultKind.KillPostmaster, FaultTarget.Primary, "patroni",
+                TimeSpan.FromSeconds(onDatabaseLayer && topology.Config.Patroni.PrimaryStartTimeout == 0 ? 7 : 5)),
             new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultKind.Switchover, FaultTarget.Primary, null,
                 TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 5), topology.PoolerOnProxies && !onDatabaseLayer ? 0 : null),
         ];
@@ -88,6 +90,11 @@ public static class Faults
 /// <summary>What one injected fault cost a client writing through the VIP, and whether that is within its budget.</summary>
 public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figures, string? Problem)
 {
+    /// <summary>The window measured, on the writer's clock: from the injection until writes had settled.</summary>
+    public TimeSpan From { get; init; }
+
+    public TimeSpan To { get; init; }
+
     /// <summary>A write that took this long was a client left hanging, whatever the gap.</summary>
     public static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(10);
 
@@ -101,4 +108,20 @@ public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figure
         : Figures.LongestGap > Fault.GapBudget ? $"gap over the {Fault.GapBudget.TotalSeconds:0.#} s budget"
         : Figures.FailedWrites > Fault.FailedWriteBudget ? $"{Figures.FailedWrites} failed write(s), over the budget of {Fault.FailedWriteBudget}"
         : null);
+}
+
+/// <summary>An acknowledged write the database does not have, and when it was acknowledged: in a fault's window or after one.</summary>
+public sealed record LostWrite(long Id, TimeSpan AcknowledgedAt, string When)
+{
+    public static LostWrite Of(long id, WriteLog log, IReadOnlyList<FaultOutcome> outcomes)
+    {
+        var at = log.Snapshot().First(a => a.Id == id && a.Acknowledged).Ended;
+        var during = outcomes.LastOrDefault(o => o.From <= at);
+        var when = during is null ? "before the first fault"
+            : at <= during.To ? $"during {during.Fault.Name}, {(at - during.From).TotalSeconds:0.00} s after it began"
+            : $"after {during.Fault.Name}, {(at - during.To).TotalSeconds:0.00} s after its window closed";
+        return new LostWrite(id, at, when);
+    }
+
+    public override string ToString() => $"{Id} ({When})";
 }

@@ -67,7 +67,7 @@ public sealed record PostgresSettings(
 
 /// <param name="PrimaryStartTimeout">
 /// seconds a crashed primary may take to come back in place before Patroni fails over instead; 0 fails over at once
-/// to a standby that has every acknowledged commit (Patroni checks), and restarts in place only when none can take over
+/// to the synchronous standby, and restarts in place only when none can take over
 /// </param>
 public sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort, int PrimaryStartTimeout);
 

@@ -42,7 +42,7 @@ public static class StackConfigBinder
         var ssh = BindSsh(root.Object("ssh"));
         var vip = BindVip(root.Object("vip"));
         var postgres = BindPostgres(root.Object("postgres"));
-        var patroni = BindPatroni(root.Object("patroni"), $"{document.ProjectName}-{document.StackName}", postgres.SynchronousMode);
+        var patroni = BindPatroni(root.Object("patroni"), $"{document.ProjectName}-{document.StackName}");
         var etcdReader = root.Object("etcd");
         var etcd = new EtcdSettings(etcdReader.Int("clientPort", 2379), etcdReader.Int("peerPort", 2380));
         etcdReader.Finish();
@@ -123,16 +123,17 @@ public static class StackConfigBinder
         return settings;
     }
 
-    private static PatroniSettings BindPatroni(ConfigReader r, string defaultScope, SynchronousMode synchronousMode)
+    private static PatroniSettings BindPatroni(ConfigReader r, string defaultScope)
     {
         // loopWait 1: a crashed postmaster is noticed within a second; it does not make failover hastier (ttl decides
         // that) and cost no measurable CPU in the lab.
-        // primaryStartTimeout 0 with synchronous replication: a crashed primary hands over to the sync standby at once
-        // (2.1-2.3 s of writes lost in the lab) instead of crash recovery, a read-only start and a promotion in place
-        // (5.2-5.6 s); the standby has every acknowledged commit. Without it a failover could lose commits: Patroni's 300.
+        // primaryStartTimeout stays Patroni's 300: 0 (hand a crashed primary over at once) cut a postmaster crash from
+        // 5.2-5.6 s to 2.1-2.3 s in the lab, but lost an acknowledged write in 3 of 4 rounds on Patroni 3.0.2 (Debian
+        // 12): a Patroni restarted beside a running PostgreSQL drops synchronous_standby_names while /sync still
+        // names a standby (fixed in Patroni 3.1.2), so the "sync" standby it fails over to may be behind.
         var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 1), r.Int("retryTimeout", 5),
             r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008),
-            r.Int("primaryStartTimeout", synchronousMode == SynchronousMode.Off ? 300 : 0));
+            r.Int("primaryStartTimeout", 300));
         r.Finish();
         return settings;
     }

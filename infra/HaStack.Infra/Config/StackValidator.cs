@@ -292,7 +292,7 @@ public static partial class StackValidator
             error("patroni-maximum-lag", "patroni.maximumLagOnFailover", p.MaximumLagOnFailover, "is negative", "give the bytes a replica may lag and still be promoted (default 1048576)");
         if (p.PrimaryStartTimeout is < 0 or > 86400)
             error("patroni-primary-start-timeout", "patroni.primaryStartTimeout", p.PrimaryStartTimeout, "must be 0-86400 seconds",
-                "leave it out: 0 (fail over at once) with synchronous replication, 300 without");
+                "leave it out for Patroni's 300, or 0 to fail over at once (see the README before choosing 0 on Patroni 3.0.2)");
         if (!Names.Scope().IsMatch(p.Scope))
             error("patroni-scope", "patroni.scope", p.Scope, "is not a usable cluster name (it is a key prefix in etcd)", "use letters, digits, '-' and '_'");
     }
