@@ -1,7 +1,4 @@
 using HaStack.Deploy.Verification;
-using HaStack.Infra;
-using HaStack.Infra.Config;
-using HaStack.Infra.Stack;
 using HaStack.Infra.Topology;
 
 namespace HaStack.Deploy.Tests;
@@ -12,18 +9,8 @@ public class FaultBookkeepingTests
     private static TimeSpan S(double seconds) => TimeSpan.FromSeconds(seconds);
 
     /// <summary>Three hosts with every role, the VIP on <paramref name="layer"/>, PgBouncer where <paramref name="placement"/> says.</summary>
-    internal static ClusterTopology Topology(string layer = "haproxy", string placement = "database") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
-        config:
-          hastack:hosts:
-            - {"{"} name: node1, address: 10.77.0.11 {"}"}
-            - {"{"} name: node2, address: 10.77.0.12 {"}"}
-            - {"{"} name: node3, address: 10.77.0.13 {"}"}
-          hastack:vip:
-            address: 10.77.0.100/24
-            floatsOver: {layer}
-          hastack:pgbouncer:
-            placement: {placement}
-        """, "s"), () => null).Config!, new string('b', 64)).Topology;
+    internal static ClusterTopology Topology(string layer = "haproxy", string placement = "database") =>
+        ThreeHostStack.Plan($"    floatsOver: {layer}\n  hastack:pgbouncer:\n    placement: {placement}\n").Topology;
 
     private static WriteLog Log(params (double Start, double End, bool Ok)[] attempts)
     {

@@ -1,8 +1,6 @@
 using HaStack.Deploy.Cluster;
 using HaStack.Infra;
-using HaStack.Infra.Config;
 using HaStack.Infra.Operations;
-using HaStack.Infra.Stack;
 
 namespace HaStack.Deploy.Tests;
 
@@ -14,19 +12,8 @@ public class SwitchoverTests
 {
     private const string Password = "rest-pw-'$(x)";
 
-    private static StackPlan Plan(string synchronousMode = "on", string placement = "database") => StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", $"""
-        config:
-          hastack:hosts:
-            - {"{"} name: node1, address: 10.77.0.11 {"}"}
-            - {"{"} name: node2, address: 10.77.0.12 {"}"}
-            - {"{"} name: node3, address: 10.77.0.13 {"}"}
-          hastack:vip:
-            address: 10.77.0.100/24
-          hastack:postgres:
-            synchronousMode: {synchronousMode}
-          hastack:pgbouncer:
-            placement: {placement}
-        """, "s"), () => null).Config!, new string('b', 64));
+    private static StackPlan Plan(string synchronousMode = "on", string placement = "database") => ThreeHostStack.Plan(
+        $"  hastack:postgres:\n    synchronousMode: {synchronousMode}\n  hastack:pgbouncer:\n    placement: {placement}\n");
 
     /// <summary>Three hosts; node1 leads and node2 is the sync standby until a switchover script runs, then node2 leads.</summary>
     private sealed class Cluster

@@ -24,22 +24,11 @@ primary=$(ssh_node node4 "read -r PGPASSWORD; export PGPASSWORD; psql -X -A -t -
   -c 'SELECT inet_server_addr(), pg_is_in_recovery()'" <<< "$password")
 [[ $primary == *"|f" ]] || fail "a query through the VIP reached '$primary', not a primary"
 
-hastack verify --faults --json > "$DIR/faults.json" 2> "$DIR/faults.err" || true
-python3 - "$DIR/faults.json" <<'PY' || { cat "$DIR/faults.err"; fail "fault matrix"; }
+fault_matrix
+python3 - "$DIR/faults.json" <<'PY' || fail "the switchover is not held to 0 failed writes with PgBouncer on the proxies"
 import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-faults = [l for l in lines if l["kind"] == "fault"]
-for f in faults:
-    print(f"  {f['fault']:16} {f['host']:6} failed {f['failedWrites']:4}  gap {f['longestGapMs'] / 1000:6.2f} s (budget {f['gapBudgetMs'] / 1000:.0f} s)  {f['verdict']}")
-names = [f["fault"] for f in faults]
-assert names == ["layer-stop", "agent-kill", "pgbouncer-kill", "patroni-kill", "postmaster-kill", "switchover"], names
-assert any(l["kind"] == "diagnostic" and "no acknowledged write lost" in l["message"] for l in lines), "acknowledged writes lost"
-for f in faults:
-    assert f["recovered"], f"{f['fault']}: writes did not resume"
-    assert f["longestWriteMs"] < 10000, f"{f['fault']}: a write hung"
-    assert f["longestGapMs"] <= f["gapBudgetMs"] * 1.5, f"{f['fault']}: gap far over budget"
-switchover = next(f for f in faults if f["fault"] == "switchover")
-assert switchover["failedWrites"] == 0, f"switchover: {switchover['failedWrites']} failed write(s) with every PgBouncer paused"
+switchover = next(f for f in map(json.loads, filter(str.strip, open(sys.argv[1]))) if f.get("fault") == "switchover")
+sys.exit(0 if switchover["failedWriteBudget"] == 0 and switchover["failedWrites"] == 0 else 1)
 PY
 
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
