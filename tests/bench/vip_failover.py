@@ -11,7 +11,7 @@ HaStack's generated config, idle and with CPU hogs on both cores. Figures go to 
 
 Needs a lab (tests/lab/up.sh) and the agent binary (artifacts/hastack-vrrpd/hastack-vrrpd). Root.
 """
-import argparse, json, os, random, select, socket, statistics, subprocess, sys, threading, time
+import argparse, json, os, random, re, select, socket, statistics, subprocess, sys, threading, time
 from datetime import datetime, timezone
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -67,8 +67,11 @@ def install():
     if not os.path.exists(binary):
         subprocess.run(["dotnet", "publish", os.path.join(ROOT, "agent", "HaStack.Vrrpd"), "-c", "Release", "-r", "linux-x64",
                         "-p:PublishAot=true", "-o", os.path.dirname(binary), "--nologo", "-v", "quiet"], check=True)
-    # the unit template's only variable is the status port
-    unit = open(os.path.join(ROOT, "templates", "hastack-vrrpd.service.sbn")).read().replace("{{ vip.status_port }}", "9651")
+    # HaStack's own unit, with the values the generated stack gives it; any variable left over stops the run
+    values = {"vip.status_port": "9651", "paths.agent_binary": "/usr/local/sbin/hastack-vrrpd",
+              "paths.agent_config": "/etc/hastack-vrrpd/keepalived.conf", "service.restart": "always", "service.delay": "1s",
+              "service.why": "a host whose agent died takes no part in electing the VIP holder until it is back"}
+    unit = re.sub(r"\{\{ ([a-z_.]+) \}\}", lambda m: values[m.group(1)], open(os.path.join(ROOT, "templates", "hastack-vrrpd.service.sbn")).read())
     for node in NODES:
         subprocess.run(["scp", "-q", "-F", f"{LAB_DIR}/ssh_config", binary, f"{node}:/usr/local/sbin/hastack-vrrpd.new"], check=True)
         ssh(node, "install -m 755 /usr/local/sbin/hastack-vrrpd.new /usr/local/sbin/hastack-vrrpd; rm -f /usr/local/sbin/hastack-vrrpd.new; "
@@ -315,6 +318,7 @@ def main():
             report["series"].append({"daemon": daemon, "config": kind, "vip": summary(results, "vipMs"), "tcp": summary(results, "tcpMs"), "runs": results})
             if kind == "weight-50":
                 report["footprint"][daemon] = footprint(daemon)
+                print(f"  {daemon} footprint: {report['footprint'][daemon]}", flush=True)
     results = measure("hastack-vrrpd", "generated", args.runs)
     report["series"].append({"daemon": "hastack-vrrpd", "config": "generated", "vip": summary(results, "vipMs"), "tcp": summary(results, "tcpMs"), "runs": results})
     report["footprint"]["hastack-vrrpd (generated, 0.1 s adverts)"] = footprint("hastack-vrrpd")
