@@ -4,6 +4,7 @@ using HaStack.Infra;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
+using HaStack.Infra.Topology;
 
 namespace HaStack.Pulumi.Mapping;
 
@@ -89,6 +90,14 @@ public static class ProgramMapper
                             Create: script.CommandLine(sudo[target.Host]), Update: script.CommandLine(sudo[target.Host]), Stdin: setup.Script, Secrets: resource.SecretRefs));
                     }
                     declaredAs[resource.Id] = [.. setup.Targets.Select(t => $"{name}-{t.Host}")];
+                    break;
+                case PatroniConfigInputs dcs:
+                    // through the first database host's REST API, as the embedded engine does first; the password travels on standard input
+                    var put = HostOperations.PutPatroniConfig(dcs.Targets[0]);
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, dcs.Targets[0].Host, deps,
+                        Create: put.CommandLine(sudo[dcs.Targets[0].Host]), Update: put.CommandLine(sudo[dcs.Targets[0].Host]),
+                        Stdin: PatroniConfigInputs.PasswordToken + "\n" + PatroniDynamicConfig.ToJson(dcs.Settings),
+                        Secrets: resource.SecretRefs));
                     break;
                 case VerificationInputs verification when verification.Enabled:
                     // the proof runs where pulumi runs: `hastack verify --from-engine` reads the stack as the engine gave it

@@ -21,6 +21,9 @@ public class SwitchoverTests
         public string Leader = "node1";
         public Func<HostScript, RemoteResultOverride?> Override = _ => null;
 
+        /// <summary>A connection lost while the script runs, as SSH would throw.</summary>
+        public Func<HostScript, Exception?> Lost = _ => null;
+
         /// <summary>How many more times each HAProxy still sends writes to the old primary after the switchover.</summary>
         public int StaleRoutes;
         public Dictionary<string, FakeHost> Hosts { get; } = [];
@@ -44,6 +47,8 @@ public class SwitchoverTests
 
         private Remote.RemoteResult Answer(HostScript script, byte[]? stdin)
         {
+            if (Lost(script) is { } lost)
+                throw lost;
             if (Override(script) is { } forced)
                 return forced.Result;
             if (script.What.StartsWith("switching over from", StringComparison.Ordinal))
@@ -105,6 +110,27 @@ public class SwitchoverTests
         Assert.Contains("nothing was switched", failed.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);
         Assert.Contains("PgBouncer RESUME", cluster.Whats("node1"));
+    }
+
+    [Fact]
+    public void A_pooler_that_does_not_resume_after_a_switchover_fails_the_command_and_says_where()
+    {
+        var cluster = new Cluster { Override = s => s.What == "PgBouncer RESUME" ? new(FakeHost.Fail("admin console gone")) : null };
+        var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: null));
+        Assert.Equal("node2", cluster.Leader);
+        Assert.Contains("node2 leads, but PgBouncer did not resume on node1: admin console gone", failed.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_connection_lost_during_the_resume_does_not_hide_why_the_switchover_failed()
+    {
+        var cluster = new Cluster
+        {
+            Override = s => s.What.StartsWith("switching", StringComparison.Ordinal) ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null,
+            Lost = s => s.What == "PgBouncer RESUME" ? new IOException("connection reset") : null,
+        };
+        var failed = Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
+        Assert.Contains("412", failed.Message, StringComparison.Ordinal);
     }
 
     [Fact]

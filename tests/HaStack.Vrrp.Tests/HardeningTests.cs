@@ -107,4 +107,40 @@ public class FileConfigSourceTests
             directory.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_event_inbox_refuses_a_packet_flood_past_its_limit_but_never_a_signal_and_wakes_its_loop_at_once()
+    {
+        var queue = new HaStack.Vrrpd.Daemon.EventInbox<string>(limit: 3);
+        Assert.All(Enumerable.Range(0, 3), i => Assert.True(queue.TryAddBounded($"packet {i}")));
+        Assert.False(queue.TryAddBounded("packet 3"));
+        queue.Add("SIGTERM");
+        var taken = new List<string>();
+        while (queue.TryTake(out var item))
+            taken.Add(item);
+        Assert.Equal(["packet 0", "packet 1", "packet 2", "SIGTERM"], taken);
+
+        Assert.False(queue.TryTake(out _, timeoutMilliseconds: 50));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var poster = Task.Run(() =>
+        {
+            Thread.Sleep(100);
+            queue.Add("tracker");
+        });
+        Assert.True(queue.TryTake(out var woken, timeoutMilliseconds: 10_000));
+        Assert.Equal("tracker", woken);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the loop slept {watch.Elapsed.TotalSeconds:0.0} s past an event");
+        await poster;
+    }
+
+    [Fact]
+    public void Global_router_id_names_the_machine_in_the_status_as_keepalived_uses_it_and_defaults_to_the_host_name()
+    {
+        var loaded = ConfigLoader.Load("/etc/k.conf", new InMemoryConfigSource(new Dictionary<string, string> { ["/etc/k.conf"] = "global_defs {\n    router_id lb-east-1\n}\n" }));
+        Assert.Equal("lb-east-1", loaded.Config!.Global.RouterId);
+        var status = new HaStack.Vrrpd.Daemon.DaemonStatus();
+        Assert.Contains($"\"routerId\": \"{Environment.MachineName}\"", status.Json(), StringComparison.Ordinal);
+        status.RouterId = loaded.Config.Global.RouterId!;
+        Assert.Contains("\"routerId\": \"lb-east-1\"", status.Json(), StringComparison.Ordinal);
+    }
 }

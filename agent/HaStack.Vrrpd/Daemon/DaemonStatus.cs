@@ -7,7 +7,7 @@ using HaStack.Vrrp.Protocol;
 namespace HaStack.Vrrpd.Daemon;
 
 /// <summary>Counters and state the daemon publishes, read by the status server under the same lock.</summary>
-internal sealed class DaemonStatus
+public sealed class DaemonStatus
 {
     public sealed class InstanceStatus
     {
@@ -24,6 +24,9 @@ internal sealed class DaemonStatus
         public long GratuitousArpsSent { get; set; }
         public long ConnectionsClosed { get; set; }
     }
+
+    /// <summary>global_defs' router_id, or the host's name: which machine this status is from, as keepalived names it.</summary>
+    public string RouterId { get; set; } = Environment.MachineName;
 
     private readonly object gate = new();
     private readonly Dictionary<string, InstanceStatus> instances = new(StringComparer.Ordinal);
@@ -77,6 +80,7 @@ internal sealed class DaemonStatus
             using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
             {
                 json.WriteStartObject();
+                json.WriteString("routerId", RouterId);
                 json.WriteStartArray("instances");
                 foreach (var i in instances.Values.OrderBy(i => i.Name, StringComparer.Ordinal))
                 {

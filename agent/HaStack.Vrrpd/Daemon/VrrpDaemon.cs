@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Runtime.InteropServices;
@@ -30,7 +29,7 @@ internal sealed class VrrpDaemon : IDisposable
     private const int MaxQueuedEvents = 4096;
 
     private readonly string configPath;
-    private readonly BlockingCollection<DaemonEvent> events = new(new ConcurrentQueue<DaemonEvent>());
+    private readonly EventInbox<DaemonEvent> events = new(MaxQueuedEvents);
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly DaemonStatus status = new();
     private readonly NetlinkAddresses netlink = new();
@@ -57,6 +56,7 @@ internal sealed class VrrpDaemon : IDisposable
         if (loaded is null)
             return 1;
         config = loaded;
+        status.RouterId = config.Global.RouterId ?? Environment.MachineName;
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c =>
@@ -69,7 +69,7 @@ internal sealed class VrrpDaemon : IDisposable
 
         StartInstances(config, previous: []);
         systemd.Send("READY=1\nSTATUS=" + StatusLine());
-        Log($"running {runners.Count} instance(s) from {configPath}");
+        Log($"{status.RouterId}: running {runners.Count} instance(s) from {configPath}");
 
         while (true)
         {
@@ -300,12 +300,8 @@ internal sealed class VrrpDaemon : IDisposable
                 {
                     var length = socket.Receive(buffer);
                     // bounded: a flood is dropped here (and counted) instead of growing the queue without end
-                    if (events.Count >= MaxQueuedEvents)
-                    {
+                    if (!events.TryAddBounded(new DaemonEvent.Packet(buffer.AsSpan(0, length).ToArray())))
                         status.CountDrop(DropReason.QueueFull);
-                        continue;
-                    }
-                    events.Add(new DaemonEvent.Packet(buffer.AsSpan(0, length).ToArray()));
                 }
                 catch (Exception e) when (e is System.Net.Sockets.SocketException or ObjectDisposedException)
                 {
@@ -342,6 +338,7 @@ internal sealed class VrrpDaemon : IDisposable
             old.Dispose();
         }
         config = next;
+        status.RouterId = config.Global.RouterId ?? Environment.MachineName;
         StartInstances(next, previous);
         systemd.Send("STATUS=" + StatusLine());
     }
@@ -385,6 +382,5 @@ internal sealed class VrrpDaemon : IDisposable
             socket.Dispose();
         netlink.Dispose();
         systemd.Dispose();
-        events.Dispose();
     }
 }

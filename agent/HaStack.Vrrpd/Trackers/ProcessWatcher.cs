@@ -11,6 +11,9 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
 {
     private static readonly TimeSpan Rescan = TimeSpan.FromMilliseconds(200);
 
+    // each scan reads every process's stat file: while they live there is nothing to look for that often
+    private static readonly TimeSpan HealthyRescan = TimeSpan.FromSeconds(5);
+
     public static int Count(string processName) => Find(processName).Count;
 
     public void Run(CancellationToken stop)
@@ -20,7 +23,7 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
         {
             var pids = Find(processName);
             var healthy = pids.Count >= quorum;
-            if (healthy != last)
+            if (healthy != last && !stop.IsCancellationRequested)
             {
                 report(key, healthy);
                 last = healthy;
@@ -30,7 +33,8 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
                 stop.WaitHandle.WaitOne(Rescan);
                 continue;
             }
-            WaitForAnyExit(pids, Rescan * 5);
+            // an exit wakes the wait at once; the timeout only picks up newcomers (a reload's new worker) and a stop
+            WaitForAnyExit(pids, healthy ? HealthyRescan : Rescan);
         }
     }
 
@@ -39,15 +43,15 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
     {
         var fds = new Native.PollFd[pids.Count];
         var open = 0;
-        foreach (var pid in pids)
-        {
-            var fd = Native.PidfdOpen(pid);
-            if (fd < 0)
-                return; // gone between the scan and now: rescan at once
-            fds[open++] = new Native.PollFd { Fd = fd, Events = Native.POLLIN };
-        }
         try
         {
+            foreach (var pid in pids)
+            {
+                var fd = Native.PidfdOpen(pid);
+                if (fd < 0)
+                    return; // gone between the scan and now: rescan at once (the ones opened are closed below)
+                fds[open++] = new Native.PollFd { Fd = fd, Events = Native.POLLIN };
+            }
             Native.poll(fds.AsSpan(0, open), (nuint)open, (int)timeout.TotalMilliseconds);
         }
         finally
@@ -59,7 +63,7 @@ internal sealed class ProcessWatcher(string key, string processName, int quorum,
 
     /// <summary>Live (not zombie) processes whose name is processName (Linux keeps 15 characters of it).</summary>
     /// <remarks>
-    /// Runs every second for as long as the daemon lives, over every process of the host: each stat file is read
+    /// Runs every 5 s (every 200 ms while unhealthy) for as long as the daemon lives, over every process of the host: each stat file is read
     /// into one stack buffer and compared as bytes, so a scan makes almost no garbage (reading them as strings
     /// cost the daemon about 8 MB of resident memory in garbage waiting for collection).
     /// </remarks>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
@@ -39,6 +40,7 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
         // all poolers at once: the VIP holder's clients wait from its pause to its resume, not through the others' too
         progress($"pausing PgBouncer on {string.Join(", ", poolers)}: transactions in flight finish, new ones wait");
         var clock = Stopwatch.StartNew();
+        List<string> unresumed = [];
         try
         {
             var refused = OnEach(poolers, host => session(host).Run(HostOperations.PgBouncerAdmin("PAUSE", port)) is { Ok: false } pause
@@ -62,12 +64,23 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
         }
         finally
         {
-            OnEach(poolers, host =>
+            // never thrown from here: an error of the switchover itself must not be hidden by one of the resume
+            unresumed = OnEach(poolers, host =>
             {
-                session(host).Run(HostOperations.PgBouncerAdmin("RESUME", port));
-                return null;
+                try
+                {
+                    return session(host).Run(HostOperations.PgBouncerAdmin("RESUME", port)) is { Ok: false } resume ? $"{host}: {resume.Stderr.Trim()}" : null;
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    return $"{host}: {e.Message}";
+                }
             });
+            if (unresumed.Count > 0)
+                progress($"PgBouncer did not resume on {string.Join("; ", unresumed)}: its clients wait until RESUME is run on its admin console");
         }
+        if (unresumed.Count > 0)
+            throw new SwitchoverException($"{candidate.Name} leads, but PgBouncer did not resume on {string.Join("; ", unresumed)}: run RESUME on its admin console");
         progress($"{candidate.Name} leads after {clock.Elapsed.TotalSeconds:0.00} s; PgBouncer resumed on {string.Join(", ", poolers)}");
         return new SwitchoverResult(leader.Name, candidate.Name, clock.Elapsed);
     }
@@ -85,7 +98,7 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
         }
         catch (AggregateException e)
         {
-            throw e.InnerExceptions[0];
+            ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
         }
         return tasks.Select(t => t.Result).OfType<string>().ToList();
     }

@@ -43,6 +43,7 @@ public static class Providers
         [ResourceTypes.AgentBinary] = new AgentBinaryProvider(),
         [ResourceTypes.Service] = new ServiceProvider(),
         [ResourceTypes.SqlSetup] = new SqlSetupProvider(),
+        [ResourceTypes.PatroniConfig] = new PatroniConfigProvider(),
         [ResourceTypes.Verification] = new VerificationProvider(),
     };
 

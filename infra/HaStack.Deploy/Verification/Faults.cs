@@ -64,7 +64,9 @@ public static class Faults
             new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultKind.Stop, FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 2)),
             new("agent-kill", "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
             pooler,
-            new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultKind.KillMainOnly, FaultTarget.Primary, "patroni", TimeSpan.FromSeconds(5)),
+            // on the database layer the agent's check asks Patroni: its death takes the VIP away until it is back
+            new("patroni-kill", "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultKind.KillMainOnly, FaultTarget.Primary, "patroni",
+                TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 5)),
             new("postmaster-kill", "the postmaster killed (SIGKILL) on the primary", FaultKind.KillPostmaster, FaultTarget.Primary, "patroni",
                 TimeSpan.FromSeconds(onDatabaseLayer && topology.Config.Patroni.PrimaryStartTimeout == 0 ? 7 : 5)),
             new("switchover", "hastack switchover to the sync standby (PgBouncer paused around it)", FaultKind.Switchover, FaultTarget.Primary, null,

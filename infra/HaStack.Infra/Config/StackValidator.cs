@@ -349,6 +349,9 @@ public static partial class StackValidator
 
 
 
+    /// <summary>Whether <paramref name="name"/> has the shape of a PostgreSQL setting's (or a Patroni key's) name.</summary>
+    public static bool IsParameterName(string name) => name.Length <= 63 && ParameterNamePattern().IsMatch(name);
+
     /// <summary>A PostgreSQL setting's name: a word, or an extension's class.name; PostgreSQL folds case.</summary>
     [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?\z")]
     private static partial Regex ParameterNamePattern();

@@ -42,5 +42,6 @@ public static class ResourceTypes
     public const string AgentBinary = "hastack:host:AgentBinary";
     public const string Service = "hastack:host:Service";
     public const string SqlSetup = "hastack:cluster:SqlSetup";
+    public const string PatroniConfig = "hastack:cluster:PatroniConfig";
     public const string Verification = "hastack:cluster:Verification";
 }

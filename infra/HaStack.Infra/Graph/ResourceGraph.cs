@@ -87,8 +87,13 @@ public sealed class ResourceGraph
             patroniServices.Concat(sql.SecretNames.Where(secretOwners.ContainsKey).Select(n => secretOwners[n])).ToList(),
             new SqlSetupInputs(sql.Content, targets), sql.SecretNames);
         resources.Add(sqlSetup);
+        // Patroni's settings in the running cluster: bootstrap.dcs in patroni.yml only counts when the cluster is created
+        var patroniConfig = new Resource(ResourceTypes.PatroniConfig, "dynamic-configuration", null,
+            [.. patroniServices, secretOwners[PatroniConfigInputs.RestSecret]],
+            new PatroniConfigInputs(PatroniDynamicConfig.Of(config), targets), [PatroniConfigInputs.RestSecret]);
+        resources.Add(patroniConfig);
         var services = resources.Where(r => r.Type == ResourceTypes.Service).Select(r => r.Id).ToList();
-        resources.Add(new Resource(ResourceTypes.Verification, "vip-failover", null, [.. services, sqlSetup.Id],
+        resources.Add(new Resource(ResourceTypes.Verification, "vip-failover", null, [.. services, sqlSetup.Id, patroniConfig.Id],
             new VerificationInputs(config.Verify.Enabled, config.Verify.VipMoveTimeoutSeconds, config.Verify.SqlTimeoutSeconds), []));
         return new ResourceGraph(InDependencyOrder(resources));
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
+using HaStack.Infra.Topology;
 
 namespace HaStack.Infra.Graph;
 
@@ -228,14 +229,22 @@ public sealed record SqlTarget(string Host, string Address, int RestPort);
 
 public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs() =>
-        Map(("script", Script), ("targets", string.Join(" ", Targets.Select(t => $"{t.Host}={t.Address}:{t.RestPort.ToString(CultureInfo.InvariantCulture)}"))));
+    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("script", Script), ("targets", TargetsText(Targets)));
 
     public static SqlSetupInputs Parse(IReadOnlyDictionary<string, string> inputs)
     {
         OnlyKeys(inputs, k => k is "script" or "targets");
+        return new SqlSetupInputs(Required(inputs, "script"), ParseTargets(Required(inputs, "targets")));
+    }
+
+    /// <summary>The database hosts' Patroni REST endpoints as state records them: HOST=ADDRESS:PORT, space-separated.</summary>
+    internal static string TargetsText(IReadOnlyList<SqlTarget> targets) =>
+        string.Join(" ", targets.Select(t => $"{t.Host}={t.Address}:{t.RestPort.ToString(CultureInfo.InvariantCulture)}"));
+
+    internal static List<SqlTarget> ParseTargets(string text)
+    {
         var targets = new List<SqlTarget>();
-        foreach (var item in Required(inputs, "targets").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var item in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             var colon = item.LastIndexOf(':');
@@ -243,7 +252,64 @@ public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targ
                 throw new InvalidInputException("targets", $"'{TextRules.Printable(item)}' is not HOST=ADDRESS:PORT");
             targets.Add(new SqlTarget(item[..eq], item[(eq + 1)..colon], int.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture)));
         }
-        return new SqlSetupInputs(Required(inputs, "script"), targets);
+        return targets;
+    }
+}
+
+/// <summary>
+/// Patroni's dynamic configuration for the whole cluster: written through any database host's REST API (the
+/// targets), which stores it in etcd for every member. One input per setting ("setting:PATH" = its JSON), so a
+/// preview's diff names each setting that changes.
+/// </summary>
+public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
+{
+    public const string SettingPrefix = "setting:";
+
+    /// <summary>The secret that authenticates a write of the configuration (Patroni's REST API user).</summary>
+    public const string RestSecret = "patroni-rest";
+
+    /// <summary>The REST password as a token (state never holds its value): the first line of the write's standard input.</summary>
+    public static readonly string PasswordToken = SecretTokens.Token(RestSecret, SecretEncoding.Raw);
+
+    public override IReadOnlyDictionary<string, string> ToInputs()
+    {
+        var map = Map(("targets", SqlSetupInputs.TargetsText(Targets)), ("password", PasswordToken));
+        foreach (var setting in Settings)
+            map[SettingPrefix + setting.Path] = setting.Json;
+        return map;
+    }
+
+    public static PatroniConfigInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    {
+        OnlyKeys(inputs, k => k is "targets" or "password" || k.StartsWith(SettingPrefix, StringComparison.Ordinal));
+        if (Required(inputs, "password") != PasswordToken)
+            throw new InvalidInputException("password", $"is not {PasswordToken}");
+        var settings = new List<DcsSetting>();
+        foreach (var (key, json) in inputs.Where(kv => kv.Key.StartsWith(SettingPrefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var path = key[SettingPrefix.Length..];
+            var segments = path.Split(DcsSetting.Separator);
+            if (segments.Any(s => !StackValidator.IsParameterName(s)))
+                throw new InvalidInputException(TextRules.Printable(key), "is not a Patroni setting's path");
+            if (!IsJsonScalar(json))
+                throw new InvalidInputException(TextRules.Printable(key), $"'{TextRules.Printable(json)}' is not a JSON number, string or true/false");
+            settings.Add(new DcsSetting(path, json));
+        }
+        return new PatroniConfigInputs(settings, SqlSetupInputs.ParseTargets(Required(inputs, "targets")));
+    }
+
+    private static bool IsJsonScalar(string json)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonValue value &&
+                value.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String
+                    or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }
 

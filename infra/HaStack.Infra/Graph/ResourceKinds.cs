@@ -36,6 +36,7 @@ public static class ResourceKinds
         new ResourceKind(ResourceTypes.Service, ServiceInputs.Parse, ChangeKind.Update, OnHost: true,
             KeysTouchedByRepairOf: (self, repaired) => repaired is FileInputs file && ((ServiceInputs)self).KeyReading(file.Path) is { } key ? [key] : []),
         new ResourceKind(ResourceTypes.SqlSetup, SqlSetupInputs.Parse, ChangeKind.Update, OnHost: false),
+        new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false),
         // the proof of a deployment: it runs again whenever anything else changes, and not on a no-op up
         new ResourceKind(ResourceTypes.Verification, VerificationInputs.Parse, ChangeKind.Update, OnHost: false, RerunsAfterAnyChange: true),
     }.ToDictionary(k => k.Type, StringComparer.Ordinal);

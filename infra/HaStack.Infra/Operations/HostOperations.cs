@@ -291,6 +291,36 @@ public static class HostOperations
             ScriptInput.Content, 90);
 
     /// <summary>
+    /// Patroni's dynamic configuration replaced as a whole (PUT /config: a setting the stack no longer has goes too),
+    /// through the REST API at <paramref name="target"/>, which stores it in etcd for every member. Standard input:
+    /// the REST password on the first line, the configuration as JSON after it.
+    /// </summary>
+    public static HostScript PutPatroniConfig(SqlTarget target) =>
+        new("writing Patroni's dynamic configuration", """
+            python3 -c 'import sys, base64, urllib.request
+            password = sys.stdin.readline().rstrip(chr(10))
+            body = sys.stdin.read().encode()
+            request = urllib.request.Request(sys.argv[1], method="PUT", data=body,
+                headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
+            try:
+                urllib.request.urlopen(request, timeout=30).read()
+            except urllib.error.HTTPError as e:
+                sys.exit("Patroni refused the configuration: %d %s" % (e.code, e.read().decode()))'
+            """ + " " + Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/config"),
+            ScriptInput.Content, 45);
+
+    /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
+    public static HostScript ReadPatroniConfig(SqlTarget target) =>
+        new("reading Patroni's dynamic configuration", "python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' " +
+            Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/config"));
+
+    /// <summary>The members that say a setting waits for a restart of PostgreSQL (pending_restart), one a line.</summary>
+    public static HostScript PatroniPendingRestarts(SqlTarget target) =>
+        new("reading which members wait for a restart", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
+            "print(\"\\n\".join(x[\"name\"] for x in m if x.get(\"pending_restart\")))' " +
+            Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
+
+    /// <summary>
     /// PgBouncer's admin console over its unix socket as the OS user it runs as (PgBouncer lets that user in as
     /// "pgbouncer" without a password). PAUSE returns once every server connection is released, so it is bounded.
     /// </summary>

@@ -32,6 +32,8 @@ public static class ResourceOperations
             HostOperations.ServiceState(service.Unit)),
         // run on whichever target is the primary (HostOperations.IsPrimary finds it)
         SqlSetupInputs => Same(HostOperations.RunSql(), null, null),
+        // through the first database host's REST API (the embedded engine tries each in turn); Patroni stores it for all
+        PatroniConfigInputs dcs => Same(HostOperations.PutPatroniConfig(dcs.Targets[0]), null, HostOperations.ReadPatroniConfig(dcs.Targets[0])),
         _ => ResourceScripts.None,
     };
 

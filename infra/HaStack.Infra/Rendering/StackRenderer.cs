@@ -85,12 +85,9 @@ public static class StackRenderer
             ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
             ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.Postgres.Version),
-                ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c)),
-                ("synchronous_mode", c.Postgres.SynchronousMode != SynchronousMode.Off ? "true" : "false"),
-                ("synchronous_mode_strict", c.Postgres.SynchronousMode == SynchronousMode.Strict ? "true" : "false"),
-                ("parameters", c.Postgres.Parameters.Select(p => Obj(("name", p.Key), ("value", p.Value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)))).ToList())),
-            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("ttl", c.Patroni.Ttl), ("loop_wait", c.Patroni.LoopWait),
-                ("retry_timeout", c.Patroni.RetryTimeout), ("maximum_lag", c.Patroni.MaximumLagOnFailover), ("primary_start_timeout", c.Patroni.PrimaryStartTimeout)),
+                ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c))),
+            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("dcs_top", DcsSection(c, "")),
+                ("dcs_postgresql", DcsSection(c, PatroniDynamicConfig.PostgresqlSection)), ("dcs_parameters", DcsSection(c, PatroniDynamicConfig.ParametersSection))),
             ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
                 ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
             ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort), ("backend_port", topology.BackendPort)),
@@ -102,6 +99,16 @@ public static class StackRenderer
             ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
         };
         return WithSecretFunction(model);
+    }
+
+    /// <summary>One section of Patroni's dynamic configuration for the bootstrap block; each value is JSON, which YAML reads alike.</summary>
+    private static List<ScriptObject> DcsSection(StackConfig config, string section)
+    {
+        var settings = PatroniDynamicConfig.Of(config);
+        var unplaced = settings.FirstOrDefault(s => s.Section is not ("" or PatroniDynamicConfig.PostgresqlSection or PatroniDynamicConfig.ParametersSection));
+        if (unplaced is not null)
+            throw new InvalidOperationException($"patroni.yml.sbn has no place for {unplaced.Path}");
+        return settings.Where(s => s.Section == section).Select(s => Obj(("key", s.Key), ("json", s.Json))).ToList();
     }
 
     private static ScriptObject WithSecretFunction(ScriptObject model)

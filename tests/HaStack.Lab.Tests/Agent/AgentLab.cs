@@ -145,8 +145,11 @@ public sealed partial class AgentLab
     }
 
     /// <summary>The hosts that hold the VIP now, read from their network namespaces on the lab machine.</summary>
-    public List<LabHost> VipHolders() =>
-        lab.Hosts.Where((h, i) => HostSide($"ip -n hsnode{i + 1} -4 -o addr show dev eth0").Contains($" {Vip}/", StringComparison.Ordinal)).ToList();
+    public List<LabHost> VipHolders() => VipHoldersAmong(lab.Hosts);
+
+    /// <summary>Which of the lab's hosts (in the lab's order: node1, node2, ...) hold the VIP now.</summary>
+    public static List<LabHost> VipHoldersAmong(IReadOnlyList<LabHost> hosts) =>
+        hosts.Where((h, i) => HostSide($"ip -n hsnode{i + 1} -4 -o addr show dev eth0").Contains($" {Vip}/", StringComparison.Ordinal)).ToList();
 
     /// <summary>Polls every 5 ms until condition holds; returns how long it took, or fails after timeout.</summary>
     public static TimeSpan WaitFor(string what, Func<bool> condition, TimeSpan timeout)

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using HaStack.Infra.Stack;
+using HaStack.Lab.Tests.Agent;
 using HaStack.Lab.Tests.Lab;
 
 namespace HaStack.Lab.Tests.Stack;
@@ -134,10 +135,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
             var name = fault.GetProperty("fault").GetString();
             Assert.True(fault.GetProperty("recovered").GetBoolean(), $"{name}: writes did not resume\n{run}");
             Assert.True(fault.GetProperty("longestWriteMs").GetDouble() < 10_000, $"{name}: a write hung\n{fault}");
-            // Patroni 3.0.2 restarts a crashed primary in place in 3.6-8.2 s on the lab (crash recovery, a read-only
-            // start, a promotion, each on a loop of its own): over its 5 s target, so twice the budget here
-            var slack = name == "postmaster-kill" ? 2.0 : 1.5;
-            Assert.True(fault.GetProperty("longestGapMs").GetDouble() <= fault.GetProperty("gapBudgetMs").GetDouble() * slack, $"{name}: gap far over budget\n{fault}");
+            Assert.True(fault.GetProperty("longestGapMs").GetDouble() <= fault.GetProperty("gapBudgetMs").GetDouble() * 1.5, $"{name}: gap far over budget\n{fault}");
         }
         // restored: every service HaStack runs is active again on every host, and one host holds the VIP
         foreach (var unit in new[] { "etcd", "patroni", "pgbouncer", "haproxy", "hastack-vrrpd" })
@@ -272,6 +270,37 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.Equal(backendBefore, new Npgsql.NpgsqlCommand("SELECT 1", client).ExecuteScalar());
         Assert.Equal(pids, lab.Hosts.Select(h => h.Check("systemctl show -p MainPID --value pgbouncer").Trim()));
         Assert.All(lab.Hosts, h => Assert.Contains("default_pool_size = 25", h.Check("cat /etc/pgbouncer/pgbouncer.ini"), StringComparison.Ordinal));
+    }
+
+    /// <summary>What Patroni keeps in etcd for the running cluster, asked of a host's REST API.</summary>
+    private static System.Text.Json.JsonElement PatroniConfig(LabHost host) => System.Text.Json.JsonDocument.Parse(host.Check(
+        $"python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://{host.Address}:8008/config\", timeout=5).read().decode())'")).RootElement;
+
+    /// <summary>
+    /// The stack is the truth for Patroni's dynamic configuration too: a PostgreSQL setting and Patroni's ttl, changed
+    /// in the stack, are previewed setting by setting and reach every member (not only patroni.yml's bootstrap block,
+    /// which a running cluster never reads again); a change made by hand is found by refresh and undone by up.
+    /// </summary>
+    [Fact]
+    public void Step07b_a_postgresql_setting_and_patronis_ttl_reach_the_running_cluster_and_a_hand_change_is_repaired()
+    {
+        File.AppendAllText(Project.StackFile, "  hastack:postgres:\n    parameters:\n      work_mem: 8MB\n  hastack:patroni:\n    ttl: 25\n");
+        var preview = Project.Check("preview", "--diff");
+        Assert.Matches(@"(?m)^ ~  hastack:cluster:PatroniConfig\s+dynamic-configuration\s+update", preview.Stdout);
+        Assert.Contains("setting:postgresql/parameters/work_mem", preview.Stdout, StringComparison.Ordinal);
+        Assert.Contains("setting:ttl", preview.Stdout, StringComparison.Ordinal);
+        Project.Check("up", "--yes");
+        Assert.Equal(25, PatroniConfig(Node(1)).GetProperty("ttl").GetInt32());
+        // each member applies it on its next loop: a reload, as work_mem needs no restart
+        AgentLab.WaitFor("work_mem 8MB on every member", () => lab.Hosts.All(h =>
+            h.Run("runuser -u postgres -- psql -XAtc 'show work_mem'").Stdout.Trim() == "8MB"), TimeSpan.FromSeconds(30));
+
+        Node(2).Check("patronictl -c /etc/patroni/config.yml edit-config --force -s ttl=40 >/dev/null");
+        var refresh = Project.Check("refresh");
+        Assert.Matches(@"dynamic-configuration\s+drifted: Patroni's configuration differs: ttl: 40 \(want 25\)", refresh.Stdout);
+        Project.Check("up", "--yes");
+        Assert.Equal(25, PatroniConfig(Node(3)).GetProperty("ttl").GetInt32());
+        Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
     }
 
     [Fact]
