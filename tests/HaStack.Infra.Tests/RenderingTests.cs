@@ -60,7 +60,30 @@ public class RenderingTests
             "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf",
             "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/local/lib/hastack/patroni-sync-guard", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
         Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
-            "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+            "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service",
+            "/etc/systemd/system/keepalived.service.d/50-hastack-displaced.conf", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
+    }
+
+    [Fact]
+    public void A_keepalived_on_a_VIP_host_is_stopped_when_the_agent_starts_and_cannot_start_while_the_agent_is_configured()
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
+        string FileOn(string host, string path) => plan.Files.Single(f => f.Host == host && f.Path == path).Content;
+        var dropIn = SystemdSettings([FileOn("proxy1", "/etc/systemd/system/keepalived.service.d/50-hastack-displaced.conf")]);
+        Assert.Equal($"!{Components.AgentConfigPath}", dropIn["ConditionPathExists"]);
+        var agent = SystemdSettings([FileOn("proxy1", "/etc/systemd/system/hastack-vrrpd.service")]);
+        Assert.Equal("-+/bin/systemctl --no-block stop keepalived.service", agent["ExecStartPre"]);
+        Assert.DoesNotContain(plan.Files, f => f.Host == "db1" && f.Path.Contains("keepalived.service.d", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("haproxy", "2")]
+    [InlineData("database", "1")]
+    public void The_layer_check_rises_after_two_passes_except_on_the_database_layer_where_one_is_confirmed_twice(string layer, string rise)
+    {
+        var plan = StackPipeline.Plan(TestStacks.Valid(TestStacks.MinimalWith($"  floatsOver: {layer}")));
+        var agentConfig = plan.Files.First(f => f.Path == Components.AgentConfigPath).Content;
+        Assert.Equal([$"rise {rise}"], agentConfig.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("rise ", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -34,13 +34,22 @@ topology_setup() { # STACK [HOSTS, default 5]
 hastack() { dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll "$@" --stack "$TOPOLOGY" --cwd "$DIR"; }
 ssh_node() { bash tests/lab/ssh.sh "$@"; }
 
+# What the HA services logged on every lab host in the last minutes: a failure in CI leaves nothing else to read.
+journals() {
+  local host
+  while read -r host _; do
+    echo "---- $host: patroni, hastack-vrrpd, pgbouncer, the last 4 minutes" >&2
+    ssh_node "$host" "journalctl -u patroni -u hastack-vrrpd -u pgbouncer -u hastack-patroni-sync-guard --since -4min --no-pager -o short-precise | grep -v 'check_layer\|no action' | tail -80" >&2 || true
+  done < "${HASTACK_LAB_DIR:-/run/hastack-lab}/hosts"
+}
+
 # The fault matrix under a writer through the VIP: every fault asked for, in order, no acknowledged write lost, writes resumed
 # after each, none hanging (10 s), each gap within half again its budget, and each failed-write budget kept (the
 # switchover's 0 with PgBouncer on the proxies). Prints a row per fault.
 fault_matrix() { # [LIST: the faults, comma-separated; default all six]
   local list=${1:-layer-stop,agent-kill,pgbouncer-kill,patroni-kill,postmaster-kill,switchover}
   hastack verify --faults "$list" --json > "$DIR/faults.json" 2> "$DIR/faults.err" || true
-  python3 - "$DIR/faults.json" "$list" <<'PY' || { cat "$DIR/faults.err"; fail "fault matrix"; }
+  python3 - "$DIR/faults.json" "$list" <<'PY' || { cat "$DIR/faults.err"; journals; fail "fault matrix"; }
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 faults = [l for l in lines if l["kind"] == "fault"]

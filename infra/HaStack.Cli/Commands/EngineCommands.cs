@@ -56,7 +56,13 @@ internal static class EngineCommands
             StackOptions.Stack, StackOptions.Cwd, Json, to,
         };
         switchover.SetAction(parse => Run(parse, "switchover", ops => ops.Switchover(parse.GetValue(to))));
-        return [preview, up, destroy, refresh, verify, switchover];
+        var status = new Command("status", "read the deployed stack from its hosts, changing nothing: the VIP and its agents, HAProxy's servers, " +
+            "Patroni's members, etcd's members, PgBouncer's pools, the last proof; exit 0 when healthy, 1 when degraded")
+        {
+            StackOptions.Stack, StackOptions.Cwd, Json,
+        };
+        status.SetAction(parse => Run(parse, "status", ops => ops.Status()));
+        return [preview, up, destroy, refresh, verify, switchover, status];
     }
 
     private static int Run(ParseResult parse, string command, Func<StackOperations, int> operation, bool purgeData = false)
@@ -66,7 +72,7 @@ internal static class EngineCommands
         var interactive = !Console.IsInputRedirected && !Console.IsOutputRedirected;
         var json = parse.GetValue(Json);
         // each run's log has a name of its own: two runs in one second, or at once, never share one
-        var logPath = command == "preview" ? null
+        var logPath = command is "preview" or "status" ? null
             : Path.Combine(cwd, ".hastack", "logs", $"{stack}-{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture)}-{command}-{Environment.ProcessId}.log");
         var options = new OperationOptions(cwd, stack, Environment.GetEnvironmentVariable,
             Yes: parse.GetValue(Yes), SkipPreview: parse.GetValue(SkipPreview), Diff: parse.GetValue(Diff),

@@ -94,6 +94,24 @@ public sealed class JsonRunEvents(RunOutput output) : IRunEvents
         Write(new JsonObject { ["kind"] = "outputs", ["outputs"] = values });
     }
 
+    /// <summary>One "status" object: every view as read, "healthy", and the reasons ("degraded") and "notes".</summary>
+    public void Status(Status.StackStatus status, Status.StatusHealth.Verdict verdict)
+    {
+        var value = JsonSerializer.SerializeToNode(status, StatusJson)!.AsObject();
+        value["healthy"] = verdict.Healthy;
+        value["degraded"] = new JsonArray([.. verdict.Degraded.Select(d => JsonValue.Create(d))]);
+        value["notes"] = new JsonArray([.. verdict.Notes.Select(n => JsonValue.Create(n))]);
+        var line = new JsonObject { ["kind"] = "status" };
+        foreach (var (name, node) in value.ToList())
+        {
+            value.Remove(name);
+            line[name] = node;
+        }
+        Write(line);
+    }
+
+    private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
     public void FaultMeasured(Verification.FaultOutcome outcome) => Write(new JsonObject
     {
         ["kind"] = "fault",

@@ -37,6 +37,9 @@ public interface IRunEvents
     /// <summary>One fault of <c>verify --faults</c> measured: what a client writing through the VIP saw.</summary>
     void FaultMeasured(Verification.FaultOutcome outcome);
 
+    /// <summary><c>hastack status</c>: the stack as read from its hosts, and what is degraded or worth a look.</summary>
+    void Status(Status.StackStatus status, Status.StatusHealth.Verdict verdict);
+
     void Info(string text);
 
     void Warning(string text);

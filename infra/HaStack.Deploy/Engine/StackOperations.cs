@@ -171,6 +171,28 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         }
     }
 
+    /// <summary>
+    /// <c>hastack status</c>: the deployed stack read from its hosts, changing nothing and taking no lock (it works
+    /// while an <c>up</c> runs); exit 0 when healthy, 1 when degraded (each reason said).
+    /// </summary>
+    public int Status()
+    {
+        using var run = StackPreparation.Prepare(options, events, lockFor: null);
+        if (run is null)
+            return ExitCodes.Failed;
+        if (run.State.Resources.Count == 0)
+        {
+            events.Problem($"error: stack {options.Stack} is not deployed: run hastack up first");
+            return ExitCodes.Failed;
+        }
+        using var sessions = new SessionPool(run.Plan.Config, run.State);
+        var proof = FailoverProof.Figures.Where(run.State.Outputs.ContainsKey).ToDictionary(f => f, f => run.State.Outputs[f].Value, StringComparer.Ordinal);
+        var status = new HaStack.Deploy.Status.StatusReader(run.Plan, sessions.Get).Read(options.Stack, proof);
+        var verdict = HaStack.Deploy.Status.StatusHealth.Judge(status, run.Plan);
+        events.Status(status, verdict);
+        return verdict.Healthy ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
     /// <summary><c>hastack switchover</c>: the primary handed to <paramref name="to"/> (default: the sync standby), PgBouncer paused around it.</summary>
     public int Switchover(string? to) => OnDeployedStack("switchover", (run, context) =>
     {

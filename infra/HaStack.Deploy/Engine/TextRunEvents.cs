@@ -53,6 +53,8 @@ public sealed class TextRunEvents(RunOutput output) : IRunEvents
             $"    {outcome.Fault.Name,-16} {outcome.Host,-10} failed writes {outcome.Figures.FailedWrites,4}   longest gap {outcome.Figures.LongestGap.TotalSeconds,6:0.00} s (budget {outcome.Fault.GapBudget.TotalSeconds:0.#} s)   longest write {outcome.Figures.LongestWrite.TotalSeconds,6:0.00} s   {outcome.Verdict}"),
             outcome.WithinBudget ? LineStyle.Plain : LineStyle.Failure);
 
+    public void Status(Status.StackStatus status, Status.StatusHealth.Verdict verdict) => StatusPrinter.Print(output, status, verdict);
+
     public void Info(string text) => output.Line(text);
 
     public void Warning(string text) => output.Error(text);

@@ -24,6 +24,9 @@ public sealed class VerificationFailedException(string step, string observed)
 /// <param name="superuserPassword">the postgres role's password, for SQL through the VIP</param>
 public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> session, string superuserPassword)
 {
+    /// <summary>The figures a proof records as stack outputs (and <c>status</c> shows).</summary>
+    public static readonly IReadOnlyList<string> Figures = ["vipHolderBefore", "vipHolderAfter", "vipMoveMs", "sqlRecoveryMs", "verifiedAt"];
+
     private readonly HaStack.Infra.Config.StackConfig config = plan.Config;
     private readonly ClusterChecks checks = new(plan, session);
 

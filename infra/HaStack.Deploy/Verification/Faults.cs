@@ -106,7 +106,7 @@ public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figure
 
     /// <summary>What went over a budget, or null when nothing did.</summary>
     public string? Breach => Problem ?? (!Figures.Recovered ? "writes did not resume"
-        : Figures.LongestWrite >= HangLimit ? $"a write hung {Figures.LongestWrite.TotalSeconds:0.0} s"
+        : Figures.LongestWrite >= HangLimit ? $"a write hung {Figures.LongestWrite.TotalSeconds:0.0} s" + (Figures.LongestWriteError is { } error ? $" ({error})" : "")
         : Figures.LongestGap > Fault.GapBudget ? $"gap over the {Fault.GapBudget.TotalSeconds:0.#} s budget"
         : Figures.FailedWrites > Fault.FailedWriteBudget ? $"{Figures.FailedWrites} failed write(s), over the budget of {Fault.FailedWriteBudget}"
         : null);

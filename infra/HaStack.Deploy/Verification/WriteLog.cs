@@ -11,7 +11,11 @@ public readonly record struct WriteAttempt(long Id, TimeSpan Started, TimeSpan E
 /// <param name="LongestGap">the longest time without an acknowledged write (from the last one before the window)</param>
 /// <param name="LongestWrite">the longest a single write took to end, either way: a client left hanging shows here</param>
 /// <param name="Recovered">whether a write was acknowledged after the window opened</param>
-public sealed record WindowFigures(int FailedWrites, TimeSpan LongestGap, TimeSpan LongestWrite, bool Recovered, int Acknowledged);
+public sealed record WindowFigures(int FailedWrites, TimeSpan LongestGap, TimeSpan LongestWrite, bool Recovered, int Acknowledged)
+{
+    /// <summary>How the longest write ended when it failed (a connect timeout and a reset mean different faults), else null.</summary>
+    public string? LongestWriteError { get; init; }
+}
 
 /// <summary>
 /// Every write attempt of a client, in the order they ended, and the figures of any window of it. Pure
@@ -58,8 +62,11 @@ public sealed class WriteLog
             recovered = true;
         }
         gap = Max(gap, to - previous);
-        var longest = inWindow.Select(a => a.Took).DefaultIfEmpty(TimeSpan.Zero).Max();
-        return new WindowFigures(inWindow.Count(a => !a.Acknowledged), gap, longest, recovered, inWindow.Count(a => a.Acknowledged));
+        var longest = inWindow.OrderByDescending(a => a.Took).FirstOrDefault();
+        return new WindowFigures(inWindow.Count(a => !a.Acknowledged), gap, longest.Took, recovered, inWindow.Count(a => a.Acknowledged))
+        {
+            LongestWriteError = longest.Error,
+        };
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;

@@ -254,6 +254,34 @@ public static class HostOperations
         new("reading HAProxy's servers", "bash -c " + Quote($"exec 3<>/dev/tcp/127.0.0.1/{statsPort.ToString(CultureInfo.InvariantCulture)} || exit 1\n" +
             "printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3\ntimeout 5 cat <&3"), TimeoutSeconds: 15);
 
+    // ---- status: read-only, each bounded; what they print is parsed (and checked) by the caller
+
+    /// <summary>The body of an HTTP GET, printed as it came (a JSON API read from a host: Patroni's, the agent's status).</summary>
+    public static HostScript HttpGet(string what, string url) =>
+        new(what, $"python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' {Quote(url)}",
+            TimeoutSeconds: 15);
+
+    /// <summary>
+    /// Every etcd member's status and health as etcdctl reports them (two JSON documents, a line each), asked through
+    /// this host's member; a member that does not answer is left out of the status and reported unhealthy.
+    /// </summary>
+    public static HostScript EtcdMembersStatus(int clientPort)
+    {
+        var endpoint = Quote($"http://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
+        return new("reading etcd's members", $$"""
+            export ETCDCTL_API=3
+            status=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint status --cluster -w json 2>/dev/null | head -n 1)
+            echo "${status:-[]}"
+            health=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint health --cluster -w json 2>/dev/null | head -n 1)
+            echo "${health:-[]}"
+            """, TimeoutSeconds: 20);
+    }
+
+    /// <summary>PgBouncer's SHOW POOLS through its admin console, tab-separated with a header line (columns differ between versions).</summary>
+    public static HostScript PgBouncerPools(int port) =>
+        new("reading PgBouncer's pools", $"timeout 5 runuser -u postgres -- psql -X -q -A -F '\t' -P footer=off -h /var/run/postgresql " +
+            $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c 'SHOW POOLS'", TimeoutSeconds: 15);
+
     // ---- faults: only HaStack's own services, each one its own kind of death
 
     /// <summary>

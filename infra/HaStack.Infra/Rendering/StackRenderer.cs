@@ -95,7 +95,10 @@ public static class StackRenderer
                 ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
                 ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
                 ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("processes", topology.VipPath.Select(p => p.Unit).ToList()), ("check_ports", checkPorts),
-                ("script_user", c.Vip.FloatsOver == VipLayer.Database ? "postgres" : "nobody")),
+                ("script_user", c.Vip.FloatsOver == VipLayer.Database ? "postgres" : "nobody"),
+                // the database layer's check is confirmed twice already (Patroni's lock, PostgreSQL not in recovery): one
+                // pass is enough, and a second would add a second to every failover there
+                ("check_rise", c.Vip.FloatsOver == VipLayer.Database ? 1 : 2)),
             ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
         };
         return WithSecretFunction(model);

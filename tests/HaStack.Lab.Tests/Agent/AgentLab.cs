@@ -124,11 +124,16 @@ public sealed partial class AgentLab
         ReattachAll();
         Parallel.ForEach(lab.Hosts, host =>
         {
-            host.Run("systemctl stop hastack-vrrpd keepalived; systemctl kill -s KILL hastack-vrrpd keepalived 2>/dev/null; " +
+            // a stack deployed on these hosts keeps keepalived from starting beside its agent; these tests run both
+            host.Run($"if test -e {DisplacedKeepalivedDropIn}; then rm -f {DisplacedKeepalivedDropIn}; systemctl daemon-reload; fi; " +
+                     "systemctl stop hastack-vrrpd keepalived; systemctl kill -s KILL hastack-vrrpd keepalived 2>/dev/null; " +
                      $"systemctl reset-failed hastack-vrrpd 2>/dev/null; ip addr del {Vip}/24 dev eth0 2>/dev/null; " +
                      "ip link set eth0 up; systemctl start haproxy; true");
         });
     }
+
+    public static readonly string DisplacedKeepalivedDropIn = HaStack.Infra.Catalogue.Components.Agent.Files
+        .Single(f => f.Template == "keepalived-displaced.conf.sbn").Path;
 
     public void WriteConfig(LabHost host, string path, string text) => Check(host, $"cat > {path}", text.EndsWith('\n') ? text : text + "\n");
 

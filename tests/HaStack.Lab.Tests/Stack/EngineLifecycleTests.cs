@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using System.Text.Json;
 using HaStack.Infra.Stack;
 using HaStack.Lab.Tests.Agent;
 using HaStack.Lab.Tests.Lab;
@@ -301,6 +302,44 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Project.Check("up", "--yes");
         Assert.Equal(25, PatroniConfig(Node(3)).GetProperty("ttl").GetInt32());
         Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
+    }
+
+    /// <summary>
+    /// <c>status</c> reads every layer from the hosts and changes nothing: healthy on the deployed stack (exit 0), and
+    /// with one replica's Patroni stopped, degraded (exit 1) with that member named; healthy again once it is back.
+    /// </summary>
+    [Fact]
+    public void Step07c_status_shows_every_layer_and_names_a_stopped_replica()
+    {
+        JsonElement StatusOf(HastackRun run) =>
+            JsonDocument.Parse(run.Stdout.Split('\n').Single(l => l.Contains("\"kind\":\"status\"", StringComparison.Ordinal))).RootElement;
+        var healthy = Project.Run("status", "--json");
+        Assert.True(healthy.Exit == 0, healthy.ToString());
+        var status = StatusOf(healthy);
+        Assert.True(status.GetProperty("healthy").GetBoolean());
+        Assert.Equal(1, status.GetProperty("vipHolders").GetArrayLength());
+        Assert.Equal(3, status.GetProperty("agents").GetArrayLength());
+        Assert.Equal(3, status.GetProperty("members").GetArrayLength());
+        Assert.Equal(3, status.GetProperty("etcdMembers").EnumerateArray().Count(m => m.GetProperty("healthy").GetBoolean()));
+        Assert.Equal(3, status.GetProperty("proxyServers").EnumerateArray().Count(s => s.GetProperty("listener").GetString() == "writes" && s.GetProperty("isUp").GetBoolean()));
+        Assert.True(status.GetProperty("lastProof").TryGetProperty("vipMoveMs", out _));
+        Assert.Matches(@"(?m)^Stack \S+: healthy", Project.Check("status").Stdout);
+
+        var replica = status.GetProperty("members").EnumerateArray().First(m => m.GetProperty("role").GetString() == "replica").GetProperty("name").GetString()!;
+        var host = lab.Hosts.Single(h => h.Name == replica);
+        host.Check("systemctl stop patroni");
+        try
+        {
+            var degraded = Project.Run("status");
+            Assert.True(degraded.Exit == 1, degraded.ToString());
+            Assert.Matches($@"(?m)^Stack \S+: DEGRADED", degraded.Stdout);
+            Assert.Matches($@"(?m)^\s+- {replica} (\(replica\) is stopped|is not a Patroni member)", degraded.Stdout);
+        }
+        finally
+        {
+            host.Check("systemctl start patroni");
+        }
+        AgentLab.WaitFor("status healthy again", () => Project.Run("status").Exit == 0, TimeSpan.FromSeconds(90));
     }
 
     [Fact]

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using HaStack.Deploy.Remote;
+using HaStack.Infra;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Status;
+
+/// <summary>
+/// Reads a deployed stack's <see cref="StackStatus"/> from its hosts, changing nothing: each source asked in
+/// parallel, each read bounded by its script's timeout. A host or a service that cannot be read is named in
+/// <see cref="StackStatus.Unreadable"/>, and the rest is still read.
+/// </summary>
+public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> session)
+{
+    private readonly ConcurrentQueue<string> unreadable = new();
+
+    public StackStatus Read(string stack, IReadOnlyDictionary<string, string> lastProof)
+    {
+        IReadOnlyList<AgentView> agents = [];
+        IReadOnlyList<ProxyServerView> proxies = [];
+        IReadOnlyList<MemberView> members = [];
+        IReadOnlyList<EtcdMemberView> etcd = [];
+        IReadOnlyList<PoolView> pools = [];
+        Parallel.Invoke(
+            () => agents = Agents(),
+            () => proxies = ProxyServers(),
+            () => members = Members(),
+            () => etcd = EtcdMembers(),
+            () => pools = Pools());
+        return new StackStatus(stack, plan.Config.Vip.Address, agents, proxies, members, etcd, pools, lastProof,
+            unreadable.Order(StringComparer.Ordinal).ToList());
+    }
+
+    private List<AgentView> Agents()
+    {
+        var config = plan.Config;
+        var url = $"http://127.0.0.1:{config.Vip.StatusPort.ToString(CultureInfo.InvariantCulture)}/status";
+        return PerHost<AgentView>(plan.Topology.VrrpGroup.Select(m => m.Host.Name), host =>
+        {
+            var holds = false;
+            var view = Try($"the VIP on {host}", () =>
+            {
+                holds = session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
+                var answer = session(host).Run(HostOperations.HttpGet("reading the agent's status", url));
+                return answer.Ok ? StatusParsers.Agent(host, answer.Stdout, holds) : null;
+            }, quiet: true);
+            return [view ?? new AgentView(host, false, null, null, null, holds, null)];
+        });
+    }
+
+    private List<ProxyServerView> ProxyServers()
+    {
+        if (plan.Topology.ProxyHosts.Count == 0)
+            return [];
+        string[] listeners = ["writes", "reads"];
+        return PerHost(plan.Topology.ProxyHosts.Select(h => h.Name), host =>
+            Try($"HAProxy on {host}", () => StatusParsers.ProxyServers(host, session(host).Check(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)), listeners)) ?? []);
+    }
+
+    /// <summary>From the first database host whose Patroni answers: every host's Patroni reports the whole cluster.</summary>
+    private IReadOnlyList<MemberView> Members()
+    {
+        foreach (var db in plan.Topology.DatabaseHosts)
+        {
+            var url = $"http://{db.Address}:{plan.Config.Patroni.RestPort.ToString(CultureInfo.InvariantCulture)}/cluster";
+            var members = Try($"Patroni on {db.Name}", () =>
+            {
+                var answer = session(db.Name).Run(HostOperations.HttpGet("reading Patroni's members", url));
+                return answer.Ok ? StatusParsers.Members(answer.Stdout) : null;
+            }, quiet: true);
+            if (members is not null)
+                return members;
+        }
+        unreadable.Enqueue("Patroni: no database host's Patroni answered /cluster");
+        return [];
+    }
+
+    private IReadOnlyList<EtcdMemberView> EtcdMembers()
+    {
+        foreach (var member in plan.Topology.EtcdMembers)
+        {
+            var members = Try($"etcd on {member.Name}", () => StatusParsers.EtcdMembers(session(member.Name).Check(HostOperations.EtcdMembersStatus(plan.Config.Etcd.ClientPort))), quiet: true);
+            if (members is { Count: > 0 })
+                return members;
+        }
+        unreadable.Enqueue("etcd: no member answered");
+        return [];
+    }
+
+    private List<PoolView> Pools()
+    {
+        var poolers = plan.Config.Hosts.Where(h => h.Has(plan.Config.PoolerRole)).Select(h => h.Name);
+        return PerHost(poolers, host => Try($"PgBouncer on {host}", () => StatusParsers.Pools(host, session(host).Check(HostOperations.PgBouncerPools(plan.Config.PgBouncer.Port)))) ?? []);
+    }
+
+    private static List<T> PerHost<T>(IEnumerable<string> hosts, Func<string, IReadOnlyList<T>> read)
+    {
+        var list = hosts.ToList();
+        var results = new IReadOnlyList<T>[list.Count];
+        Parallel.For(0, list.Count, i => results[i] = read(list[i]));
+        return results.SelectMany(r => r).ToList();
+    }
+
+    /// <summary>
+    /// The read's result, or null when the host cannot be reached or what it printed is not what was asked; noted in
+    /// <see cref="StackStatus.Unreadable"/> unless <paramref name="quiet"/> (the caller says it its own way).
+    /// </summary>
+    private T? Try<T>(string what, Func<T?> read, bool quiet = false) where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is RemoteCommandException or HostKeyMismatchException or FormatException or InvalidOperationException
+                                      or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException)
+        {
+            if (!quiet)
+                unreadable.Enqueue($"{what}: {e.Message}");
+            return null;
+        }
+    }
+}
