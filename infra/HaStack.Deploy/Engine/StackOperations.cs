@@ -138,9 +138,9 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     public int Verify(string? faults = null) => OnDeployedStack("verify", (run, context) => faults is not null ? VerifyFaults(run, context, faults) : Prove(run, context));
 
     /// <summary>Runs <paramref name="body"/> under the stack's lock, on a stack that is deployed, with a session per host.</summary>
-    private int OnDeployedStack(string command, Func<PreparedRun, ApplyContext, int> body)
+    private int OnDeployedStack(string command, Func<PreparedRun, ApplyContext, int> body, bool takeLock = true)
     {
-        using var run = StackPreparation.Prepare(options, events, lockFor: command);
+        using var run = StackPreparation.Prepare(options, events, lockFor: takeLock ? command : null);
         if (run is null)
             return ExitCodes.Failed;
         if (run.State.Resources.Count == 0)
@@ -175,23 +175,14 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     /// <c>hastack status</c>: the deployed stack read from its hosts, changing nothing and taking no lock (it works
     /// while an <c>up</c> runs); exit 0 when healthy, 1 when degraded (each reason said).
     /// </summary>
-    public int Status()
+    public int Status() => OnDeployedStack("status", (run, context) =>
     {
-        using var run = StackPreparation.Prepare(options, events, lockFor: null);
-        if (run is null)
-            return ExitCodes.Failed;
-        if (run.State.Resources.Count == 0)
-        {
-            events.Problem($"error: stack {options.Stack} is not deployed: run hastack up first");
-            return ExitCodes.Failed;
-        }
-        using var sessions = new SessionPool(run.Plan.Config, run.State);
         var proof = FailoverProof.Figures.Where(run.State.Outputs.ContainsKey).ToDictionary(f => f, f => run.State.Outputs[f].Value, StringComparer.Ordinal);
-        var status = new HaStack.Deploy.Status.StatusReader(run.Plan, sessions.Get).Read(options.Stack, proof);
+        var status = new HaStack.Deploy.Status.StatusReader(run.Plan, context.Session).Read(options.Stack, proof);
         var verdict = HaStack.Deploy.Status.StatusHealth.Judge(status, run.Plan);
         events.Status(status, verdict);
         return verdict.Healthy ? ExitCodes.Ok : ExitCodes.Failed;
-    }
+    }, takeLock: false);
 
     /// <summary><c>hastack switchover</c>: the primary handed to <paramref name="to"/> (default: the sync standby), PgBouncer paused around it.</summary>
     public int Switchover(string? to) => OnDeployedStack("switchover", (run, context) =>

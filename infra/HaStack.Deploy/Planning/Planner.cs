@@ -21,8 +21,11 @@ public static class Planner
                 steps.Add(new PlannedStep(StepOp.Create, resource.Id, resource, null, resource.Inputs.Keys.ToList()));
             else if (recorded.InputHash != resource.InputHash || recorded.Drift is not null)
             {
-                var op = ResourceKinds.Of(resource.Type).OnChange == ChangeKind.Replace ? StepOp.Replace : StepOp.Update;
-                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, ChangedKeys(recorded.Inputs, resource.Inputs), Drifted: recorded.Drift is not null));
+                var kind = ResourceKinds.Of(resource.Type);
+                var op = kind.OnChange == ChangeKind.Replace ? StepOp.Replace : StepOp.Update;
+                var changedKeys = ChangedKeys(recorded.Inputs, resource.Inputs);
+                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, changedKeys, Drifted: recorded.Drift is not null,
+                    Reason: kind.NoteOnChange?.Invoke(changedKeys)));
             }
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));

@@ -11,7 +11,7 @@ namespace HaStack.Deploy.Providers;
 /// <summary>
 /// Patroni's dynamic configuration in the running cluster: written whole through the REST API of the first database
 /// host that takes it (Patroni keeps it in etcd, and every member applies it on its next loop), read back for drift.
-/// A setting PostgreSQL takes only at start leaves members waiting for a restart: Apply names them.
+/// A setting PostgreSQL takes only at start leaves members waiting for a restart: Apply rolls it (<see cref="Cluster.RollingRestart"/>).
 /// </summary>
 internal sealed class PatroniConfigProvider : IResourceProvider
 {
@@ -32,10 +32,12 @@ internal sealed class PatroniConfigProvider : IResourceProvider
                 continue;
             }
             var waiting = PendingRestarts(context, target, wanted);
-            if (waiting.Count > 0)
-                context.Log($"PostgreSQL takes some of these settings only at a restart, which HaStack does not roll yet: {string.Join(", ", waiting)} " +
-                            "wait for one (pending_restart); restart them one at a time, replicas first (patronictl restart)");
-            return new Dictionary<string, string> { ["appliedThrough"] = target.Host, ["pendingRestart"] = string.Join(" ", waiting) };
+            if (waiting.Count == 0)
+                return new Dictionary<string, string> { ["appliedThrough"] = target.Host, ["restarted"] = "" };
+            // a failure here fails the step: the next up writes the same configuration and rolls on from what still waits
+            context.Log($"PostgreSQL takes some of these settings only at a restart: {string.Join(", ", waiting)} wait for one (pending_restart); rolling it");
+            var restarted = new Cluster.RollingRestart(context.Plan, context.Session, context.Secrets.Reveal(PatroniConfigInputs.PasswordToken), context.Log).Run(waiting);
+            return new Dictionary<string, string> { ["appliedThrough"] = target.Host, ["restarted"] = string.Join(" ", restarted) };
         }
         throw new InvalidOperationException($"no database host took Patroni's configuration: {string.Join("; ", failures)}");
     }
@@ -46,7 +48,9 @@ internal sealed class PatroniConfigProvider : IResourceProvider
         var loop = wanted.Settings.FirstOrDefault(s => s.Path == "loop_wait") is { } l && int.TryParse(l.Json, out var seconds) ? seconds : 10;
         Thread.Sleep(Settle + TimeSpan.FromSeconds(loop));
         var answer = context.Session(through.Host).Run(HostOperations.PatroniPendingRestarts(through));
-        return answer.Ok ? answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : [];
+        if (!answer.Ok)
+            throw new InvalidOperationException($"the configuration was written, but which members wait for a restart could not be read through {through.Host}: {answer.Stderr.Trim()}");
+        return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
     }
 
     public void Delete(ApplyContext context, ResourceState recorded)

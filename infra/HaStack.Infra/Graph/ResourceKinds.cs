@@ -21,7 +21,8 @@ public sealed record ResourceKind(
     ChangeKind OnChange,
     bool OnHost,
     bool RerunsAfterAnyChange = false,
-    Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null);
+    Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null,
+    Func<IReadOnlyList<string>, string?>? NoteOnChange = null);
 
 public static class ResourceKinds
 {
@@ -36,7 +37,9 @@ public static class ResourceKinds
         new ResourceKind(ResourceTypes.Service, ServiceInputs.Parse, ChangeKind.Update, OnHost: true,
             KeysTouchedByRepairOf: (self, repaired) => repaired is FileInputs file && ((ServiceInputs)self).KeyReading(file.Path) is { } key ? [key] : []),
         new ResourceKind(ResourceTypes.SqlSetup, SqlSetupInputs.Parse, ChangeKind.Update, OnHost: false),
-        new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false),
+        // a setting PostgreSQL takes only at a restart: the preview says the members restart in turn
+        new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false,
+            NoteOnChange: Topology.PostgresRestartSettings.RestartNote),
         // the proof of a deployment: it runs again whenever anything else changes, and not on a no-op up
         new ResourceKind(ResourceTypes.Verification, VerificationInputs.Parse, ChangeKind.Update, OnHost: false, RerunsAfterAnyChange: true),
     }.ToDictionary(k => k.Type, StringComparer.Ordinal);

@@ -306,17 +306,25 @@ public static class HostOperations
     /// <paramref name="candidate"/>; the REST password comes on standard input, never on a command line.
     /// </summary>
     public static HostScript Switchover(string address, int restPort, string leader, string candidate) =>
-        new($"switching over from {leader} to {candidate}", """
+        PatroniPost($"switching over from {leader} to {candidate}", $"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/switchover",
+            """{"leader": sys.argv[2], "candidate": sys.argv[3]}""", "the switchover", 60, leader, candidate);
+
+    /// <summary>
+    /// A POST to Patroni's REST API with Basic authentication, the password on standard input; <paramref name="body"/>
+    /// is a Python expression (the arguments after the URL are <c>sys.argv[2:]</c>). Prints Patroni's answer.
+    /// </summary>
+    private static HostScript PatroniPost(string what, string url, string body, string refused, int seconds, params string[] arguments) =>
+        new(what, $$"""
             python3 -c 'import sys, json, base64, urllib.request
             password = sys.stdin.read()
-            request = urllib.request.Request(sys.argv[1], method="POST", data=json.dumps({"leader": sys.argv[2], "candidate": sys.argv[3]}).encode(),
+            request = urllib.request.Request(sys.argv[1], method="POST", data=json.dumps({{body}}).encode(),
                 headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
             try:
-                print(urllib.request.urlopen(request, timeout=60).read().decode())
+                print(urllib.request.urlopen(request, timeout={{seconds.ToString(CultureInfo.InvariantCulture)}}).read().decode())
             except urllib.error.HTTPError as e:
-                sys.exit("Patroni refused the switchover: %d %s" % (e.code, e.read().decode()))'
-            """ + " " + $"{Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/switchover")} {Quote(leader)} {Quote(candidate)}",
-            ScriptInput.Content, 90);
+                sys.exit("Patroni refused {{refused}}: %d %s" % (e.code, e.read().decode()))'
+            """ + " " + string.Join(" ", new[] { url }.Concat(arguments).Select(Quote)),
+            ScriptInput.Content, seconds + 30);
 
     /// <summary>
     /// Patroni's dynamic configuration replaced as a whole (PUT /config: a setting the stack no longer has goes too),
@@ -336,6 +344,14 @@ public static class HostOperations
                 sys.exit("Patroni refused the configuration: %d %s" % (e.code, e.read().decode()))'
             """ + " " + Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/config"),
             ScriptInput.Content, 45);
+
+    /// <summary>
+    /// PostgreSQL restarted by the Patroni at <paramref name="target"/> (POST /restart), only if a setting waits for
+    /// it (<c>restart_pending</c>); Patroni answers once PostgreSQL is back. The REST password on standard input.
+    /// </summary>
+    public static HostScript PatroniRestart(SqlTarget target) =>
+        PatroniPost($"restarting PostgreSQL on {target.Host}", $"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/restart",
+            """{"restart_pending": True}""", "the restart", 120);
 
     /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
     public static HostScript ReadPatroniConfig(SqlTarget target) =>

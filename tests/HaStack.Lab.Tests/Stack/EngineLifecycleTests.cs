@@ -342,6 +342,42 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         AgentLab.WaitFor("status healthy again", () => Project.Run("status").Exit == 0, TimeSpan.FromSeconds(90));
     }
 
+    /// <summary>
+    /// A setting PostgreSQL takes only at a restart (max_connections) beside one it takes with a reload: the preview
+    /// says the members restart in turn; up restarts them one at a time (replicas, then a switchover and the old
+    /// primary) under a client writing through the VIP, which loses no acknowledged write; no member is left waiting.
+    /// </summary>
+    [Fact]
+    public void Step07d_a_setting_that_needs_a_restart_rolls_over_the_members_under_a_writer()
+    {
+        var text = File.ReadAllText(Project.StackFile);
+        Assert.Contains("      work_mem: 8MB\n", text, StringComparison.Ordinal);
+        File.WriteAllText(Project.StackFile, text.Replace("      work_mem: 8MB\n", "      work_mem: 8MB\n      max_connections: 120\n      maintenance_work_mem: 96MB\n", StringComparison.Ordinal));
+        var preview = Project.Check("preview");
+        Assert.Matches(@"dynamic-configuration\s+update.*max_connections take\(s\) effect only at a restart", preview.Stdout);
+
+        using var writer = new HaStack.Deploy.Verification.VipWriter(AgentLab.Vip, 5000, Project.Secret("postgres-superuser"), TimeSpan.FromMilliseconds(10));
+        AgentLab.WaitFor("writes flowing", () => writer.Log.AcknowledgedSince(TimeSpan.Zero) >= 20, TimeSpan.FromSeconds(30));
+        var from = writer.Clock.Elapsed;
+        var up = Project.Check("up", "--yes");
+        var to = writer.Clock.Elapsed;
+        writer.Stop(TimeSpan.FromSeconds(35));
+        var figures = writer.Log.Window(from, to);
+        Console.WriteLine($"rolling restart of 3 members: up took {(to - from).TotalSeconds:0.0} s; through the VIP {figures.FailedWrites} failed write(s), " +
+                          $"longest gap {figures.LongestGap.TotalSeconds:0.00} s, longest write {figures.LongestWrite.TotalSeconds:0.00} s");
+        Assert.Matches(@"restarting PostgreSQL on node\d", up.Stdout + up.Stderr);
+        Assert.Empty(writer.Lost());
+        Assert.True(figures.LongestWrite < TimeSpan.FromSeconds(10), $"a write hung {figures.LongestWrite.TotalSeconds:0.0} s ({figures.LongestWriteError})");
+        foreach (var host in lab.Hosts)
+        {
+            Assert.Equal("120", host.Check("cd / && runuser -u postgres -- psql -XAtc 'show max_connections'").Trim());
+            Assert.Equal("96MB", host.Check("cd / && runuser -u postgres -- psql -XAtc 'show maintenance_work_mem'").Trim());
+        }
+        var cluster = System.Text.Json.JsonDocument.Parse(Node(1).Check("python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://10.77.0.11:8008/cluster\", timeout=5).read().decode())'")).RootElement;
+        Assert.DoesNotContain(cluster.GetProperty("members").EnumerateArray(), m => m.TryGetProperty("pending_restart", out var p) && p.GetBoolean());
+        Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
+    }
+
     [Fact]
     public void Step08_refresh_finds_a_hand_edit_and_a_stopped_service_and_up_repairs_both()
     {

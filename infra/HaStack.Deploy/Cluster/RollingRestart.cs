@@ -1,0 +1,64 @@
+using System.Text;
+using HaStack.Deploy.Remote;
+using HaStack.Deploy.Verification;
+using HaStack.Infra;
+using HaStack.Infra.Graph;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Cluster;
+
+/// <summary>A restart that cannot go on safely, with what was seen; the members not yet restarted keep waiting for one.</summary>
+public sealed class RollingRestartException(string message) : Exception(message);
+
+/// <summary>
+/// The members whose PostgreSQL waits for a restart (pending_restart) restarted one at a time, so the cluster keeps a
+/// primary and a synchronous standby throughout: replicas first, the named synchronous standby last of them, each
+/// back and the cluster whole before the next; then, if the primary waits too, a switchover to the synchronous
+/// standby (PgBouncer paused around it, as <c>hastack switchover</c>) and a restart of the old primary as a replica.
+/// </summary>
+public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
+{
+    private readonly ClusterChecks checks = new(plan, session);
+
+    /// <summary>Restarts <paramref name="pending"/> (member names); returns them in the order they were restarted.</summary>
+    public IReadOnlyList<string> Run(IReadOnlyCollection<string> pending)
+    {
+        if (pending.Count == 0)
+            return [];
+        checks.WaitWhole("the cluster is whole before a rolling restart");
+        var members = checks.Members();
+        var leader = members.FirstOrDefault(m => m.IsLeader)?.Name ?? throw new RollingRestartException("Patroni reports no leader: no restart was started");
+        var replicas = members.Where(m => !m.IsLeader && pending.Contains(m.Name))
+            .OrderBy(m => m.IsSyncStandby).ThenBy(m => m.Name, StringComparer.Ordinal).Select(m => m.Name).ToList();
+        var restarted = new List<string>();
+        foreach (var replica in replicas)
+            restarted.Add(Restart(replica, "a replica"));
+        if (pending.Contains(leader))
+        {
+            progress($"the primary {leader} waits for a restart too: switching over first");
+            var switched = new PlannedSwitchover(plan, session, restPassword, progress).Run(to: null);
+            checks.WaitWhole($"the cluster is whole after the switchover to {switched.To}");
+            restarted.Add(Restart(leader, $"the old primary, a replica of {switched.To} now"));
+        }
+        return restarted;
+    }
+
+    private string Restart(string member, string what)
+    {
+        var host = plan.Topology.DatabaseHosts.Single(h => h.Name == member);
+        progress($"restarting PostgreSQL on {member} ({what})");
+        var target = new SqlTarget(host.Name, host.Address, plan.Config.Patroni.RestPort);
+        var answer = session(member).Run(HostOperations.PatroniRestart(target), Encoding.UTF8.GetBytes(restPassword));
+        if (!answer.Ok)
+            throw new RollingRestartException($"{member}: {answer.Stderr.Trim()}; the members after it were not restarted");
+        try
+        {
+            checks.WaitWhole($"{member} is back after its restart");
+        }
+        catch (VerificationFailedException e)
+        {
+            throw new RollingRestartException($"{member} was restarted but the cluster is not whole again ({e.Message}); the members after it were not restarted");
+        }
+        return member;
+    }
+}
