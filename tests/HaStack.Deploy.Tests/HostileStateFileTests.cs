@@ -95,6 +95,8 @@ public sealed class HostileStateFileTests : IDisposable
         ["an unknown resource type"] = (s => Resource(s, HaproxyCfg)["type"] = "hastack:host:Shell", "is not a HaStack resource type"),
         ["an id that is not type::name"] = (s => Resource(s, HaproxyCfg)["id"] = "x", "is not its type and name"),
         ["a duplicate id"] = (s => s["resources"]!.AsArray().Add(Resource(s, HaproxyCfg).DeepClone()), "appears twice"),
+        ["a secret version that is a plain hash"] = (s => Resource(s, Sql)["secretVersions"] = new JsonObject { ["replication"] = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8" }, "secretVersions holds a malformed entry"),
+        ["a secret version under a name that is no secret's"] = (s => Resource(s, Sql)["secretVersions"] = new JsonObject { ["$(reboot)"] = "v1:" + new string('a', 32) }, "secretVersions holds a malformed entry"),
         ["a host with a command"] = (s => Resource(s, HaproxyCfg)["host"] = "node1; touch /tmp/x", "is not a host name"),
         ["a cluster resource with a host"] = (s => Resource(s, Sql)["host"] = "node1", "is not a host name where its type needs one"),
         ["a host resource without a host"] = (s => Resource(s, HaproxyCfg).Remove("host"), "is not a host name where its type needs one"),

@@ -111,4 +111,32 @@ public class PlannerTests
         foreach (var r in graph.Resources)
             Assert.All(r.DependsOn, d => Assert.True(position[r.Id] < position[d], $"{r.Id} must go before {d}"));
     }
+
+    [Fact]
+    public void A_rotated_secret_applies_again_what_was_applied_with_it_and_what_reads_those_files_reloads()
+    {
+        var graph = Graph();
+        var state = Applied(graph);
+        var versions = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var r in graph.Resources)
+        {
+            foreach (var name in r.SecretRefs)
+                versions[name] = "v1:" + new string('0', 32);
+            state.Find(r.Id)!.SecretVersions = new SortedDictionary<string, string>(r.SecretRefs.ToDictionary(n => n, _ => "v1:" + new string('0', 32)), StringComparer.Ordinal);
+        }
+        Assert.All(Planner.Plan(graph, state, n => versions.GetValueOrDefault(n)), s => Assert.Equal(StepOp.Same, s.Op));
+
+        var rotated = graph.Resources.First(r => r.Type == ResourceTypes.File && r.Name.EndsWith("/etc/pgbouncer/userlist.txt", StringComparison.Ordinal)).SecretRefs[0];
+        versions[rotated] = "v1:" + new string('1', 32);
+        var changes = Planner.Plan(graph, state, n => versions.GetValueOrDefault(n)).Where(s => s.IsChange).ToList();
+        var rewritten = changes.Where(s => s.Reason == $"secret {rotated} changed").Select(s => s.Id).ToList();
+        Assert.Equal(graph.Resources.Where(r => r.SecretRefs.Contains(rotated)).Select(r => r.Id).Order(StringComparer.Ordinal), rewritten.Order(StringComparer.Ordinal));
+        // each PgBouncer reads its userlist again; nothing else restarts, and the deployment is proven again
+        Assert.All(changes.Where(s => s.Type == ResourceTypes.Service), s => Assert.Equal("pgbouncer", ((ServiceInputs)s.Desired!.Spec).Unit));
+        Assert.Single(changes, s => s.Type == ResourceTypes.Verification);
+        // state without versions (written before they existed) plans no rotation
+        foreach (var r in state.Resources)
+            r.SecretVersions = null;
+        Assert.All(Planner.Plan(graph, state, n => versions.GetValueOrDefault(n)), s => Assert.Equal(StepOp.Same, s.Op));
+    }
 }

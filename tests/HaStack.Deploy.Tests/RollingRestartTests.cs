@@ -20,6 +20,10 @@ public class RollingRestartTests
         public string Leader = "node1";
         public string Sync = "node2";
         public Func<string, Remote.RemoteResult?> RestartAnswer = _ => null;
+
+        /// <summary>Whether Patroni's demotion of the old primary restarted it (so it no longer waits); Patroni does.</summary>
+        public bool DemotionRestarts = true;
+        public HashSet<string> Pending { get; } = ["node1", "node2", "node3"];
         public List<string> Journal { get; } = [];
         public Dictionary<string, FakeHost> Hosts { get; } = [];
 
@@ -40,12 +44,17 @@ public class RollingRestartTests
                 Assert.Equal(Password, Encoding.UTF8.GetString(stdin!));
                 Assert.DoesNotContain(Password, script.Text, StringComparison.Ordinal);
                 Journal.Add($"restart {host}");
-                return RestartAnswer(host) ?? FakeHost.Ok();
+                var answer = RestartAnswer(host) ?? FakeHost.Ok();
+                if (answer.Ok)
+                    Pending.Remove(host);
+                return answer;
             }
             if (script.What.StartsWith("switching over from", StringComparison.Ordinal))
             {
                 Journal.Add($"switchover to {script.What.Split(' ')[^1]}");
                 (Sync, Leader) = (Leader, script.What.Split(' ')[^1]);
+                if (DemotionRestarts)
+                    Pending.Remove(Sync);
                 return FakeHost.Ok();
             }
             return script.What switch
@@ -55,6 +64,7 @@ public class RollingRestartTests
                 "reading Patroni's members" => FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
                     $"{n} {(n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica")} running"))),
                 "reading the primary's synchronous standbys" => FakeHost.Ok(Sync),
+                "reading which members wait for a restart" => FakeHost.Ok(string.Join('\n', Pending.Order(StringComparer.Ordinal))),
                 _ => FakeHost.Ok(),
             };
         }
@@ -65,10 +75,19 @@ public class RollingRestartTests
     [Fact]
     public void Replicas_restart_first_the_sync_standby_last_of_them_then_a_switchover_hands_over_before_the_old_primary_restarts()
     {
-        var cluster = new Cluster();
+        var cluster = new Cluster { DemotionRestarts = false };
         var order = Restart(cluster).Run(["node1", "node2", "node3"]);
         Assert.Equal(["node3", "node2", "node1"], order);
         Assert.Equal(["restart node3", "restart node2", "switchover to node2", "restart node1"], cluster.Journal);
+    }
+
+    [Fact]
+    public void An_old_primary_that_its_demotion_restarted_is_not_restarted_again()
+    {
+        // Patroni answers 503 to a restart_pending restart of a member that no longer waits (seen on the lab)
+        var cluster = new Cluster { RestartAnswer = h => h == "node1" ? FakeHost.Fail("Patroni refused the restart: 503 restart conditions are not satisfied") : null };
+        Assert.Equal(["node3", "node2"], Restart(cluster).Run(["node1", "node2", "node3"]));
+        Assert.Equal(["restart node3", "restart node2", "switchover to node2"], cluster.Journal);
     }
 
     [Fact]

@@ -51,4 +51,16 @@ public class PassphraseCrypterTests
         Assert.NotEqual(secure, crypter.Encrypt("s3cret 'quoted' \"value\"")); // a fresh nonce each time
         Assert.Throws<IncorrectPassphraseException>(() => PassphraseCrypter.Open(salt, "hunter2"));
     }
+
+    [Fact]
+    public void A_secrets_version_is_stable_per_stack_key_changes_with_the_value_and_is_not_a_plain_hash_of_it()
+    {
+        var crypter = Opened.Value;
+        var version = crypter.Fingerprint("S3cret");
+        Assert.Matches("^v1:[0-9a-f]{32}\\z", version);
+        Assert.Equal(version, crypter.Fingerprint("S3cret"));
+        Assert.NotEqual(version, crypter.Fingerprint("S3cret2"));
+        Assert.NotEqual(version, PassphraseCrypter.Create("another stack").Crypter.Fingerprint("S3cret"));
+        Assert.DoesNotContain(Convert.ToHexStringLower(SHA256.HashData("S3cret"u8))[..32], version, StringComparison.Ordinal);
+    }
 }

@@ -14,7 +14,8 @@ public sealed class RollingRestartException(string message) : Exception(message)
 /// The members whose PostgreSQL waits for a restart (pending_restart) restarted one at a time, so the cluster keeps a
 /// primary and a synchronous standby throughout: replicas first, the named synchronous standby last of them, each
 /// back and the cluster whole before the next; then, if the primary waits too, a switchover to the synchronous
-/// standby (PgBouncer paused around it, as <c>hastack switchover</c>) and a restart of the old primary as a replica.
+/// standby (PgBouncer paused around it, as <c>hastack switchover</c>) and, unless its demotion already restarted it,
+/// a restart of the old primary as a replica.
 /// </summary>
 public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
 {
@@ -38,9 +39,25 @@ public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> se
             progress($"the primary {leader} waits for a restart too: switching over first");
             var switched = new PlannedSwitchover(plan, session, restPassword, progress).Run(to: null);
             checks.WaitWhole($"the cluster is whole after the switchover to {switched.To}");
-            restarted.Add(Restart(leader, $"the old primary, a replica of {switched.To} now"));
+            // Patroni demotes by restarting PostgreSQL as a replica, which applies the settings on its own
+            if (StillPending(leader))
+                restarted.Add(Restart(leader, $"the old primary, a replica of {switched.To} now"));
+            else
+                progress($"{leader} took the settings when it was demoted (its PostgreSQL restarted as a replica of {switched.To})");
         }
         return restarted;
+    }
+
+    /// <summary>Whether Patroni still reports <paramref name="member"/> waiting for a restart (asked of the first database host that answers).</summary>
+    private bool StillPending(string member)
+    {
+        foreach (var host in plan.Topology.DatabaseHosts)
+        {
+            var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(new SqlTarget(host.Name, host.Address, plan.Config.Patroni.RestPort)));
+            if (answer.Ok)
+                return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(member);
+        }
+        throw new RollingRestartException($"no Patroni answered whether {member} still waits for a restart; it was not restarted");
     }
 
     private string Restart(string member, string what)

@@ -47,7 +47,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         using var run = StackPreparation.Prepare(options, events, lockFor: null);
         if (run is null)
             return ExitCodes.Failed;
-        var steps = Planner.Plan(run.Plan.Graph, run.State);
+        var steps = Planner.Plan(run.Plan.Graph, run.State, run.Secrets.Version);
         events.Plan($"Previewing update ({options.Stack})", steps, options.Diff);
         events.Summary(new RunSummary(steps, Past: false));
         return Verdict(steps);
@@ -58,7 +58,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         using var run = StackPreparation.Prepare(options, events, lockFor: "up");
         if (run is null)
             return ExitCodes.Failed;
-        var steps = Planner.Plan(run.Plan.Graph, run.State);
+        var steps = Planner.Plan(run.Plan.Graph, run.State, run.Secrets.Version);
         if (!options.SkipPreview)
         {
             events.Plan($"Previewing update ({options.Stack})", steps, options.Diff);

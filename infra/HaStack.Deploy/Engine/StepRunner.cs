@@ -145,6 +145,8 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
                         DependsOn = [.. desired.DependsOn],
                         Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
                         Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
+                        SecretVersions = desired.SecretRefs.Count == 0 ? null
+                            : new SortedDictionary<string, string>(desired.SecretRefs.Where(context.Secrets.Has).ToDictionary(n => n, n => context.Secrets.Version(n)!), StringComparer.Ordinal),
                         Spec = desired.Spec,
                     });
                     store.Save(state);

@@ -11,7 +11,9 @@ namespace HaStack.Deploy.Planning;
 /// </summary>
 public static class Planner
 {
-    public static IReadOnlyList<PlannedStep> Plan(ResourceGraph graph, StackState state)
+    /// <param name="secretVersion">a secret's version now (null while it does not exist): a resource applied with
+    /// another version of one of its secrets (a rotated password) is applied again</param>
+    public static IReadOnlyList<PlannedStep> Plan(ResourceGraph graph, StackState state, Func<string, string?>? secretVersion = null)
     {
         var steps = new List<PlannedStep>();
         foreach (var resource in graph.Resources)
@@ -27,10 +29,15 @@ public static class Planner
                 steps.Add(new PlannedStep(op, resource.Id, resource, recorded, changedKeys, Drifted: recorded.Drift is not null,
                     Reason: kind.NoteOnChange?.Invoke(changedKeys)));
             }
+            else if (ChangedSecrets(resource, recorded, secretVersion) is { Count: > 0 } rotated)
+                steps.Add(new PlannedStep(StepOp.Update, resource.Id, resource, recorded, [],
+                    Reason: $"secret {string.Join(", ", rotated)} changed"));
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
-        var repaired = steps.Where(s => s.Drifted).ToDictionary(s => s.Id, s => s.Desired!.Spec, StringComparer.Ordinal);
+        // what reads a file rewritten without an input change (drift repaired, a secret rotated) reads it again
+        var repaired = steps.Where(s => s.Drifted || (s.Op == StepOp.Update && s.ChangedKeys.Count == 0 && s.Reason is not null))
+            .ToDictionary(s => s.Id, s => s.Desired!.Spec, StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -62,6 +69,12 @@ public static class Planner
     /// <summary>Every resource of state, dependents first: the order destroy takes.</summary>
     public static IReadOnlyList<PlannedStep> PlanDestroy(StackState state) =>
         ReverseDependencyOrder(state.Resources).Select(r => new PlannedStep(StepOp.Delete, r.Id, null, r, [])).ToList();
+
+    /// <summary>The secrets whose version now differs from the one the resource was applied with (none when state has no versions).</summary>
+    private static List<string> ChangedSecrets(Resource resource, ResourceState recorded, Func<string, string?>? secretVersion) =>
+        secretVersion is null || recorded.SecretVersions is null ? []
+            : resource.SecretRefs.Where(n => recorded.SecretVersions.TryGetValue(n, out var was) && secretVersion(n) is { } now && now != was)
+                .Order(StringComparer.Ordinal).ToList();
 
     private static List<string> ChangedKeys(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
         before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();

@@ -69,6 +69,9 @@ public sealed class SecretStore
 
     public string Encrypt(string plaintext) => crypter.Encrypt(plaintext);
 
+    /// <summary>The secret's version as state records it (<see cref="PassphraseCrypter.Fingerprint"/>), or null while it does not exist.</summary>
+    public string? Version(string name) => Has(name) ? crypter.Fingerprint(Value(name)) : null;
+
     public string Decrypt(string ciphertext) => crypter.Decrypt(ciphertext);
 
     /// <summary>Replaces secret tokens with their values: the last step before content goes to a host.</summary>

@@ -59,6 +59,12 @@ public sealed class ResourceState
     /// <summary>What applying it observed (e.g. a file's sha256), compared by refresh.</summary>
     public SortedDictionary<string, string> Outputs { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The version of each secret it was applied with (keyed fingerprints, never values): a stack's secret changed
+    /// since (a rotated password) makes the next up apply it again. Absent in state written before it existed.
+    /// </summary>
+    public SortedDictionary<string, string>? SecretVersions { get; set; }
+
     /// <summary>Set by refresh when the host no longer matches; the next up repairs it.</summary>
     public string? Drift { get; set; }
 

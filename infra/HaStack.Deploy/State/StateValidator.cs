@@ -54,6 +54,8 @@ public static class StateValidator
                 throw Fail($"{at} has a missing or malformed dependsOn, inputs or outputs");
             if (r.Outputs!.Any(o => o.Value is null || TextRules.Check(o.Key) is not null))
                 throw Fail($"{at}.outputs holds a malformed entry");
+            if (r.SecretVersions is not null && r.SecretVersions.Any(v => !Names.SecretName().IsMatch(v.Key) || !IsSecretVersion(v.Value)))
+                throw Fail($"{at}.secretVersions holds a malformed entry");
             if (r.InputHash is null || r.InputHash != Resource.HashOf(r.Type!, r.Name, r.Inputs!))
                 throw Fail($"{at}.inputHash does not match its inputs (they were changed by hand)");
             try
@@ -93,6 +95,10 @@ public static class StateValidator
         var parts = text.Split(':');
         return parts.Length is 3 or 5 && parts[0] == "v1" && parts.Skip(1).All(p => p == "v1" || IsBase64(p));
     }
+
+    /// <summary>A secret's version as <see cref="Infra.Stack.PassphraseCrypter.Fingerprint"/> writes it: v1: and 32 lowercase hex digits.</summary>
+    private static bool IsSecretVersion(string? text) =>
+        text is { Length: 35 } && text.StartsWith("v1:", StringComparison.Ordinal) && text[3..].All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 
     private static bool IsBase64(string text) => text.Length > 0 && Convert.TryFromBase64String(text, new byte[text.Length], out _);
 }

@@ -59,12 +59,17 @@ public static class StackRenderer
         var model = new ScriptObject
         {
             ["users"] = pg.Users.Select(u => Obj(("name", u.Name), ("secret", UserSecret(u.Name)))).ToList(),
+            // how the SQL setup knows the roles it made: one removed from the stack file later is found by it
+            ["managed_role_comment"] = ManagedRoleComment,
             ["databases"] = pg.Databases.Select(d => Obj(("name", d.Name), ("owner", d.Owner))).ToList(),
             // template1 too, so a database created later by hand gets the lookup function and works through PgBouncer
             ["lookup_databases"] = BuiltInDatabases.Concat(pg.Databases.Select(d => d.Name)).ToList(),
         };
         return WithSecretFunction(model);
     }
+
+    /// <summary>The comment on every role the stack's users made (a constant: it goes into SQL as a literal).</summary>
+    public const string ManagedRoleComment = "a user of a HaStack stack file; NOLOGIN once removed from it";
 
     private static ScriptObject HostModel(ClusterTopology topology, HostPlan plan)
     {

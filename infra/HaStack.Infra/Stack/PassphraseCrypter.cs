@@ -74,6 +74,16 @@ public sealed class PassphraseCrypter
         return Encoding.UTF8.GetString(clear);
     }
 
+    /// <summary>
+    /// A secret's version for state: an HMAC of its value under a key of its own derived from the stack's key, so
+    /// state can tell that a secret changed without holding anything that would let its value be guessed offline.
+    /// </summary>
+    public string Fingerprint(string plaintext)
+    {
+        var versionKey = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("hastack secret version"));
+        return "v1:" + Convert.ToHexStringLower(HMACSHA256.HashData(versionKey, Encoding.UTF8.GetBytes(plaintext)))[..32];
+    }
+
     private static byte[] DeriveKey(string passphrase, byte[] salt) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(passphrase), salt, Iterations, HashAlgorithmName.SHA256, 32);
 }

@@ -378,6 +378,57 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
     }
 
+    /// <summary>
+    /// The stack is the truth for users: a user added logs in through the VIP; a new password in the stack file (a
+    /// rotated secret, the inputs unchanged) is previewed and applied, the old one refused; a user removed from the
+    /// stack keeps its role but can no longer log in.
+    /// </summary>
+    [Fact]
+    public void Step07e_a_users_password_rotates_through_the_stack_and_a_removed_user_can_no_longer_log_in()
+    {
+        var (salt, crypter) = PassphraseCrypter.Create(EngineProject.Passphrase);
+        var original = File.ReadAllText(Project.StackFile);
+        Assert.Contains("  hastack:postgres:\n", original, StringComparison.Ordinal);
+        void WithApp(string password) => File.WriteAllText(Project.StackFile, $"encryptionsalt: {salt}\n" + original.Replace("  hastack:postgres:\n",
+            $"  hastack:postgres:\n    users:\n      - name: app\n        password:\n          secure: {crypter.Encrypt(password)}\n", StringComparison.Ordinal));
+        string? LoginError(string password)
+        {
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder
+            {
+                Host = AgentLab.Vip, Port = 5000, Username = "app", Password = password, Database = "postgres", Pooling = false, Timeout = 10,
+            };
+            try
+            {
+                using var connection = new Npgsql.NpgsqlConnection(builder.ConnectionString);
+                connection.Open();
+                using var query = new Npgsql.NpgsqlCommand("SELECT current_user", connection);
+                Assert.Equal("app", query.ExecuteScalar());
+                return null;
+            }
+            catch (Npgsql.PostgresException e)
+            {
+                return $"{e.SqlState}: {e.MessageText}";
+            }
+        }
+
+        WithApp("first-Pw1");
+        Project.Check("up", "--yes");
+        Assert.Null(LoginError("first-Pw1"));
+
+        WithApp("second-Pw2");
+        var preview = Project.Check("preview");
+        Assert.Matches(@"roles-and-databases\s+update \[diff: secret \S+ changed\]", preview.Stdout);
+        Project.Check("up", "--yes");
+        Assert.Null(LoginError("second-Pw2"));
+        Assert.NotNull(LoginError("first-Pw1"));
+
+        File.WriteAllText(Project.StackFile, original);
+        Project.Check("up", "--yes");
+        Assert.NotNull(LoginError("second-Pw2"));
+        Assert.Equal("f", Node(1).Check("cd / && runuser -u postgres -- psql -XAtc \"SELECT rolcanlogin FROM pg_roles WHERE rolname = 'app'\"").Trim());
+        Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
+    }
+
     [Fact]
     public void Step08_refresh_finds_a_hand_edit_and_a_stopped_service_and_up_repairs_both()
     {

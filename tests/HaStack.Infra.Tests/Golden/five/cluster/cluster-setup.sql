@@ -3,6 +3,15 @@
 \set ON_ERROR_STOP on
 SELECT 'CREATE ROLE pgbouncer_auth LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgbouncer_auth') \gexec
 ALTER ROLE pgbouncer_auth LOGIN PASSWORD '@@secret:pgbouncer-auth:sql@@';
+-- a user removed from the stack file keeps its role and what it owns (nothing is dropped), but may no longer log
+-- in, and its sessions end (PgBouncer's pooled ones too, which would otherwise serve it until they idle out)
+SELECT format('ALTER ROLE %I NOLOGIN', r.rolname) FROM pg_roles r
+  JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
+  WHERE d.description = 'a user of a HaStack stack file; NOLOGIN once removed from it' AND r.rolcanlogin
+    AND r.rolname NOT IN ('pgbouncer_auth') \gexec
+SELECT count(pg_terminate_backend(a.pid)) AS ended_sessions FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
+  JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
+  WHERE d.description = 'a user of a HaStack stack file; NOLOGIN once removed from it' AND NOT r.rolcanlogin;
 \connect postgres
 CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
 CREATE OR REPLACE FUNCTION pgbouncer.user_lookup(in i_username text, out uname text, out phash text)

@@ -5,6 +5,16 @@ SELECT 'CREATE ROLE pgbouncer_auth LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles
 ALTER ROLE pgbouncer_auth LOGIN PASSWORD '@@secret:pgbouncer-auth:sql@@';
 SELECT 'CREATE ROLE app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') \gexec
 ALTER ROLE app LOGIN PASSWORD '@@secret:user-app:sql@@';
+COMMENT ON ROLE app IS 'a user of a HaStack stack file; NOLOGIN once removed from it';
+-- a user removed from the stack file keeps its role and what it owns (nothing is dropped), but may no longer log
+-- in, and its sessions end (PgBouncer's pooled ones too, which would otherwise serve it until they idle out)
+SELECT format('ALTER ROLE %I NOLOGIN', r.rolname) FROM pg_roles r
+  JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
+  WHERE d.description = 'a user of a HaStack stack file; NOLOGIN once removed from it' AND r.rolcanlogin
+    AND r.rolname NOT IN ('pgbouncer_auth', 'app') \gexec
+SELECT count(pg_terminate_backend(a.pid)) AS ended_sessions FROM pg_stat_activity a JOIN pg_roles r ON r.rolname = a.usename
+  JOIN pg_shdescription d ON d.objoid = r.oid AND d.classoid = 'pg_authid'::regclass
+  WHERE d.description = 'a user of a HaStack stack file; NOLOGIN once removed from it' AND NOT r.rolcanlogin;
 SELECT 'CREATE DATABASE appdb OWNER app' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'appdb') \gexec
 \connect postgres
 CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
