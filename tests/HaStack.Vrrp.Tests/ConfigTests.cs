@@ -143,6 +143,20 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Higher_prio_send_advert_is_read_globally_and_per_instance_and_forbidden_under_vrrp_strict()
+    {
+        var address = "virtual_ipaddress {\n10.77.0.100\n}";
+        Assert.False(Load(Instance(address)).Config!.Instances[0].HigherPriorityAdvert);
+        Assert.True(Load("global_defs {\n vrrp_higher_prio_send_advert\n}\n" + Instance(address)).Config!.Instances[0].HigherPriorityAdvert);
+        Assert.False(Load("global_defs {\n vrrp_higher_prio_send_advert\n}\n" + Instance("higher_prio_send_advert false\n" + address)).Config!.Instances[0].HigherPriorityAdvert);
+        var plain = Load(Instance("higher_prio_send_advert\n" + address));
+        Assert.True(plain.Config!.Instances[0].HigherPriorityAdvert);
+        Assert.DoesNotContain(plain.Diagnostics, d => d.Message.Contains("higher_prio_send_advert", StringComparison.Ordinal));
+        var strict = Load("global_defs {\n vrrp_strict\n}\n" + Instance("higher_prio_send_advert\n" + address));
+        Assert.Equal(8, Single(strict, Severity.Error, "vrrp_strict forbids higher_prio_send_advert").Location.Line); // the keyword's own line
+    }
+
+    [Fact]
     public void Ipv6_addresses_with_version_2_are_an_error()
     {
         var result = Load(Instance("virtual_ipaddress {\nfe80::10\n}"));

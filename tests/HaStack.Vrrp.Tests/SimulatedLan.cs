@@ -15,9 +15,10 @@ internal sealed class SimulatedLan
     private readonly Queue<(SimulatedRouter From, byte Priority)> inFlight = new();
 
     public SimulatedRouter Add(string name, byte priority, string address, VrrpVersion version = VrrpVersion.V3,
-        int intervalCentiseconds = 100, bool preempt = true, TimeSpan preemptDelay = default)
+        int intervalCentiseconds = 100, bool preempt = true, TimeSpan preemptDelay = default, bool higherPriorityAdvert = false)
     {
-        var settings = new RouterSettings(version, 51, IPAddress.Parse(address), priority, intervalCentiseconds, preempt, preemptDelay);
+        var settings = new RouterSettings(version, 51, IPAddress.Parse(address), priority, intervalCentiseconds, preempt, preemptDelay,
+            HigherPriorityAdvert: higherPriorityAdvert);
         var router = new SimulatedRouter(name, settings);
         Routers.Add(router);
         return router;

@@ -208,6 +208,43 @@ public class StateMachineTests
         Assert.True(a.CountSince<RouterAction.SendGratuitousArp>(healed) >= 1);
     }
 
+    // The split brain's end as CI met it: the better router's advert reaches the other one first, which yields at
+    // once and never speaks again, so the winner hears no lower-priority advert and sends no gratuitous ARP; clients
+    // that learnt the loser's MAC during the split keep sending there (50 s without service in a lab test)
+    [Theory]
+    [InlineData(false, 0)]
+    [InlineData(true, 1)]
+    public void Split_brain_healing_when_the_winner_speaks_first_re_announces_only_with_higher_prio_send_advert(bool higherPriorityAdvert, int garpBursts)
+    {
+        var lan = new SimulatedLan();
+        var a = lan.Add("a", 150, "10.77.0.11", higherPriorityAdvert: higherPriorityAdvert);
+        var b = lan.Add("b", 100, "10.77.0.12", higherPriorityAdvert: higherPriorityAdvert);
+        lan.Start();
+        lan.RunFor(S(10));
+        a.LinkUp = false;
+        lan.RunFor(S(10));
+        Assert.Equal(2, lan.Masters.Count());
+        // heal just after b's advert (lost), so that a's comes next
+        lan.RunUntil(b.State.AdvertisementAt!.Value);
+        Assert.True(a.State.AdvertisementAt < b.State.AdvertisementAt, "a speaks first after the link is back");
+        a.LinkUp = true;
+        var healed = lan.Now;
+        lan.RunFor(S(3));
+        Assert.Equal("a", Assert.Single(lan.Masters).Name);
+        Assert.False(b.HoldsAddresses);
+        Assert.Equal(garpBursts, a.CountSince<RouterAction.SendGratuitousArp>(healed));
+    }
+
+    [Fact]
+    public void Yielding_with_higher_prio_send_advert_advertises_its_own_priority_before_dropping_the_addresses()
+    {
+        var settings = new RouterSettings(VrrpVersion.V3, 51, IPAddress.Parse("10.77.0.12"), 100, 100, HigherPriorityAdvert: true);
+        var t = VirtualRouter.Handle(settings, RouterSnapshot.Initial(settings) with { State = Master }, new RouterEvent.AdvertisementReceived(150, 100, IPAddress.Parse("10.77.0.11")), S(1));
+        var advert = t.Actions.ToList().FindIndex(a => a is RouterAction.SendAdvertisement { Priority: 100 });
+        Assert.InRange(advert, 0, t.Actions.ToList().FindIndex(a => a is RouterAction.RemoveVirtualAddresses) - 1);
+        Assert.Equal(RouterState.Backup, t.Next.State);
+    }
+
     [Fact]
     public void Rfc9568_6_4_2_v3_backup_learns_the_masters_interval()
     {

@@ -73,8 +73,9 @@ public static class ConfigLoader
         public bool LowerPriorityNoAdvert;
         public bool CheckUnicastSource;
         public IPAddress? MulticastGroup;
+        public bool HigherPriorityAdvert;
 
-        public GlobalSettings Build() => new(RouterId, Version, Strict, ScriptUser, ScriptSecurity, Garp, LowerPriorityNoAdvert, CheckUnicastSource, MulticastGroup);
+        public GlobalSettings Build() => new(RouterId, Version, Strict, ScriptUser, ScriptSecurity, Garp, LowerPriorityNoAdvert, CheckUnicastSource, MulticastGroup, HigherPriorityAdvert);
     }
 
     /// <summary>What an instance said, before defaults and the version are applied.</summary>
@@ -109,6 +110,8 @@ public static class ConfigLoader
         public bool? Accept;
         public bool ChecksumAsV2;
         public bool? LowerPriorityNoAdvert;
+        public bool? HigherPriorityAdvert;
+        public SourceLocation? HigherPriorityAdvertAt;
         public bool CheckUnicastSource;
         public bool StrictMode;
     }
@@ -133,7 +136,8 @@ public static class ConfigLoader
                 Accept: Raw.Accept ?? (!strict || Raw.Priority == Advertisement.OwnerPriority),
                 Raw.ChecksumAsV2 ? ChecksumForm.MessageOnly : ChecksumForm.PseudoHeader,
                 Raw.LowerPriorityNoAdvert ?? global.LowerPriorityNoAdvert,
-                Raw.CheckUnicastSource || global.CheckUnicastSource);
+                Raw.CheckUnicastSource || global.CheckUnicastSource,
+                Raw.HigherPriorityAdvert ?? global.HigherPriorityAdvert);
         }
 
         private int IntervalCentiseconds(VrrpVersion version, List<Diagnostic> diagnostics)
@@ -217,6 +221,7 @@ public static class ConfigLoader
                 case "vrrp_garp_master_refresh_repeat": global.Garp = global.Garp with { RefreshRepeat = Integer(node, 1, 10000) ?? global.Garp.RefreshRepeat }; break;
                 case "vrrp_garp_lower_prio_repeat": global.Garp = global.Garp with { LowerPriorityRepeat = Integer(node, 0, 10000) ?? global.Garp.LowerPriorityRepeat }; break;
                 case "vrrp_lower_prio_no_advert": global.LowerPriorityNoAdvert = OptionalBool(node); break;
+                case "vrrp_higher_prio_send_advert": global.HigherPriorityAdvert = OptionalBool(node); break;
                 case "vrrp_check_unicast_src": NoArguments(node); global.CheckUnicastSource = true; break;
                 case "vrrp_mcast_group4": global.MulticastGroup = Address(node, FirstArgument(node), AddressFamily.InterNetwork); break;
             }
@@ -365,6 +370,7 @@ public static class ConfigLoader
                 case "no_accept": NoArguments(node); raw.Accept = false; break;
                 case "v3_checksum_as_v2": NoArguments(node); raw.ChecksumAsV2 = true; break;
                 case "lower_prio_no_advert": raw.LowerPriorityNoAdvert = OptionalBool(node); break;
+                case "higher_prio_send_advert": raw.HigherPriorityAdvert = OptionalBool(node); raw.HigherPriorityAdvertAt = node.Location; break;
                 case "check_unicast_src": NoArguments(node); raw.CheckUnicastSource = true; break;
                 case "strict_mode": raw.StrictMode = OptionalBool(node); break;
             }

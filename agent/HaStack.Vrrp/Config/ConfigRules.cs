@@ -110,6 +110,8 @@ internal static class ConfigRules
                 if (!instance.Preempt)
                     Warning(delayAt, $"{name}: preempt_delay has no effect with nopreempt");
             }
+            if (strict && instance.HigherPriorityAdvert)
+                Error(raw.HigherPriorityAdvertAt ?? at, $"{name}: vrrp_strict forbids higher_prio_send_advert (RFC 9568's master sends nothing when it yields); remove one of them");
             if (raw.NoPreemptAt is { } noPreemptAt && instance.InitialState == RouterState.Master)
                 Warning(noPreemptAt, $"{name}: nopreempt with state MASTER: keepalived requires state BACKUP for nopreempt to hold after a restart; use state BACKUP on every router");
             if (strict && instance.InitialState == RouterState.Master && instance.Priority != Advertisement.OwnerPriority)

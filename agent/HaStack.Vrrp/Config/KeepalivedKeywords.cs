@@ -28,6 +28,7 @@ public static class KeepalivedKeywords
         "router_id", "vrrp_version", "vrrp_strict", "script_user", "enable_script_security",
         "vrrp_garp_master_delay", "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
         "vrrp_garp_lower_prio_repeat", "vrrp_lower_prio_no_advert", "vrrp_check_unicast_src", "vrrp_mcast_group4",
+        "vrrp_higher_prio_send_advert",
     };
 
     public static readonly IReadOnlySet<string> UnsupportedGlobal = new HashSet<string>
@@ -35,7 +36,7 @@ public static class KeepalivedKeywords
         "notification_email", "notification_email_from", "smtp_server", "smtp_helo_name", "smtp_connect_timeout",
         "smtp_alert", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures", "lvs_id", "lvs_sync_daemon",
         "lvs_flush", "lvs_flush_onstop", "lvs_timeouts", "vrrp_skip_check_adv_addr", "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_mcast_group6", "vrrp_garp_lower_prio_delay",
-        "vrrp_min_garp", "vrrp_higher_prio_send_advert", "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority",
+        "vrrp_min_garp", "vrrp_iptables", "vrrp_ipsets", "nftables", "nftables_priority",
         "nftables_ifindex", "nftables_counters", "vrrp_priority", "checker_priority", "bfd_priority", "vrrp_no_swap",
         "checker_no_swap", "bfd_no_swap", "vrrp_rt_priority", "checker_rt_priority", "bfd_rt_priority",
         "vrrp_rlimit_rttime", "checker_rlimit_rttime", "bfd_rlimit_rttime", "vrrp_startup_delay", "max_auto_priority",
@@ -73,7 +74,7 @@ public static class KeepalivedKeywords
         "unicast_src_ip", "unicast_peer", "track_script", "track_interface", "track_process", "nopreempt", "preempt", "preempt_delay",
         "garp_master_delay", "garp_master_repeat", "garp_master_refresh", "garp_master_refresh_repeat",
         "garp_lower_prio_repeat", "notify_master", "notify_backup", "notify_fault", "notify_stop", "notify", "version",
-        "accept", "no_accept", "v3_checksum_as_v2", "lower_prio_no_advert", "check_unicast_src", "mcast_src_ip",
+        "accept", "no_accept", "v3_checksum_as_v2", "lower_prio_no_advert", "check_unicast_src", "mcast_src_ip", "higher_prio_send_advert",
         "strict_mode",
     };
 
@@ -81,7 +82,7 @@ public static class KeepalivedKeywords
     {
         "use_vmac", "vmac_xmit_base", "use_ipvlan", "native_ipv6", "virtual_ipaddress_excluded", "virtual_routes",
         "virtual_rules", "track_file", "track_bfd", "unicast_ttl", "unicast_fault_no_peer",
-        "garp_lower_prio_delay", "higher_prio_send_advert", "notify_deleted", "notify_master_rx_lower_pri",
+        "garp_lower_prio_delay", "notify_deleted", "notify_master_rx_lower_pri",
         "smtp_alert", "kernel_rx_buf_size", "old_unicast_checksum", "track_src_ip", "down_timer_adverts",
         "linkbeat_use_polling", "promote_secondaries", "no_accept_mode", "vrrp_sync_group", "auth_hmac",
         "skip_check_adv_addr", "dont_track_primary", "debug",

@@ -27,7 +27,8 @@ public sealed record GlobalSettings(
     GratuitousArpSettings? GratuitousArp = null,
     bool LowerPriorityNoAdvert = false,
     bool CheckUnicastSource = false,
-    IPAddress? MulticastGroup = null);
+    IPAddress? MulticastGroup = null,
+    bool HigherPriorityAdvert = false);
 
 /// <summary>keepalived's GARP knobs: a burst of Repeat on becoming master, another after Delay, and every
 /// Refresh (zero: never) a burst of RefreshRepeat; LowerPriorityRepeat when a lower-priority master is heard.</summary>
@@ -88,7 +89,8 @@ public sealed record InstanceConfig(
     bool Accept,
     ChecksumForm V3Checksum,
     bool LowerPriorityNoAdvert,
-    bool CheckUnicastSource)
+    bool CheckUnicastSource,
+    bool HigherPriorityAdvert = false)
 {
     /// <summary>The interval as the wire carries it: seconds for v2, centiseconds for v3.</summary>
     public ushort IntervalField => (ushort)(Version == VrrpVersion.V2 ? AdvertIntervalCentiseconds / 100 : AdvertIntervalCentiseconds);

@@ -28,7 +28,8 @@ public sealed record RouterSettings(
     bool Preempt = true,
     TimeSpan PreemptDelay = default,
     bool LowerPriorityNoAdvert = false,
-    bool GratuitousArpOnLowerPriority = true)
+    bool GratuitousArpOnLowerPriority = true,
+    bool HigherPriorityAdvert = false)
 {
     public bool IsOwner => ConfiguredPriority == Advertisement.OwnerPriority;
 }

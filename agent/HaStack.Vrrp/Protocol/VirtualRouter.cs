@@ -171,6 +171,11 @@ public static class VirtualRouter
                 || (advert.Priority == State.Priority && CompareAddresses(advert.Source, settings.PrimaryAddress) > 0);
             if (theyWin)
             {
+                // keepalived's higher_prio_send_advert: one last advert at our priority before yielding. After a split
+                // brain the winner may never have heard us (its advert reached us first); this one makes it re-announce
+                // the addresses, or clients whose ARP entry still names our MAC lose the VIP until that entry expires
+                if (settings.HigherPriorityAdvert)
+                    Actions.Add(new RouterAction.SendAdvertisement(State.Priority));
                 Actions.Add(new RouterAction.CancelTimer(TimerKind.Advertisement));
                 State = State with { AdvertisementAt = null };
                 if (settings.Version == VrrpVersion.V3)

@@ -48,7 +48,8 @@ internal sealed class InstanceRunner : IDisposable
             ?? throw new InvalidOperationException($"{config.Name}: {nic.Name} has no IPv4 address of its own to send from");
         arp = new GratuitousArp(nic.Index, nic.Mac);
         Settings = new RouterSettings(config.Version, config.VirtualRouterId, source, config.Priority, config.AdvertIntervalCentiseconds,
-            config.Preempt, config.PreemptDelay, config.LowerPriorityNoAdvert, config.GratuitousArp.LowerPriorityRepeat > 0);
+            config.Preempt, config.PreemptDelay, config.LowerPriorityNoAdvert, config.GratuitousArp.LowerPriorityRepeat > 0,
+            config.HigherPriorityAdvert);
         State = RouterSnapshot.Initial(Settings);
         Policy = new ReceivePolicy(config.Version, config.VirtualRouterId, config.IntervalField, addresses, config.AuthType,
             config.AuthPassword is null ? null : Advertisement.PasswordAuthData(config.AuthPassword),

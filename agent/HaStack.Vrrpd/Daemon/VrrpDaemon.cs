@@ -372,7 +372,7 @@ internal sealed class VrrpDaemon : IDisposable
         string.Join(',', i.TrackScripts.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
         string.Join(',', i.TrackInterfaces.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
         string.Join(',', i.TrackProcesses.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
-        i.Preempt, i.PreemptDelay, i.GratuitousArp, i.Notify, i.Accept, i.V3Checksum, i.LowerPriorityNoAdvert, i.CheckUnicastSource);
+        i.Preempt, i.PreemptDelay, i.GratuitousArp, i.Notify, i.Accept, i.V3Checksum, i.LowerPriorityNoAdvert, i.CheckUnicastSource, i.HigherPriorityAdvert);
 
     public void Dispose()
     {
