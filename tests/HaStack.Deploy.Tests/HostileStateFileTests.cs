@@ -58,6 +58,7 @@ public sealed class HostileStateFileTests : IDisposable
     private const string HaproxyCfg = "hastack:host:File::node1:/etc/haproxy/haproxy.cfg";
     private const string Haproxy = "hastack:host:Service::node1:haproxy";
     private const string Patroni = "hastack:host:Service::node1:patroni";
+    private const string Etcd = "hastack:host:Service::node1:etcd";
     private const string Packages = "hastack:host:Packages::node1";
     private const string Agent = "hastack:host:AgentBinary::node1";
     private const string Sql = "hastack:cluster:SqlSetup::roles-and-databases";
@@ -128,6 +129,12 @@ public sealed class HostileStateFileTests : IDisposable
         ["a probe waiting a day"] = (Input(Haproxy, "ready", "Active 86400"), "input 'ready'"),
         ["a read path with a command"] = (Input(Haproxy, "reload:/etc/x;reboot", new string('a', 64)), "does not name an absolute path"),
         ["a read hash that is not hex"] = (Input(Haproxy, "reload:/etc/haproxy/haproxy.cfg", "zz"), "is not a SHA-256"),
+        ["an etcd member name with a command"] = (Input(Etcd, "etcdMember", "node1;reboot"), "input 'etcdMember'"),
+        ["an etcd member not in its cluster"] = (Input(Etcd, "etcdMember", "node9"), "input 'etcdCluster'"),
+        ["an etcd peer URL with a command"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380';reboot;',http://10.77.0.11:2379"), "input 'etcdCluster'"),
+        ["an etcd peer URL with a path"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380/x,http://10.77.0.11:2379"), "input 'etcdCluster'"),
+        ["an etcd member twice"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380,http://10.77.0.11:2379 node1=http://10.77.0.12:2380,http://10.77.0.12:2379"), "input 'etcdCluster'"),
+        ["an etcd cluster without its member name"] = (s => { Resource(s, Etcd)["inputs"]!.AsObject().Remove("etcdMember"); Input(Etcd, "ready", "EtcdHealth 90 2379")(s); }, "input 'etcdMember'"),
         ["a package with a command"] = (Input(Packages, "packages", "haproxy;reboot"), "input 'packages'"),
         ["a package that is an option"] = (Input(Packages, "packages", "haproxy -o=Dpkg::Pre-Invoke=x"), "input 'packages'"),
         ["an agent hash that is not hex"] = (Input(Agent, "sha256", "$(reboot)"), "input 'sha256'"),

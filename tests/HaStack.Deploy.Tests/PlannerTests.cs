@@ -86,6 +86,33 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Etcd_members_join_or_leave_a_running_cluster_one_per_up_and_a_new_cluster_starts_whole()
+    {
+        Assert.Empty(PlanLimits.Problems(Planner.Plan(Graph(), new StackState())));
+        var three = Applied(Graph());
+        var withNode4 = Stack.Replace("    - { name: node3, address: 10.77.0.13 }\n", "    - { name: node3, address: 10.77.0.13 }\n    - { name: node4, address: 10.77.0.14 }\n", StringComparison.Ordinal);
+        var grown = Planner.Plan(Graph(withNode4), three);
+        Assert.Empty(PlanLimits.Problems(grown));
+        // the members that stay learn of the new one without a restart: etcd reads its peers only at its first start
+        var staying = grown.Single(s => s.Id == "hastack:host:Service::node1:etcd");
+        Assert.Equal((StepOp.Update, ServiceEffect.None), (staying.Op, ServiceInputs.EffectOf(staying.ChangedKeys)));
+        Assert.Equal(["etcdCluster"], staying.ChangedKeys);
+        Assert.Empty(PlanLimits.Problems(Planner.Plan(Graph(Stack.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal)), three)));
+
+        var swapped = withNode4.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal);
+        var problem = Assert.Single(PlanLimits.Problems(Planner.Plan(Graph(swapped), three)));
+        Assert.Contains("node4 would join and node3 would leave in one up", problem, StringComparison.Ordinal);
+        Assert.Contains("fix: add or remove one etcd host per up", problem, StringComparison.Ordinal);
+        var two = withNode4.Replace("    - { name: node4, address: 10.77.0.14 }\n", "    - { name: node4, address: 10.77.0.14 }\n    - { name: node5, address: 10.77.0.15 }\n", StringComparison.Ordinal);
+        Assert.Contains("node4, node5 would join in one up", Assert.Single(PlanLimits.Problems(Planner.Plan(Graph(two), three))), StringComparison.Ordinal);
+        // a host that keeps its other roles but not etcd leaves the cluster like a host that goes
+        var roleDropped = Stack.Replace("{ name: node3, address: 10.77.0.13 }", "{ name: node3, address: 10.77.0.13, roles: [db, proxy] }", StringComparison.Ordinal);
+        var dropped = Planner.Plan(Graph(roleDropped), three);
+        Assert.Equal(StepOp.Delete, dropped.Single(s => s.Id == "hastack:host:Service::node3:etcd").Op);
+        Assert.Empty(PlanLimits.Problems(dropped));
+    }
+
+    [Fact]
     public void Drift_found_by_refresh_updates_the_file_and_has_its_service_read_it_again()
     {
         var graph = Graph();

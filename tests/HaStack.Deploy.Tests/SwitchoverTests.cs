@@ -174,4 +174,46 @@ public class SwitchoverTests
         foreach (var host in new[] { "node1", "node2", "node3" })
             Assert.Equal("PgBouncer RESUME", cluster.Whats(host).Last());
     }
+
+    /// <summary>A planned delete of the Patroni service on each host: what removing them from the stack plans.</summary>
+    private static List<Planning.PlannedStep> PatroniLeaves(params string[] hosts) => new[] { "node1", "node2", "node3" }.Select(h =>
+    {
+        var recorded = new State.ResourceState
+        {
+            Id = $"hastack:host:Service::{h}:patroni", Type = Infra.Graph.ResourceTypes.Service, Name = $"{h}:patroni", Host = h,
+            Spec = new Infra.Graph.ServiceInputs("patroni", [], new Infra.Catalogue.ReadinessProbe(Infra.Catalogue.ProbeKind.Active, "", 30), []),
+        };
+        return new Planning.PlannedStep(hosts.Contains(h) ? Planning.StepOp.Delete : Planning.StepOp.Same, recorded.Id, null, recorded, []);
+    }).ToList();
+
+    [Fact]
+    public void The_primarys_host_leaving_is_switched_away_from_first_to_the_sync_standby_through_the_address_state_keeps()
+    {
+        var cluster = new Cluster();
+        var asked = new List<string>();
+        var result = LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1"), h => cluster.Hosts[h], h => { asked.Add(h); return "10.77.0.11"; }, () => Password, _ => { });
+        Assert.Equal(("node1", "node2"), (result!.From, result.To));
+        Assert.Equal(["node1"], asked);
+        Assert.Equal("node2", cluster.Leader);
+        Assert.Equal(["PgBouncer PAUSE", "switching over from node1 to node2", "PgBouncer RESUME"],
+            cluster.Whats("node1").Where(w => w.StartsWith("PgBouncer", StringComparison.Ordinal) || w.StartsWith("switching", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_replica_leaving_needs_no_switchover_and_a_leaving_sync_standby_cannot_take_over()
+    {
+        var cluster = new Cluster();
+        Assert.Null(LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node3"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        Assert.DoesNotContain(cluster.Journal, r => r.What.StartsWith("switching over", StringComparison.Ordinal) || r.What.StartsWith("PgBouncer", StringComparison.Ordinal));
+        // synchronous mode: only the named standby may take over, and it leaves too
+        var refused = Assert.Throws<SwitchoverException>(() =>
+            LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1", "node2"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        Assert.Contains("sync standby", refused.Message, StringComparison.Ordinal);
+        Assert.Equal("node1", cluster.Leader);
+        // destroy: every member goes, nobody is switched to
+        Assert.Null(LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1", "node2", "node3"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        // without it, a running replica that stays takes over
+        var result = LeavingHosts.HandOverPrimary(Plan("off"), PatroniLeaves("node1", "node2"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { });
+        Assert.Equal("node3", result!.To);
+    }
 }

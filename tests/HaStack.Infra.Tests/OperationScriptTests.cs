@@ -60,6 +60,32 @@ public class OperationScriptTests
         Assert.Equal(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "operations", stack + ".txt")), actual);
     }
 
+    [Theory]
+    [InlineData("three")]
+    [InlineData("five")]
+    public void Every_operation_script_parses_under_sh(string stack)
+    {
+        // HostSession runs scripts under sh (dash on Debian): a bashism there fails only on a real host
+        var graph = StackPipeline.Plan(TestStacks.LoadFile(stack).Config!, new string('0', 64)).Graph;
+        var scripts = graph.Resources.SelectMany(r =>
+        {
+            var s = ResourceOperations.Of(r.Spec);
+            return new[] { s.Create, s.Update(["restart:/x"]), s.Update(["reload:/x"]), s.Update(["ready"]), s.Delete, s.DeleteWithData, s.Read };
+        }).OfType<HostScript>().DistinctBy(s => s.Text).ToList();
+        Assert.Contains(scripts, s => s.Text.Contains("member add", StringComparison.Ordinal));
+        Assert.Contains(scripts, s => s.Text.Contains("member remove", StringComparison.Ordinal));
+        foreach (var script in scripts)
+        {
+            var check = new System.Diagnostics.ProcessStartInfo("sh", ["-n"]) { RedirectStandardInput = true, RedirectStandardError = true };
+            using var sh = System.Diagnostics.Process.Start(check)!;
+            sh.StandardInput.Write(script.Text);
+            sh.StandardInput.Close();
+            var error = sh.StandardError.ReadToEnd();
+            sh.WaitForExit();
+            Assert.True(sh.ExitCode == 0, $"{script.What}: {error}\n{script.Text}");
+        }
+    }
+
     [Fact]
     public void Writing_or_removing_a_unit_file_reloads_systemd_and_no_other_file_does()
     {

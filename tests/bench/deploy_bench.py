@@ -66,16 +66,18 @@ def healthy():
 
 
 class Writer:
-    """psql through the VIP every 20 ms from one lab host; each success prints its wall time."""
+    """psql through the VIP every 20 ms from one lab host (each attempt at most 15 s); each success prints its wall
+    time, each failure "failed" and its wall time."""
 
     def __init__(self, node, password):
         script = f"""read -r PGPASSWORD; export PGPASSWORD
 psql -h {VIP} -p 5000 -U postgres -d postgres -qAtc 'CREATE TABLE IF NOT EXISTS bench_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())' >/dev/null
 while true; do
-  psql -h {VIP} -p 5000 -U postgres -d postgres -qAtc 'INSERT INTO bench_writes DEFAULT VALUES' >/dev/null 2>&1 && date +%s.%N
+  if timeout 15 psql -h {VIP} -p 5000 -U postgres -d postgres -qAtc 'INSERT INTO bench_writes DEFAULT VALUES' >/dev/null 2>&1
+  then date +%s.%N; else echo "failed $(date +%s.%N)"; fi
   sleep 0.02
 done"""
-        self.successes = []
+        self.successes, self.failures = [], []
         self.node = node
         ssh(node, "cat > /tmp/bench-writer.sh", stdin=script)
         self.process = subprocess.Popen(["ssh", "-F", f"{LAB_DIR}/ssh_config", node, "timeout 600 bash /tmp/bench-writer.sh"],
@@ -87,7 +89,13 @@ done"""
 
     def _read(self):
         for line in self.process.stdout:
-            self.successes.append(float(line))
+            if line.startswith("failed "):
+                self.failures.append(float(line.split()[1]))
+            else:
+                self.successes.append(float(line))
+
+    def failed_between(self, start, end):
+        return sum(1 for f in self.failures if start <= f <= end)
 
     def first_after(self, t):
         return next((s for s in self.successes if s > t), None)

@@ -66,3 +66,48 @@ for f in faults:
     assert budget is None or f["failedWrites"] <= budget, f"{f['fault']}: {f['failedWrites']} failed write(s), budget {budget}"
 PY
 }
+
+# A writer through the VIP while the stack changes, from a lab host that stays (psql with bounded timeouts, a new
+# connection per write, one attempt every 50 ms, at most 15 minutes): writer_start HOST PHASE, then writer_stop prints
+# acknowledged and failed writes, the longest gap between acknowledged ones, and acknowledged writes not in the table.
+writer_start() { # HOST PHASE (a number: ids are PHASE*1000000+n)
+  WRITER_HOST=$1
+  local phase=$2 url port
+  url=$(hastack output writer); port=${url##*:}; port=${port%%/*}
+  WRITER_PASSWORD=$(hastack output postgresPassword --show-secrets)
+  WRITER_TARGET="-h $(hastack output vipAddress) -p $port"
+  ssh_node "$WRITER_HOST" "read -r PGPASSWORD; export PGPASSWORD PGCONNECT_TIMEOUT=5
+    psql -X -q $WRITER_TARGET -U postgres -d postgres -c 'CREATE TABLE IF NOT EXISTS hastack_scale_writes (id bigint PRIMARY KEY)'
+    rm -f /tmp/writer.log /tmp/writer.stop
+    nohup sh -c 'end=\$(( \$(date +%s) + 900 )); i=0
+      while [ ! -e /tmp/writer.stop ] && [ \$(date +%s) -lt \$end ]; do
+        i=\$((i + 1)); id=\$(( $phase * 1000000 + i ))
+        if timeout 15 psql -X -q -A -t $WRITER_TARGET -U postgres -d postgres -c \"INSERT INTO hastack_scale_writes VALUES (\$id)\" >/dev/null 2>&1
+        then echo \"\$(date +%s%3N) ok \$id\"; else echo \"\$(date +%s%3N) fail \$id\"; fi
+        sleep 0.05
+      done > /tmp/writer.log' >/dev/null 2>&1 &
+    echo \$! > /tmp/writer.pid" <<< "$WRITER_PASSWORD"
+  sleep 3
+}
+
+writer_stop() { # WHAT [MAX_GAP_S]: prints "WHAT: N acknowledged, F failed, longest gap G s, L lost"; fails the test when any
+  # acknowledged write is lost or the longest gap exceeds MAX_GAP_S
+  local what=$1 max_gap=${2:-3600}
+  ssh_node "$WRITER_HOST" "touch /tmp/writer.stop; for i in \$(seq 40); do kill -0 \$(cat /tmp/writer.pid) 2>/dev/null || break; sleep 0.5; done"
+  ssh_node "$WRITER_HOST" "cat /tmp/writer.log" > "$DIR/writer.log"
+  ssh_node "$WRITER_HOST" "read -r PGPASSWORD; export PGPASSWORD PGCONNECT_TIMEOUT=5
+    psql -X -q -A -t $WRITER_TARGET -U postgres -d postgres -c 'SELECT id FROM hastack_scale_writes'" <<< "$WRITER_PASSWORD" > "$DIR/writer.ids"
+  python3 - "$DIR/writer.log" "$DIR/writer.ids" "$what" "$max_gap" <<'PY' || { journals; fail "$what: over budget or acknowledged writes lost"; }
+import sys
+attempts = [l.split() for l in open(sys.argv[1]) if len(l.split()) == 3]
+acked = [(int(t), int(i)) for t, s, i in attempts if s == "ok"]
+failed = sum(1 for _, s, _ in attempts if s == "fail")
+stored = {int(l) for l in open(sys.argv[2]) if l.strip()}
+lost = [i for _, i in acked if i not in stored]
+gap = max((b[0] - a[0] for a, b in zip(acked, acked[1:])), default=0) / 1000
+print(f"{sys.argv[3]}: {len(acked)} acknowledged, {failed} failed, longest gap {gap:.2f} s, {len(lost)} lost")
+assert acked, "no write was acknowledged"
+assert not lost, f"lost: {lost[:20]}"
+assert gap <= float(sys.argv[4]), f"longest gap {gap:.2f} s, budget {sys.argv[4]} s"
+PY
+}

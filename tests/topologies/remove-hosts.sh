@@ -44,20 +44,43 @@ for n in node1 node2 node3 node4 node5; do ssh_node $n "test ! -e /tmp/hastack-t
 cp "$DIR/state.good" "$STATE"
 echo "remove-hosts: a tampered state is refused; no host was logged into"
 
-# removing the primary's host is not yet preceded by a switchover (a later issue): keep the primary on node1-3.
-# In synchronous mode Patroni switches over only to the named sync standby, which may be node5: step until it is not.
+# the primary is put on a host that leaves (node4 or node5): up must switch over to a host that stays before anything
+# else. In synchronous mode Patroni switches over only to the named sync standby: step until it is one of them.
 roles() { ssh_node node1 "patronictl -c /etc/patroni/config.yml list -f json" |
   python3 -c 'import json,sys; m=json.load(sys.stdin); print(next((x["Member"] for x in m if x["Role"]=="Leader"), "none"), next((x["Member"] for x in m if x["Role"]=="Sync Standby"), "none"))'; }
 for i in $(seq 60); do
   read -r leader sync < <(roles)
-  [[ $leader == node[123] ]] && break
+  [[ $leader == node[45] ]] && break
   if [[ $leader != none && $sync != none ]]; then
     ssh_node node1 "patronictl -c /etc/patroni/config.yml switchover --leader $leader --candidate $sync --force" >/dev/null || true
   fi
   sleep 3
 done
-[[ $leader == node[123] ]] || fail "the primary could not be moved to node1-3 (leader $leader, sync standby $sync)"
+[[ $leader == node[45] ]] || fail "the primary could not be moved to node4 or node5 (leader $leader, sync standby $sync)"
 echo "remove-hosts: the primary is $leader"
+
+# -- etcd grows by one member and shrinks back, one membership change per up, under a writer
+etcd_members() { ssh_node node1 "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 member list" | awk -F', ' '{ print $3 ":" $2 }' | sort | paste -sd' '; }
+etcd_healthy() { ssh_node node1 "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 endpoint health --cluster 2>&1" | grep -c 'is healthy' || true; }
+etcd_started() { for n in node1 node2 node3; do ssh_node $n "systemctl show etcd -p ActiveEnterTimestampMonotonic --value"; done | paste -sd' '; }
+with_etcd() { sed -i -E "s/(name: ($1), address: [0-9.]+, roles: )\[db, proxy\]/\1[etcd, db, proxy]/" "$DIR/Pulumi.removal.yaml"; }
+cp "$DIR/Pulumi.removal.yaml" "$DIR/Pulumi.removal.yaml.good"
+with_etcd 'node4|node5'
+if hastack preview > "$DIR/preview-two-members.log" 2>&1; then cat "$DIR/preview-two-members.log"; fail "preview accepted two etcd members joining at once"; fi
+grep -q "node4, node5 would join in one up" "$DIR/preview-two-members.log" || { cat "$DIR/preview-two-members.log"; fail "no reason given for refusing two etcd members"; }
+cp "$DIR/Pulumi.removal.yaml.good" "$DIR/Pulumi.removal.yaml"
+echo "remove-hosts: two etcd members joining in one up are refused at preview"
+
+with_etcd node5
+started_before=$(etcd_started)
+writer_start node1 1
+hastack up --yes > "$DIR/up-etcd-node5.log" 2>&1 || { tail -40 "$DIR/up-etcd-node5.log"; writer_stop "etcd member added"; fail "up with node5 as an etcd member"; }
+writer_stop "etcd member node5 added (up)" 8
+[[ $(etcd_members) == "node1:started node2:started node3:started node5:started" ]] || fail "etcd members after the add: $(etcd_members)"
+[[ $(etcd_healthy) == 4 ]] || fail "not every etcd member is healthy after the add"
+[[ $(etcd_started) == "$started_before" ]] || fail "a running etcd member was restarted to add node5"
+ssh_node node5 "grep -q '^ETCD_INITIAL_CLUSTER_STATE=existing' /etc/default/etcd-join" || fail "node5 did not join as a member of the running cluster"
+echo "remove-hosts: node5 joined etcd ($(etcd_members)); the running members were not restarted"
 
 remove_host() { # NAME [up flags]
   local name=$1; shift
@@ -65,7 +88,15 @@ remove_host() { # NAME [up flags]
   hastack preview > "$DIR/preview-$name.log" 2>&1 || { cat "$DIR/preview-$name.log"; fail "preview without $name"; }
   grep -qE "^ - +hastack:host:Service +$name:patroni " "$DIR/preview-$name.log" || { cat "$DIR/preview-$name.log"; fail "preview does not delete $name's Patroni"; }
   grep -qE "^ ~ +hastack:host:File +node1:/etc/haproxy/haproxy.cfg " "$DIR/preview-$name.log" || fail "preview does not update node1's HAProxy config"
+  local since
+  since=$(ssh_node node1 "date '+%Y-%m-%d %H:%M:%S'")
   hastack up --yes "$@" > "$DIR/up-$name.log" 2>&1 || { tail -40 "$DIR/up-$name.log"; fail "up without $name"; }
+  # the staying agents reloaded with new peers and priorities, and carried on: no instance restarted (which drops the VIP)
+  for n in node1 node2 node3 node4 node5; do
+    [[ $n == "$name" ]] || ! grep -q "name: $n," "$DIR/Pulumi.removal.yaml" && continue
+    ! ssh_node $n "journalctl -u hastack-vrrpd --since '$since' --no-pager | grep -q 'INITIALIZE'" || fail "$n's agent restarted its instance on reload"
+  done
+  grep -q "$name leaves the VIP group: its agent stops first" "$DIR/up-$name.log" || fail "$name's agent was not stopped before the others dropped it"
   for unit in patroni pgbouncer haproxy hastack-vrrpd; do
     ! ssh_node $name "systemctl is-active --quiet $unit" || fail "$name: $unit still runs"
   done
@@ -79,14 +110,25 @@ remove_host() { # NAME [up flags]
   ! grep -q "\"host\": \"$name\"" "$STATE" || fail "state still records resources on $name"
   members=$(ssh_node node1 "patronictl -c /etc/patroni/config.yml list -f json" | python3 -c 'import json,sys; print(" ".join(sorted(x["Member"] for x in json.load(sys.stdin))))')
   [[ " $members " != *" $name "* ]] || fail "Patroni still lists $name: $members"
+  if [[ $name == "$leader" ]]; then
+    grep -q "$name leaves the stack and is the primary: switching over" "$DIR/up-$name.log" || { cat "$DIR/up-$name.log"; fail "no switchover before the primary's host left"; }
+    echo "remove-hosts: $name was the primary: $(grep -o "[a-z0-9]* is the primary ($name was, and leaves), after [0-9.]* s" "$DIR/up-$name.log")"
+  fi
 }
 
+writer_start node1 3
 remove_host node4
+writer_stop "node4 removed (up)" 8
 ssh_node node4 "test -d /var/lib/postgresql/15/main" || fail "node4's data directory was removed without --purge-data"
 echo "remove-hosts: node4 removed: services stopped, files gone, others' configs updated, data kept"
+writer_start node1 2
 remove_host node5 --purge-data
+writer_stop "node5 and its etcd member removed (up)" 8
 ssh_node node5 "test ! -e /var/lib/postgresql/15/main" || fail "node5's data directory is still there after up --purge-data"
-echo "remove-hosts: node5 removed with --purge-data: its data directory is gone"
+! ssh_node node5 "systemctl is-active --quiet etcd" || fail "node5: etcd still runs"
+[[ $(etcd_members) == "node1:started node2:started node3:started" ]] || fail "etcd members after node5 left: $(etcd_members)"
+[[ $(etcd_healthy) == 3 ]] || fail "not every etcd member is healthy after node5 left"
+echo "remove-hosts: node5 removed with --purge-data: its data directory is gone, its etcd member removed before it stopped"
 
 hastack up --yes --expect-no-changes > "$DIR/noop.log" 2>&1 || { tail -20 "$DIR/noop.log"; fail "a second up changed something"; }
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }

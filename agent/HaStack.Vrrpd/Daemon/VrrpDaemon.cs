@@ -250,6 +250,17 @@ internal sealed class VrrpDaemon : IDisposable
                 Log($"{instance.Name}: unchanged, stays {old.State.State.ToString().ToUpperInvariant()}");
                 continue;
             }
+            // a host joining or leaving the group changes the peers and the priorities, not the election: the instance
+            // carries on (restarting it would drop the VIP and elect again on every host's reload)
+            if (previous.TryGetValue(instance.Name, out old) && OnlyPeersOrPriorityDiffer(old.Config, instance))
+            {
+                runner.Adopt(old.State, old.Status, old.GarpSchedule.Burst, old.GarpSchedule.Refresh);
+                var adopted = TrackerArithmetic.Compute(instance.Priority, TrackersOf(instance));
+                if (!adopted.Fault && adopted.Priority != old.State.Priority)
+                    runner.Handle(new RouterEvent.PriorityChanged(adopted.Priority), Now);
+                Log($"{instance.Name}: peers or priority changed, stays {old.State.State.ToString().ToUpperInvariant()} (priority {runner.State.Priority})");
+                continue;
+            }
             var effective = TrackerArithmetic.Compute(instance.Priority, TrackersOf(instance));
             if (effective.Fault)
                 runner.Handle(new RouterEvent.FaultChanged(true, effective.FaultReason!), Now);
@@ -329,7 +340,7 @@ internal sealed class VrrpDaemon : IDisposable
         foreach (var (name, old) in previous)
         {
             var kept = next.Instances.FirstOrDefault(i => i.Name == name);
-            if (kept is null || Fingerprint(kept) != Fingerprint(old.Config))
+            if (kept is null || (Fingerprint(kept) != Fingerprint(old.Config) && !OnlyPeersOrPriorityDiffer(old.Config, kept)))
             {
                 old.Handle(new RouterEvent.Shutdown(), Now);
                 previous.Remove(name);
@@ -364,6 +375,11 @@ internal sealed class VrrpDaemon : IDisposable
 
     private string StatusLine() =>
         string.Join(", ", runners.Select(r => $"{r.Config.Name} {r.State.State.ToString().ToUpperInvariant()} prio {r.State.Priority}"));
+
+    /// <summary>The same instance with other peers or another priority (never the address owner's 255, which changes how it runs).</summary>
+    private static bool OnlyPeersOrPriorityDiffer(InstanceConfig old, InstanceConfig next) =>
+        old.Priority != Advertisement.OwnerPriority && next.Priority != Advertisement.OwnerPriority && old.UnicastPeers.Count > 0 == next.UnicastPeers.Count > 0 &&
+        Fingerprint(old with { Priority = 0, UnicastPeers = [] }) == Fingerprint(next with { Priority = 0, UnicastPeers = [] });
 
     /// <summary>Everything that defines an instance, as text: equal fingerprints mean a reload leaves it alone.</summary>
     private static string Fingerprint(InstanceConfig i) => string.Join('|',

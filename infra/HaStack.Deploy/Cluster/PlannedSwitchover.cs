@@ -23,7 +23,9 @@ public sealed class SwitchoverException(string message) : Exception(message);
 /// so the first connection after the pause lands on the new primary. With synchronous mode only the standby Patroni
 /// named can take over, so that is the default and the only choice it accepts.
 /// </summary>
-public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
+/// <param name="addressOf">a member's address (default: the stack's database hosts'; a host leaving the stack is only in state)</param>
+public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress,
+    Func<string, string>? addressOf = null)
 {
     private static readonly TimeSpan LeaderLimit = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan RoutingLimit = TimeSpan.FromSeconds(30);
@@ -48,7 +50,7 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
             if (refused.Count > 0)
                 throw new SwitchoverException($"PgBouncer did not pause (a transaction still running after 15 s?) on {string.Join("; ", refused)}; nothing was switched");
             progress($"switching over: {leader.Name} -> {candidate.Name}");
-            var address = topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
+            var address = addressOf?.Invoke(leader.Name) ?? topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
             session(leader.Name).Check(HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader.Name, candidate.Name),
                 Encoding.UTF8.GetBytes(restPassword));
             Until($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s", LeaderLimit,

@@ -50,7 +50,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         var steps = Planner.Plan(run.Plan.Graph, run.State, run.Secrets.Version);
         events.Plan($"Previewing update ({options.Stack})", steps, options.Diff);
         events.Summary(new RunSummary(steps, Past: false));
-        return Verdict(steps);
+        return Refused(steps) ? ExitCodes.Failed : Verdict(steps);
     }
 
     public int Up()
@@ -64,6 +64,8 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             events.Plan($"Previewing update ({options.Stack})", steps, options.Diff);
             events.Summary(new RunSummary(steps, Past: false));
         }
+        if (Refused(steps))
+            return ExitCodes.Failed;
         if (options.ExpectNoChanges && steps.Any(s => s.IsChange))
             return Verdict(steps);
         if (options.PurgeData && steps.Any(s => s.Op == StepOp.Delete))
@@ -321,6 +323,20 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             events.Problem("no change was made");
             return ExitCodes.Failed;
         }
+        try
+        {
+            Cluster.LeavingHosts.StopLeavingAgents(run.Plan, steps, context.Session, text => events.Info($"    {text}"));
+            if (Cluster.LeavingHosts.HandOverPrimary(run.Plan, steps, context.Session,
+                    name => run.Plan.Config.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? run.State.Hosts[name].Address,
+                    () => context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")) is { } handedOver)
+                events.Info($"    {handedOver.To} is the primary ({handedOver.From} was, and leaves), after {handedOver.Took.TotalSeconds:0.00} s");
+        }
+        catch (Exception e) when (e is Cluster.SwitchoverException or VerificationFailedException || IsHostFailure(e))
+        {
+            events.Problem($"error: {e.Message}");
+            events.Problem("no step was run");
+            return ExitCodes.Failed;
+        }
         events.Phase($"{verb} ({options.Stack}):");
         var reports = display.Show($"{verb} {options.Stack}", (started, finished) =>
         {
@@ -372,6 +388,17 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     {
         foreach (var (name, value) in figures.Where(f => f.Key != "enabled"))
             outputs[name] = new OutputValue(value, false);
+    }
+
+    /// <summary>A plan no step of which may run (<see cref="PlanLimits"/>): said, and nothing is touched.</summary>
+    private bool Refused(IReadOnlyList<PlannedStep> steps)
+    {
+        var problems = PlanLimits.Problems(steps);
+        foreach (var problem in problems)
+            events.Problem($"error: {problem}");
+        if (problems.Count > 0)
+            events.Problem("no change was made");
+        return problems.Count > 0;
     }
 
     private int Verdict(IReadOnlyList<PlannedStep> steps)

@@ -31,12 +31,12 @@ public static class Planner
             }
             else if (ChangedSecrets(resource, recorded, secretVersion) is { Count: > 0 } rotated)
                 steps.Add(new PlannedStep(StepOp.Update, resource.Id, resource, recorded, [],
-                    Reason: $"secret {string.Join(", ", rotated)} changed"));
+                    Reason: $"secret {string.Join(", ", rotated)} changed", SecretRotated: true));
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
         // what reads a file rewritten without an input change (drift repaired, a secret rotated) reads it again
-        var repaired = steps.Where(s => s.Drifted || (s.Op == StepOp.Update && s.ChangedKeys.Count == 0 && s.Reason is not null))
+        var repaired = steps.Where(s => s.Drifted || s.SecretRotated)
             .ToDictionary(s => s.Id, s => s.Desired!.Spec, StringComparer.Ordinal);
         for (var i = 0; i < steps.Count; i++)
         {

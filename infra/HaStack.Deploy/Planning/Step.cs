@@ -16,10 +16,11 @@ public enum StepOp
 /// <summary>
 /// One planned operation: the resource as the graph wants it (null for a delete) and as state has it (null for a
 /// create); the inputs that differ, and whether refresh found the host no longer matching (<see cref="Drifted"/>).
-/// <see cref="Reason"/> says why a step with no changed input runs anyway (the proof after a change).
+/// <see cref="Reason"/> says why a step with no changed input runs anyway (the proof after a change);
+/// <see cref="SecretRotated"/>, that it runs again because a secret it was applied with changed.
 /// </summary>
 public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys,
-    bool Drifted = false, string? Reason = null)
+    bool Drifted = false, string? Reason = null, bool SecretRotated = false)
 {
     public string Type => Desired?.Type ?? Recorded!.Type;
     public string Name => Desired?.Name ?? Recorded!.Name;

@@ -16,6 +16,9 @@ public static class Components
     public static string EtcdDataDirectory(StackConfig c) => $"/var/lib/etcd/{c.Patroni.Scope}";
 
     /// <summary>Where every data directory HaStack makes lives: --purge-data removes nothing outside these.</summary>
+    /// <summary>Written before an etcd member's first start (<see cref="Operations.HostOperations.StartService"/>): the cluster it starts in.</summary>
+    public const string EtcdJoinEnvironmentPath = "/etc/default/etcd-join";
+
     public static readonly IReadOnlyList<string> DataRoots = ["/var/lib/postgresql/", "/var/lib/etcd/"];
 
     /// <summary>
@@ -32,7 +35,12 @@ public static class Components
 
     public static readonly Component Etcd = new("etcd", "etcd",
         _ => ["etcd-server", "etcd-client"],
-        [new("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart), RecoveryDropIn("etcd")],
+        [
+            new("etcd.env.sbn", "/etc/default/etcd", "0644", "root", "root", FileEffect.Restart),
+            RecoveryDropIn("etcd"),
+            // how the member joins (a new cluster, or a running one it was added to) is decided when it first starts
+            new("etcd-join.conf.sbn", "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "0644", "root", "root", FileEffect.None),
+        ],
         [new("etcd.clientPort", c => c.Etcd.ClientPort), new("etcd.peerPort", c => c.Etcd.PeerPort)],
         (c, _) => new ReadinessProbe(ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
         c => [EtcdDataDirectory(c)],

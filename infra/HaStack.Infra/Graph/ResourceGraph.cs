@@ -77,7 +77,8 @@ public sealed class ResourceGraph
                     after.Add(binary.Id);
                     after.AddRange(topology.VipPath.Select(c => ServiceId(plan.Name, c.Unit!)));
                 }
-                var inputs = new ServiceInputs(component.Unit!, reads, component.Readiness!(config, plan.Host), component.DataDirectories(config));
+                var inputs = new ServiceInputs(component.Unit!, reads, component.Readiness!(config, plan.Host), component.DataDirectories(config),
+                    component == Components.Etcd ? new EtcdMembership(plan.Name, topology.EtcdMembers) : null);
                 resources.Add(new Resource(ResourceTypes.Service, $"{plan.Name}:{component.Unit}", plan.Name, after, inputs, []));
             }
         }

@@ -120,14 +120,55 @@ public enum ServiceEffect
 public sealed record ServiceRead(string Path, ServiceEffect Effect, string Hash);
 
 /// <summary>
-/// A systemd service: enabled, running, ready. It carries its readiness probe and data directories, so it is
-/// waited for and (with --purge-data) cleaned up from what it recorded, also after its host left the stack.
+/// An etcd member's place in its cluster: its name and every member of the stack's cluster (itself included). The
+/// member is added to a running cluster before its first start and removed from it before it stops, through the
+/// other members; a change to the cluster asks nothing of a running member (etcd reads its peers once, at its first start).
 /// </summary>
-public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads, ReadinessProbe Ready, IReadOnlyList<string> DataDirectories) : ResourceInputs
+public sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Cluster)
+{
+    public EtcdMember Self => Cluster.Single(m => m.Name == Name);
+
+    public IEnumerable<EtcdMember> Others => Cluster.Where(m => m.Name != Name);
+
+    /// <summary>NAME=PEER_URL,CLIENT_URL per member, space-separated: what state records.</summary>
+    public string ClusterText => string.Join(" ", Cluster.Select(m => $"{m.Name}={m.PeerUrl},{m.ClientUrl}"));
+
+    public static EtcdMembership Parse(string name, string clusterText)
+    {
+        if (!Names.HostName().IsMatch(name))
+            throw new InvalidInputException("etcdMember", $"'{TextRules.Printable(name)}' is not a host name");
+        var cluster = new List<EtcdMember>();
+        foreach (var item in clusterText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            var urls = eq > 0 ? item[(eq + 1)..].Split(',') : [];
+            if (eq <= 0 || !Names.HostName().IsMatch(item[..eq]) || urls.Length != 2 || !urls.All(ServiceInputs.IsHttpUrl) || urls.Any(u => u.Count(c => c == '/') != 2))
+                throw new InvalidInputException("etcdCluster", $"'{TextRules.Printable(item)}' is not NAME=http://ADDRESS:PEER_PORT,http://ADDRESS:CLIENT_PORT");
+            var address = urls[0][7..urls[0].LastIndexOf(':')];
+            cluster.Add(new EtcdMember(item[..eq], address, urls[0], urls[1]));
+        }
+        if (cluster.Count(m => m.Name == name) != 1 || cluster.DistinctBy(m => m.Name).Count() != cluster.Count)
+            throw new InvalidInputException("etcdCluster", $"does not list member '{name}' exactly once, or lists a member twice");
+        return new EtcdMembership(name, cluster);
+    }
+}
+
+/// <summary>
+/// A systemd service: enabled, running, ready. It carries its readiness probe and data directories, so it is
+/// waited for and (with --purge-data) cleaned up from what it recorded, also after its host left the stack; an
+/// etcd member also carries its <see cref="EtcdMembership"/>, so it can leave the cluster from what it recorded.
+/// </summary>
+public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads, ReadinessProbe Ready, IReadOnlyList<string> DataDirectories,
+    EtcdMembership? Membership = null) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs()
     {
         var map = Map(("unit", Unit), ("enabled", "true"), ("ready", ProbeText(Ready)), ("data", string.Join(" ", DataDirectories)));
+        if (Membership is { } member)
+        {
+            map["etcdMember"] = member.Name;
+            map["etcdCluster"] = member.ClusterText;
+        }
         foreach (var read in Reads)
             map[$"{(read.Effect == ServiceEffect.Reload ? "reload" : "restart")}:{read.Path}"] = read.Hash;
         return map;
@@ -147,7 +188,7 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
 
     public static ServiceInputs Parse(IReadOnlyDictionary<string, string> inputs)
     {
-        OnlyKeys(inputs, k => k is "unit" or "enabled" or "ready" or "data" || k.StartsWith("restart:", StringComparison.Ordinal) || k.StartsWith("reload:", StringComparison.Ordinal));
+        OnlyKeys(inputs, k => k is "unit" or "enabled" or "ready" or "data" or "etcdMember" or "etcdCluster" || k.StartsWith("restart:", StringComparison.Ordinal) || k.StartsWith("reload:", StringComparison.Ordinal));
         var unit = Matching(inputs, "unit", Names.Unit(), "a systemd unit name");
         if (Required(inputs, "enabled") != "true")
             throw new InvalidInputException("enabled", "must be true");
@@ -166,7 +207,10 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
         var outside = data.FirstOrDefault(d => !IsDataDirectory(d));
         if (outside is not null)
             throw new InvalidInputException("data", $"'{TextRules.Printable(outside)}' is not a data directory HaStack makes (/var/lib/postgresql/... or /var/lib/etcd/...)");
-        return new ServiceInputs(unit, reads, ParseProbe(Required(inputs, "ready")), data);
+        var membership = inputs.ContainsKey("etcdMember") || inputs.ContainsKey("etcdCluster")
+            ? EtcdMembership.Parse(Required(inputs, "etcdMember"), Required(inputs, "etcdCluster"))
+            : null;
+        return new ServiceInputs(unit, reads, ParseProbe(Required(inputs, "ready")), data, membership);
     }
 
     /// <summary>Only what HaStack itself makes may be removed by --purge-data: a tampered state must not name / or /etc.</summary>

@@ -102,8 +102,10 @@ public static class HostOperations
             ServiceEffect.Reload => $"if systemctl is-active --quiet {unit}; then systemctl reload {unit}; else systemctl restart {unit}; fi",
             _ => $"systemctl is-active --quiet {unit} || systemctl restart {unit}",
         };
+        var join = service.Membership is { } member ? EtcdJoinText(member, service.DataDirectories[0]) : "";
         return new($"starting {service.Unit}", $"""
             set -e
+            {join}
             systemctl daemon-reload
             systemctl enable --quiet {unit}
             {start}
@@ -147,7 +149,8 @@ public static class HostOperations
     public static HostScript StopService(ServiceInputs service, bool purgeData)
     {
         var unit = Quote(service.Unit);
-        var text = $"systemctl disable --now --quiet {unit} 2>/dev/null || systemctl stop {unit} || true";
+        var text = service.Membership is { } member ? EtcdLeaveText(member) + "\n" : "";
+        text += $"systemctl disable --now --quiet {unit} 2>/dev/null || systemctl stop {unit} || true";
         if (purgeData)
         {
             foreach (var dir in service.DataDirectories)
@@ -160,6 +163,74 @@ public static class HostOperations
         }
         return new($"stopping {service.Unit}", text);
     }
+
+    // ---- etcd membership: one change at a time, through the other members, never below quorum
+
+    /// <summary>etcdctl against the other members of <paramref name="member"/>'s cluster (none: an empty list).</summary>
+    private static string EtcdOthersText(EtcdMembership member) => $$"""
+        export ETCDCTL_API=3
+        others={{Quote(string.Join(",", member.Others.Select(m => m.ClientUrl)))}}
+        peer={{Quote(member.Self.PeerUrl)}}
+        name={{Quote(member.Name)}}
+        etcd_others() { etcdctl --endpoints="$others" --dial-timeout=2s --command-timeout=5s "$@"; }
+        # ID, status, name, peer URLs, client URLs, learner: one member a line
+        members=$([ -z "$others" ] || etcd_others member list 2>/dev/null || true)
+        mine=$(printf '%s\n' "$members" | awk -F', ' -v p="$peer" '$4 == p { print $1 }')
+        """;
+
+    /// <summary>
+    /// Before an etcd member starts: with no other member answering, the stack's members start a new cluster
+    /// together; a running cluster first gets this member added (every member healthy, no other member pending),
+    /// and the member starts as one of it. etcd reads what this writes only while its data directory is empty; a
+    /// data directory left from an earlier membership cannot rejoin, so it is kept aside.
+    /// </summary>
+    private static string EtcdJoinText(EtcdMembership member, string dataDirectory) => $$"""
+        {{EtcdOthersText(member)}}
+        data={{Quote(dataDirectory)}}
+        join={{Quote(Components.EtcdJoinEnvironmentPath)}}
+        if [ -z "$members" ]; then
+          [ -d "$data/member" ] || printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=new\n' {{Quote(string.Join(",", member.Cluster.Select(m => $"{m.Name}={m.PeerUrl}")))}} > "$join"
+        elif [ -z "$mine" ] || [ ! -d "$data/member" ]; then
+          if [ -z "$mine" ]; then
+            if [ -d "$data/member" ]; then
+              mv -- "$data" "$data.left-$(date +%Y%m%d%H%M%S)"
+              echo "etcd: the data directory of an earlier membership is kept aside as $data.left-*" >&2
+            fi
+            pending=$(printf '%s\n' "$members" | awk -F', ' '$2 == "unstarted" { print $4 }')
+            if [ -n "$pending" ]; then
+              echo "etcd: member $pending was added but never started; start it or remove it (etcdctl member remove) before another joins" >&2
+              exit 1
+            fi
+            if ! health=$(etcd_others endpoint health --cluster 2>&1); then
+              echo "etcd: not every member is healthy, and one more member now could cost the cluster its quorum; bring them back first:" >&2
+              printf '%s\n' "$health" >&2
+              exit 1
+            fi
+            etcd_others member add "$name" --peer-urls="$peer" >/dev/null
+            members=$(etcd_others member list)
+          fi
+          # a member that has not started yet has no name in etcd's list: the stack's name for its peer URL
+          initial=$(printf '%s\n' "$members" | awk -F', ' -v known={{Quote(string.Join(" ", member.Cluster.Select(m => $"{m.Name}={m.PeerUrl}")))}} '
+            BEGIN { n = split(known, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); name[kv[2]] = kv[1] } }
+            { printf "%s%s=%s", sep, ($3 != "" ? $3 : name[$4]), $4; sep = "," }')
+          printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=existing\n' "$initial" > "$join"
+        fi
+        """;
+
+    /// <summary>Before an etcd member stops for good: removed from the cluster through the others, if what stays keeps its quorum.</summary>
+    private static string EtcdLeaveText(EtcdMembership member) => $$"""
+        {{EtcdOthersText(member)}}
+        if [ -n "$mine" ]; then
+          remaining=$(( $(printf '%s\n' "$members" | grep -c .) - 1 ))
+          healthy=$(etcd_others endpoint health 2>&1 | grep -c 'is healthy' || true)
+          if [ "$healthy" -lt $(( remaining / 2 + 1 )) ]; then
+            echo "etcd: removing $name would leave $healthy healthy of $remaining members, below the quorum of $(( remaining / 2 + 1 )); bring members back first" >&2
+            exit 1
+          fi
+          etcd_others member remove "$mine" >/dev/null || { echo "etcd: $name could not be removed from the cluster; it keeps running" >&2; exit 1; }
+        fi
+        rm -f -- {{Quote(Components.EtcdJoinEnvironmentPath)}}
+        """;
 
     /// <summary>Prints systemd's word for the unit's state ("active" when it runs).</summary>
     public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true");

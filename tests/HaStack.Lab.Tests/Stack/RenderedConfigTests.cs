@@ -28,15 +28,23 @@ public class RenderedConfigTests(LabFixture fixture)
         Assert.Equal(0, host.Run("/usr/sbin/policy-rc.d ssh start").ExitStatus);
     }
 
+    private const string JoinDropIn = "/etc/systemd/system/etcd.service.d/40-hastack-join.conf";
+
     [Fact]
     public void The_rendered_etcd_settings_form_a_healthy_cluster_and_patroni_validates_against_it()
     {
         try
         {
+            // the files and the start HaStack gives each member: with no other member answering, they start a new cluster together
             Parallel.ForEach(lab.Hosts, host =>
             {
                 LabStackFiles.Put(host, "/etc/default/etcd", Files.Content(host.Name, "/etc/default/etcd"));
-                host.Check("systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab; systemctl start --no-block etcd");
+                LabStackFiles.Put(host, JoinDropIn, Files.Content(host.Name, JoinDropIn));
+                host.Check($"systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath}");
+                var etcd = (HaStack.Infra.Graph.ServiceInputs)Files.Plan.Graph[$"hastack:host:Service::{host.Name}:etcd"].Spec;
+                var start = HaStack.Infra.Operations.HostOperations.StartService(etcd, HaStack.Infra.Graph.ServiceEffect.Restart);
+                host.Check(start.CommandLine(sudo: false), timeout: TimeSpan.FromSeconds(start.TimeoutSeconds));
+                Assert.Contains("ETCD_INITIAL_CLUSTER_STATE=new", host.Check($"cat {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath}"), StringComparison.Ordinal);
             });
             var endpoints = string.Join(",", lab.Hosts.Select(h => $"http://{h.Address}:2379"));
             var health = Eventually(() => lab.Hosts[0].Run($"ETCDCTL_API=3 etcdctl --endpoints={endpoints} endpoint health"), TimeSpan.FromSeconds(30));
@@ -52,7 +60,7 @@ public class RenderedConfigTests(LabFixture fixture)
         }
         finally
         {
-            Parallel.ForEach(lab.Hosts, host => host.Run("systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab"));
+            Parallel.ForEach(lab.Hosts, host => host.Run($"systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath} {JoinDropIn}; systemctl daemon-reload"));
         }
     }
 
