@@ -183,7 +183,10 @@ internal sealed class InstanceRunner : IDisposable
             case RouterAction.SendGratuitousArp garp:
                 var becameMaster = garp.Reason == "became master";
                 SendGratuitousArps(becameMaster ? Config.GratuitousArp.Repeat : Config.GratuitousArp.LowerPriorityRepeat);
-                if (becameMaster && Config.GratuitousArp.Delay > TimeSpan.Zero)
+                // a second burst after garp_master_delay, at a split brain's end too (keepalived has garp_lower_prio_delay
+                // for it): a neighbour ignores an address change within 1 s of its last one (arp locktime), and the
+                // yielding master may have announced itself just before
+                if (Config.GratuitousArp.Delay > TimeSpan.Zero && (becameMaster || Config.GratuitousArp.LowerPriorityRepeat > 0))
                     nextGarpBurst = now + Config.GratuitousArp.Delay;
                 if (becameMaster && Config.GratuitousArp.Refresh > TimeSpan.Zero)
                     nextGarpRefresh = now + Config.GratuitousArp.Refresh;
