@@ -71,7 +71,8 @@ public class OperationScriptTests
         {
             var s = ResourceOperations.Of(r.Spec);
             return new[] { s.Create, s.Update(["restart:/x"]), s.Update(["reload:/x"]), s.Update(["ready"]), s.Delete, s.DeleteWithData, s.Read };
-        }).OfType<HostScript>().DistinctBy(s => s.Text).ToList();
+        }).OfType<HostScript>().Concat(graph.Resources.Select(r => r.Spec).OfType<ServiceInputs>().Where(s => s.Membership is not null)
+            .Select(s => HostOperations.LeaveEtcd(s.Membership!))).DistinctBy(s => s.Text).ToList();
         Assert.Contains(scripts, s => s.Text.Contains("member add", StringComparison.Ordinal));
         Assert.Contains(scripts, s => s.Text.Contains("member remove", StringComparison.Ordinal));
         foreach (var script in scripts)

@@ -17,6 +17,7 @@ namespace HaStack.Deploy.Cluster;
 /// no longer hear them, take the VIP beside the real holder, and leave clients at its MAC when it stops.</item>
 /// <item>a leaving primary is switched over (<see cref="PlannedSwitchover"/>, PgBouncer paused) to a member that stays,
 /// before HAProxy stops sending it writes. With synchronous mode only the named standby may take over, so it must stay.</item>
+/// <item>a leaving etcd member is removed from the cluster through the others, then stopped (one per up: <see cref="PlanLimits"/>).</item>
 /// </list>
 /// Nothing happens when the whole cluster goes (destroy) or no such host leaves.
 /// </summary>
@@ -43,6 +44,20 @@ public static class LeavingHosts
         if (leaving.Count > 0)
             progress($"{plan.Config.Vip.Address} is on {new ClusterChecks(plan, session).SingleHolder("the VIP after the leaving agents stopped")}");
         return leaving;
+    }
+
+    /// <summary>Removes every leaving etcd member from the cluster (through the others) and stops it; returns them.</summary>
+    public static IReadOnlyList<string> RemoveLeavingEtcdMembers(IReadOnlyList<PlannedStep> steps, Func<string, IHostSession> session, Action<string> progress)
+    {
+        var leaving = Leaving(steps, Components.Etcd.Unit!);
+        var members = steps.Where(s => s.Op == StepOp.Delete && leaving.Contains(s.Host!) && s.Recorded!.Spec is ServiceInputs { Membership: not null })
+            .Select(s => ((ServiceInputs)s.Recorded!.Spec).Membership!).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        foreach (var member in members)
+        {
+            progress($"{member.Name} leaves etcd: removed from its members, then stopped");
+            session(member.Name).Check(HostOperations.LeaveEtcd(member));
+        }
+        return members.Select(m => m.Name).ToList();
     }
 
     /// <summary>Switches over when the primary is leaving; null when it is not.</summary>

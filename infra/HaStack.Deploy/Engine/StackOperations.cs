@@ -330,6 +330,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
                     name => run.Plan.Config.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? run.State.Hosts[name].Address,
                     () => context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")) is { } handedOver)
                 events.Info($"    {handedOver.To} is the primary ({handedOver.From} was, and leaves), after {handedOver.Took.TotalSeconds:0.00} s");
+            Cluster.LeavingHosts.RemoveLeavingEtcdMembers(steps, context.Session, text => events.Info($"    {text}"));
         }
         catch (Exception e) when (e is Cluster.SwitchoverException or VerificationFailedException || IsHostFailure(e))
         {

@@ -149,8 +149,9 @@ public static class HostOperations
     public static HostScript StopService(ServiceInputs service, bool purgeData)
     {
         var unit = Quote(service.Unit);
-        var text = service.Membership is { } member ? EtcdLeaveText(member) + "\n" : "";
-        text += $"systemctl disable --now --quiet {unit} 2>/dev/null || systemctl stop {unit} || true";
+        var text = $"systemctl disable --now --quiet {unit} 2>/dev/null || systemctl stop {unit} || true";
+        if (service.Membership is not null)
+            text += $"\nrm -f -- {Quote(Components.EtcdJoinEnvironmentPath)}";
         if (purgeData)
         {
             foreach (var dir in service.DataDirectories)
@@ -217,8 +218,12 @@ public static class HostOperations
         fi
         """;
 
-    /// <summary>Before an etcd member stops for good: removed from the cluster through the others, if what stays keeps its quorum.</summary>
-    private static string EtcdLeaveText(EtcdMembership member) => $$"""
+    /// <summary>
+    /// An etcd member leaving a cluster that goes on without it: removed through the others (if what stays keeps a
+    /// quorum of healthy members), then stopped, since a removed member's etcd exits and would be restarted for
+    /// nothing. Not part of the service's delete: destroy takes every member down and keeps the cluster's data whole.
+    /// </summary>
+    public static HostScript LeaveEtcd(EtcdMembership member) => new($"removing {member.Name} from etcd's members", $$"""
         {{EtcdOthersText(member)}}
         if [ -n "$mine" ]; then
           remaining=$(( $(printf '%s\n' "$members" | grep -c .) - 1 ))
@@ -229,8 +234,8 @@ public static class HostOperations
           fi
           etcd_others member remove "$mine" >/dev/null || { echo "etcd: $name could not be removed from the cluster; it keeps running" >&2; exit 1; }
         fi
-        rm -f -- {{Quote(Components.EtcdJoinEnvironmentPath)}}
-        """;
+        systemctl stop etcd
+        """);
 
     /// <summary>Prints systemd's word for the unit's state ("active" when it runs).</summary>
     public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true");
