@@ -101,6 +101,8 @@ public sealed class HostileStateFileTests : IDisposable
         ["a host with a command"] = (s => Resource(s, HaproxyCfg)["host"] = "node1; touch /tmp/x", "is not a host name"),
         ["a cluster resource with a host"] = (s => Resource(s, Sql)["host"] = "node1", "is not a host name where its type needs one"),
         ["a host resource without a host"] = (s => Resource(s, HaproxyCfg).Remove("host"), "is not a host name where its type needs one"),
+        ["a host deployed on a release HaStack does not know"] = (s => s["hosts"]!["node1"]!["release"] = 11, "release 11 is not a Debian release"),
+        ["a host release that is a text"] = (s => s["hosts"]!["node1"]!["release"] = "13; reboot", "is not a HaStack state file"),
         ["a resource of a host without a connection record"] = (s => s["hosts"]!.AsObject().Remove("node1"), "has no connection record"),
         ["inputs changed without the hash"] = (s => Resource(s, HaproxyCfg)["inputs"]!["mode"] = "0777", "inputHash does not match"),
         ["a path with a command"] = (Input(HaproxyCfg, "path", "/etc/x; touch /tmp/x; echo"), "input 'path'"),

@@ -1,39 +1,53 @@
 #!/bin/bash
-# build-base.sh: build the cached Debian 12 root filesystem that every lab host boots from.
+# build-base.sh: build the cached root filesystem of a Debian release that the lab's hosts of that release boot from.
 #
-#   tests/lab/build-base.sh          build when missing or out of date (see base_is_current)
-#   FORCE=1 tests/lab/build-base.sh  rebuild regardless
+#   tests/lab/build-base.sh [R...]          build release R's base (12, 13; default: the releases of
+#                                           HASTACK_LAB_RELEASE, else 12) when missing or out of date
+#   FORCE=1 tests/lab/build-base.sh [R...]  rebuild regardless
 #
-# The base has the packages of packages.txt's "installed:" line, and the .debs of its "downloaded:" line
-# (with dependencies, with and without recommends) in apt's cache, uninstalled, with apt's lists kept.
+# A base has the packages of packages.txt's "installed:" line, and the .debs of its "downloaded:" and
+# "downloaded-R:" lines (with dependencies, with and without recommends) in apt's cache, uninstalled, with apt's
+# lists kept.
 # Services are therefore not installed, not configured and not running: the provisioner does that.
 # The mirror is the host's own (first deb822 URIs: or sources.list line), MIRROR=... overrides it.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [[ $(id -u) == 0 ]] || die "build-base.sh needs root"
-if base_is_current && [[ ${FORCE:-0} != 1 ]]; then
+if (($# == 0)); then
+  set -- $(printf '%s\n' "${LAB_RELEASES[@]}" | sort -u)
+fi
+if (($# > 1)); then
+  for r in "$@"; do "$0" "$r"; done
+  exit 0
+fi
+RELEASE=$1
+SUITE=$(release_suite "$RELEASE")
+LAB_BASE=$(base_dir "$RELEASE")
+# the single Debian 12 base of earlier versions of this script
+[[ -d $LAB_VAR/base ]] && ! findmnt -rn -o OPTIONS | grep -q "lowerdir=$LAB_VAR/base," && rm -rf "$LAB_VAR/base" "$LAB_VAR/base.stamp"
+if base_is_current "$RELEASE" && [[ ${FORCE:-0} != 1 ]]; then
   echo "base at $LAB_BASE is current"; exit 0
 fi
-base_in_use && die "hosts are running on $LAB_BASE; run tests/lab/down.sh first"
+base_in_use "$RELEASE" && die "hosts are running on $LAB_BASE; run tests/lab/down.sh first"
 command -v debootstrap >/dev/null || die "debootstrap missing: apt-get install -y debootstrap"
+[[ -f /usr/share/debootstrap/scripts/$SUITE ]] || die "this debootstrap does not know $SUITE: apt-get install -y debootstrap (a newer one)"
 
 list() { sed -n "s/^$1:[[:space:]]*//p" "$LAB_SCRIPTS/packages.txt"; }
 read -ra INSTALLED <<< "$(list installed)"
-read -ra DOWNLOADED <<< "$(list downloaded)"
-SUITE=bookworm
+read -ra DOWNLOADED <<< "$(list downloaded) $(list "downloaded-$RELEASE")"
 MIRROR=${MIRROR:-$(awk '/^URIs:/{print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)}
 MIRROR=${MIRROR:-$(awk '$1=="deb" && $2 ~ /debian\/?$/ {print $2; exit}' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null || true)}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-TMP=$LAB_VAR/base.tmp
+TMP=$LAB_VAR/base-debian$RELEASE.tmp
 mkdir -p "$LAB_VAR"
 rm -rf "$TMP"
 T0=$(now)
 
 echo "== debootstrap $SUITE (minbase) from $MIRROR"
 debootstrap --variant=minbase --keyring=/usr/share/keyrings/debian-archive-keyring.gpg \
-  "$SUITE" "$TMP" "$MIRROR" > "$LAB_VAR/debootstrap.log" 2>&1 ||
-  { tail -n 30 "$LAB_VAR/debootstrap.log" >&2; die "debootstrap failed (full log: $LAB_VAR/debootstrap.log)"; }
+  "$SUITE" "$TMP" "$MIRROR" > "$LAB_VAR/debootstrap-$RELEASE.log" 2>&1 ||
+  { tail -n 30 "$LAB_VAR/debootstrap-$RELEASE.log" >&2; die "debootstrap failed (full log: $LAB_VAR/debootstrap-$RELEASE.log)"; }
 
 echo "== apt sources and settings (the host's)"
 rm -f "$TMP/etc/apt/sources.list"
@@ -78,8 +92,8 @@ unshare --mount --propagation private /bin/bash -euo pipefail -c '
   # both resolutions (with and without recommends) so either kind of install works offline
   in_root apt-get -q -y --download-only --no-install-recommends install $downloaded
   in_root apt-get -q -y --download-only install $downloaded
-' _ "$TMP" "${INSTALLED[*]}" "${DOWNLOADED[*]}" > "$LAB_VAR/apt.log" 2>&1 ||
-  { tail -n 30 "$LAB_VAR/apt.log" >&2; die "apt in the base failed (full log: $LAB_VAR/apt.log)"; }
+' _ "$TMP" "${INSTALLED[*]}" "${DOWNLOADED[*]}" > "$LAB_VAR/apt-$RELEASE.log" 2>&1 ||
+  { tail -n 30 "$LAB_VAR/apt-$RELEASE.log" >&2; die "apt in the base failed (full log: $LAB_VAR/apt-$RELEASE.log)"; }
 
 echo "== host-independent setup"
 # useless or failing inside a container
@@ -104,8 +118,8 @@ rm -f "$TMP"/etc/ssh/ssh_host_* "$TMP/usr/sbin/policy-rc.d" "$TMP"/var/cache/apt
 : > "$TMP/etc/machine-id"; rm -f "$TMP/var/lib/dbus/machine-id"
 printf '# hastack lab: no DNS; names come from /etc/hosts\n' > "$TMP/etc/resolv.conf"
 
-base_wanted_stamp > "$TMP/.hastack-lab-stamp"
+base_wanted_stamp "$RELEASE" > "$TMP/.hastack-lab-stamp"
 rm -rf "$LAB_BASE"
 mv "$TMP" "$LAB_BASE"
-cp "$LAB_BASE/.hastack-lab-stamp" "$LAB_STAMP"
-echo "base built in $(since "$T0")s: $(du -sh "$LAB_BASE" | cut -f1), $(ls "$LAB_BASE"/var/cache/apt/archives/*.deb | wc -l) .debs waiting in apt's cache"
+cp "$LAB_BASE/.hastack-lab-stamp" "$(base_stamp_file "$RELEASE")"
+echo "Debian $RELEASE base built in $(since "$T0")s: $(du -sh "$LAB_BASE" | cut -f1), $(ls "$LAB_BASE"/var/cache/apt/archives/*.deb | wc -l) .debs waiting in apt's cache"

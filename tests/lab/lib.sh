@@ -1,8 +1,8 @@
 # lib.sh: names, addresses and helpers shared by the lab scripts (sourced, not run).
 #
 # Persistent, per machine (kept across labs; override with HASTACK_LAB_VAR):
-#   $LAB_VAR/base/            cached Debian 12 root filesystem, read-only lower layer of every host
-#   $LAB_VAR/base.stamp       hash of what the base was built from (packages.txt + build-base.sh)
+#   $LAB_VAR/base-debianR/    cached root filesystem of Debian R (12 or 13), read-only lower layer of R's hosts
+#   $LAB_VAR/base-debianR.stamp  hash of what that base was built from (packages.txt + build-base.sh + R)
 #   $LAB_VAR/nodes/nodeN/     upper/ work/ of the host's overlay, root/ its merged view
 # Per lab (removed by down.sh; override with HASTACK_LAB_DIR):
 #   $LAB_DIR/id_ed25519       client key, authorised for root and deploy on every host
@@ -15,8 +15,10 @@
 
 LAB_VAR=${HASTACK_LAB_VAR:-/var/lib/hastack-lab}
 LAB_DIR=${HASTACK_LAB_DIR:-/run/hastack-lab}
-LAB_BASE=$LAB_VAR/base
-LAB_STAMP=$LAB_VAR/base.stamp
+# The release of each host: HASTACK_LAB_RELEASE=13 for all, or a list by host (12,12,13); Debian 12 by default.
+_releases=${HASTACK_LAB_RELEASE:-12}
+LAB_RELEASES=(${_releases//,/ })
+LAB_KNOWN_RELEASES="12 13"
 LAB_NODES_DIR=$LAB_VAR/nodes
 LAB_RUN=$LAB_DIR/run
 LAB_LOGS=$LAB_DIR/logs
@@ -36,10 +38,22 @@ node_mac()  { printf '02:77:00:00:00:%02x' $((0x10 + $1)); }
 node_dir()  { echo "$LAB_NODES_DIR/node$1"; }
 node_root() { echo "$LAB_NODES_DIR/node$1/root"; }
 
-# The hash that says whether the cached base is current: the package list and the recipe.
-base_wanted_stamp() { cat "$LAB_SCRIPTS/packages.txt" "$LAB_SCRIPTS/build-base.sh" | sha256sum | cut -d' ' -f1; }
-base_is_current() { [[ -d $LAB_BASE && -f $LAB_STAMP && $(<"$LAB_STAMP") == "$(base_wanted_stamp)" ]]; }
-base_in_use() { findmnt -rn -o OPTIONS | grep -q "lowerdir=$LAB_BASE"; }
+# Debian release R's suite, its base and the stamp that says what the base was built from.
+release_suite() {
+  case $1 in 12) echo bookworm ;; 13) echo trixie ;; *) die "Debian release '$1' is not one the lab builds (use one of: $LAB_KNOWN_RELEASES)" ;; esac
+}
+base_dir() { echo "$LAB_VAR/base-debian$1"; }
+base_stamp_file() { echo "$LAB_VAR/base-debian$1.stamp"; }
+# node $1's release: its entry in HASTACK_LAB_RELEASE, else the list's last (so "13" means every host)
+node_release() {
+  local i=$1
+  ((i <= ${#LAB_RELEASES[@]})) && echo "${LAB_RELEASES[i - 1]}" || echo "${LAB_RELEASES[-1]}"
+}
+
+# The hash that says whether release $1's cached base is current: the package list, the recipe and the release.
+base_wanted_stamp() { { cat "$LAB_SCRIPTS/packages.txt" "$LAB_SCRIPTS/build-base.sh"; echo "release $1"; } | sha256sum | cut -d' ' -f1; }
+base_is_current() { local b; b=$(base_dir "$1"); [[ -d $b && -f $(base_stamp_file "$1") && $(<"$(base_stamp_file "$1")") == "$(base_wanted_stamp "$1")" ]]; }
+base_in_use() { findmnt -rn -o OPTIONS | grep -q "lowerdir=$(base_dir "$1"),"; }
 
 # PID of the systemd-nspawn that supervises node $1, empty when it is not running.
 node_nspawn_pid() {

@@ -1,8 +1,9 @@
 #!/bin/bash
 # up.sh [N]: bring up N lab hosts (default 3), node1..nodeN at 10.77.0.11.., on bridge hslab0.
 #
-# Each host is a real Debian 12 system: an overlayfs clone of the cached base (built or rebuilt here when
-# missing or out of date), booted by systemd-nspawn --boot in its own network namespace, with sshd,
+# Each host is a real Debian system, 12 by default: HASTACK_LAB_RELEASE=13 makes every host Debian 13, a list
+# (12,12,13) gives each host its own. A host is an overlayfs clone of its release's cached base (built or rebuilt
+# here when missing or out of date), booted by systemd-nspawn --boot in its own network namespace, with sshd,
 # root and `deploy` (passwordless sudo) logins by the lab key. Prints the hosts when they accept SSH.
 # Refuses to run over a lab that exists, whole or in part: run down.sh first.
 set -euo pipefail
@@ -50,7 +51,7 @@ ETC_HOSTS=$(printf '127.0.0.1\tlocalhost\n'; for i in $(seq 1 "$N"); do printf '
 for i in $(seq 1 "$N"); do
   D=$(node_dir "$i"); R=$(node_root "$i"); NS=$(node_ns "$i"); V=$(node_veth "$i")
   rm -rf "$D"; mkdir -p "$D/upper" "$D/work" "$R"
-  mount -t overlay "hslab-node$i" -o "lowerdir=$LAB_BASE,upperdir=$D/upper,workdir=$D/work" "$R"
+  mount -t overlay "hslab-node$i" -o "lowerdir=$(base_dir "$(node_release "$i")"),upperdir=$D/upper,workdir=$D/work" "$R"
 
   # identity, written into the host's own upper layer
   echo "node$i" > "$R/etc/hostname"

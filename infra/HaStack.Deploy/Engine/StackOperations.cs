@@ -287,7 +287,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         }
     }
 
-    private static bool IsHostFailure(Exception e) =>
+    internal static bool IsHostFailure(Exception e) =>
         e is RemoteCommandException or HostKeyMismatchException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or InvalidOperationException;
 
     private bool Confirmed(string what)

@@ -15,9 +15,9 @@ public sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState St
 }
 
 /// <summary>
-/// Everything before a host is touched, in order, each failure one error line and no host contacted: a valid stack,
-/// the passphrase, the agent binary (published from a checkout when stale), the SSH key, the lock, the state
-/// (checked like user input) and its secrets.
+/// Everything before a host is changed, in order, each failure one error line: a valid stack, the passphrase, the
+/// agent binary (published from a checkout when stale), the SSH key (no host contacted before these), the lock, the
+/// state (checked like user input), the hosts' Debian release (each host read, nothing changed) and the secrets.
 /// </summary>
 public static class StackPreparation
 {
@@ -69,9 +69,15 @@ public static class StackPreparation
         {
             held = lockFor is null ? null : store.Lock(lockFor, events.Warning);
             var state = store.Load();
-            var secrets = new SecretStore(state, config, passphrase);
+            // the hosts' release decides packages and settings: read (read only) before anything is planned
+            if (HostReleases.Resolve(config, state, events) is not { } resolved)
+            {
+                held?.Dispose();
+                return null;
+            }
+            var secrets = new SecretStore(state, resolved, passphrase);
             events.Mask(secrets.Plaintexts());
-            return new PreparedRun(StackPipeline.Plan(config, sha), store, state, secrets, agent, held);
+            return new PreparedRun(StackPipeline.Plan(resolved, sha), store, state, secrets, agent, held);
         }
         catch (StackLockedException e)
         {

@@ -71,7 +71,7 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
         lock (Gate)
         {
             foreach (var host in context.Plan.Config.Hosts.Where(h => steps.Any(s => s.Host == h.Name && s.Op != StepOp.Delete)))
-                state.Hosts[host.Name] = new HostRecord(host.Address, host.SshPort, host.SshUser, host.HostKey);
+                state.Hosts[host.Name] = new HostRecord(host.Address, host.SshPort, host.SshUser, host.HostKey, context.Plan.Config.Release.Number);
             store.Save(state);
         }
     }

@@ -73,8 +73,11 @@ public sealed class ResourceState
     public ResourceInputs Spec { get; set; } = null!;
 }
 
-/// <summary>A host's connection as the last run used it: its address, SSH port and user, and a pinned key if the stack gave one.</summary>
-public sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey);
+/// <summary>
+/// A host's connection as the last run used it: its address, SSH port and user, a pinned key if the stack gave one,
+/// and the Debian release it was deployed on (absent in state written before it was recorded).
+/// </summary>
+public sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey, int? Release = null);
 
 /// <summary>A stack output; a secret one is stored encrypted and shown as [secret].</summary>
 public sealed record OutputValue(string Value, bool Secret);

@@ -76,6 +76,8 @@ public static class StateValidator
             if (!Names.HostName().IsMatch(name) || host is null || !StackValidator.IsIpv4(host.Address ?? "") || host.SshPort is < 0 or > 65535 ||
                 (host.SshUser is not null && !Names.UnixUser().IsMatch(host.SshUser)) || (host.HostKey is not null && !Names.HostKey().IsMatch(host.HostKey)))
                 throw Fail($"hosts.{TextRules.Printable(name)} is not a host name with an IPv4 address, a port, a login name and a host key as the stack file allows");
+            if (host.Release is { } release && Infra.Catalogue.DebianReleases.ByNumber(release) is null)
+                throw Fail($"hosts.{TextRules.Printable(name)}.release {release} is not a Debian release HaStack deploys onto ({Infra.Catalogue.DebianReleases.Known})");
         }
         foreach (var (name, value) in state.Secrets!)
         {

@@ -8,7 +8,7 @@ public sealed record AgentView(string Host, bool Answered, string? State, int? P
 /// <param name="LagBytes">how far a replica's replay is behind the primary; null for the primary or when Patroni does not know</param>
 public sealed record MemberView(string Name, string Role, string State, long? Timeline, long? LagBytes, bool PendingRestart)
 {
-    public bool IsLeader => Role is "leader" or "master" or "primary";
+    public bool IsLeader => Verification.PatroniRoles.IsLeader(Role);
 }
 
 /// <summary>An etcd member's endpoint: whether it answers a health check and whether it is the raft leader.</summary>

@@ -47,8 +47,8 @@ public static class StatusHealth
                 degraded.Add($"{missing} is not a Patroni member");
             foreach (var member in members.Where(m => m.State is not ("running" or "streaming")))
                 degraded.Add($"{member.Name} ({member.Role}) is {member.State}");
-            if (config.Postgres.SynchronousMode != SynchronousMode.Off && topology.DatabaseHosts.Count > 1 && !members.Any(m => m.Role == "sync_standby"))
-                degraded.Add("no synchronous standby is named: a primary lost now would not be replaced (Patroni promotes only the named one)");
+            if (config.Postgres.SynchronousMode != SynchronousMode.Off && topology.DatabaseHosts.Count > 1 && !members.Any(m => Verification.PatroniRoles.IsSynchronous(m.Role)))
+                degraded.Add("no synchronous standby is named: a primary lost now would not be replaced (Patroni promotes only a synchronous one)");
             foreach (var lagging in members.Where(m => !m.IsLeader && m.LagBytes > config.Patroni.MaximumLagOnFailover))
                 degraded.Add($"{lagging.Name} is {lagging.LagBytes} bytes behind, over patroni.maximumLagOnFailover ({config.Patroni.MaximumLagOnFailover}): it cannot take over");
             var timelines = members.Where(m => m.Timeline is not null).Select(m => m.Timeline).Distinct().Count();

@@ -8,9 +8,9 @@ namespace HaStack.Deploy.Verification;
 /// <summary>A Patroni member as /cluster reports it.</summary>
 public sealed record PatroniMember(string Name, string Role, string State)
 {
-    public bool IsLeader => Role is "leader" or "master" or "primary";
+    public bool IsLeader => PatroniRoles.IsLeader(Role);
 
-    public bool IsSyncStandby => Role == "sync_standby";
+    public bool IsSyncStandby => PatroniRoles.IsSynchronous(Role);
 
     public bool IsRunning => State is "running" or "streaming";
 }

@@ -4,7 +4,11 @@ using HaStack.Infra.Rendering;
 namespace HaStack.Infra.Catalogue;
 
 /// <summary>A file a component puts on its hosts: which template renders it, where it goes, and what a change asks of the service.</summary>
-public sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect);
+/// <param name="OnlyWhen">when set, the file is there only on stacks it holds for (a release's workaround, say)</param>
+public sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect, Func<StackConfig, bool>? OnlyWhen = null)
+{
+    public bool AppliesTo(StackConfig config) => OnlyWhen?.Invoke(config) ?? true;
+}
 
 /// <summary>A port a component listens on, and the stack key that sets it.</summary>
 public sealed record ComponentPort(string Key, Func<StackConfig, int> Of);
@@ -52,6 +56,9 @@ public sealed record Component(
     IReadOnlyList<string> GuardedServices,
     ServiceRecovery? Recovery = null)
 {
+    /// <summary>Its files on a host of <paramref name="config"/>'s stack.</summary>
+    public IEnumerable<ComponentFile> FilesFor(StackConfig config) => Files.Where(f => f.AppliesTo(config));
+
     /// <summary>The files its service reads at start or on reload (install guards and scripts it runs afresh are not among them).</summary>
-    public IEnumerable<ComponentFile> ServiceFiles => Files.Where(f => f.Effect is FileEffect.Reload or FileEffect.Restart or FileEffect.None);
+    public IEnumerable<ComponentFile> ServiceFilesFor(StackConfig config) => FilesFor(config).Where(f => f.Effect is FileEffect.Reload or FileEffect.Restart or FileEffect.None);
 }

@@ -8,9 +8,9 @@ public static class Components
 {
     private static IReadOnlyList<string> None(StackConfig _) => [];
 
-    public static string PostgresDataDirectory(StackConfig c) => $"/var/lib/postgresql/{c.Postgres.Version}/main";
+    public static string PostgresDataDirectory(StackConfig c) => $"/var/lib/postgresql/{c.PostgresVersion}/main";
 
-    public static string PostgresBinDirectory(StackConfig c) => $"/usr/lib/postgresql/{c.Postgres.Version}/bin";
+    public static string PostgresBinDirectory(StackConfig c) => $"/usr/lib/postgresql/{c.PostgresVersion}/bin";
 
     /// <summary>Not Debian's /var/lib/etcd/default: a member must join with a data directory of its own cluster only.</summary>
     public static string EtcdDataDirectory(StackConfig c) => $"/var/lib/etcd/{c.Patroni.Scope}";
@@ -50,16 +50,16 @@ public static class Components
 
     /// <summary>PostgreSQL under Patroni: the unit is Patroni's; postgresql-common's own cluster creation is guarded off.</summary>
     public static readonly Component Postgres = new("patroni", "patroni",
-        c => [$"postgresql-{c.Postgres.Version}", "patroni", "python3-psycopg2", "python3-etcd"],
+        c => [$"postgresql-{c.PostgresVersion}", "patroni", "python3-psycopg2", "python3-etcd"],
         [
             new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
             new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
             RecoveryDropIn("patroni"),
-            // Patroni 3.0 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the guard
-            // repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni
-            new("patroni-sync-guard.py.sbn", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None),
-            new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None),
-            new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None),
+            // Patroni before 3.1.2 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the
+            // guard repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni
+            new("patroni-sync-guard.py.sbn", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None, NeedsSyncGuard),
+            new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
+            new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
@@ -69,9 +69,11 @@ public static class Components
         // KillMode=process (Debian's): PostgreSQL keeps serving while Patroni is down, and the new Patroni adopts it
         new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"));
 
+    private static bool NeedsSyncGuard(StackConfig c) => c.Release.PatroniLosesSyncStandbyOnRestart;
+
     public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
         // psql for the admin console (a switchover's PAUSE): a database host has it already, a proxy host does not
-        c => c.PgBouncer.Placement == PoolerPlacement.Proxy ? ["pgbouncer", $"postgresql-client-{c.Postgres.Version}"] : ["pgbouncer"],
+        c => c.PgBouncer.Placement == PoolerPlacement.Proxy ? ["pgbouncer", $"postgresql-client-{c.PostgresVersion}"] : ["pgbouncer"],
         [
             new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
             new("pgbouncer-userlist.txt.sbn", PgBouncerUserlistPath, "0600", "postgres", "postgres", FileEffect.Reload),

@@ -79,6 +79,18 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
 
     public long Long(string key, long fallback) => Whole(key, fallback, long.MinValue, long.MaxValue);
 
+    /// <summary>A whole number, or null when the key is absent (or not a number, with a diagnostic).</summary>
+    public int? OptionalInt(string key)
+    {
+        var text = Scalar(key, "a whole number", false);
+        if (text is null)
+            return null;
+        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            return value;
+        context.Error("wrong-type", KeyOf(key), text, "is not a whole number (or too large)", "write a whole number, or remove the key for HaStack's choice", context.Locations[KeyOf(key)]);
+        return null;
+    }
+
     private long Whole(string key, long fallback, long min, long max)
     {
         var text = Scalar(key, "a whole number", false);

@@ -1,3 +1,5 @@
+using HaStack.Infra.Catalogue;
+
 namespace HaStack.Infra.Config;
 
 public enum HostRole
@@ -57,8 +59,9 @@ public sealed record AppUser(string Name, Secret? Password);
 
 public sealed record AppDatabase(string Name, string Owner);
 
+/// <param name="Version">the PostgreSQL major version the stack asks for; null: the one the hosts' Debian release ships</param>
 public sealed record PostgresSettings(
-    int Version,
+    int? Version,
     int Port,
     IReadOnlyDictionary<string, string> Parameters,
     SynchronousMode SynchronousMode,
@@ -93,6 +96,18 @@ public sealed record StackConfig(
     PgBouncerSettings PgBouncer,
     VerifySettings Verify)
 {
+    /// <summary>
+    /// The Debian release of the hosts: read from them before anything is planned (the stack's debianRelease, when
+    /// given, must match); <see cref="DebianReleases.Default"/> until then.
+    /// </summary>
+    public DebianRelease Release { get; init; } = DebianReleases.Default;
+
+    /// <summary>The release the stack file names (hastack:debianRelease), or null to take the hosts' own.</summary>
+    public DebianRelease? DeclaredRelease { get; init; }
+
+    /// <summary>The PostgreSQL major version deployed: the stack's, else the one the release ships.</summary>
+    public int PostgresVersion => Postgres.Version ?? Release.PostgresVersion;
+
     public IEnumerable<HostConfig> HostsWith(HostRole role) => Hosts.Where(h => h.Has(role));
 
     /// <summary>The role of the hosts that run PgBouncer, by its placement.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Stack;
 
 namespace HaStack.Infra.Config;
@@ -57,8 +58,16 @@ public static class StackConfigBinder
         var verifyReader = root.Object("verify");
         var verify = new VerifySettings(verifyReader.Bool("enabled", true), verifyReader.Int("vipMoveTimeoutSeconds", 15), verifyReader.Int("sqlTimeoutSeconds", 30));
         verifyReader.Finish();
+        var declared = root.OptionalInt("debianRelease");
+        if (declared is { } asked && DebianReleases.ByNumber(asked) is null)
+            root.Report("debian-release", root.Path + "debianRelease", asked.ToString(CultureInfo.InvariantCulture), "is not a Debian release HaStack deploys onto",
+                $"use one of {DebianReleases.Known}, or remove it: HaStack reads the release from the hosts");
         root.Finish();
-        return new StackConfig(document.ProjectName, document.StackName, hosts, ssh, vip, postgres, patroni, etcd, haproxy, pgbouncer, verify);
+        return new StackConfig(document.ProjectName, document.StackName, hosts, ssh, vip, postgres, patroni, etcd, haproxy, pgbouncer, verify)
+        {
+            DeclaredRelease = declared is { } number ? DebianReleases.ByNumber(number) : null,
+            Release = (declared is { } known ? DebianReleases.ByNumber(known) : null) ?? DebianReleases.Default,
+        };
     }
 
     private static HostConfig BindHost(ConfigReader r)
@@ -117,7 +126,7 @@ public static class StackConfigBinder
             d.Finish();
             return database;
         }).ToList();
-        var settings = new PostgresSettings(r.Int("version", 15), r.Int("port", 5432), r.StringMap("parameters"),
+        var settings = new PostgresSettings(r.OptionalInt("version"), r.Int("port", 5432), r.StringMap("parameters"),
             r.Enum("synchronousMode", SynchronousMode.On), users, databases);
         r.Finish();
         return settings;

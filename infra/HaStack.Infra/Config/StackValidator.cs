@@ -225,7 +225,7 @@ public static partial class StackValidator
         var pg = config.Postgres;
         if (pg.Version is < 13 or > 17)
             error("postgres-version", "postgres.version", pg.Version, "is not a PostgreSQL major version HaStack deploys",
-                "use 13-17 (Debian 12 ships 15; newer ones come from apt.postgresql.org)");
+                "use 13-17, or remove it for the one the hosts' Debian ships (12: 15, 13: 17); others come from apt.postgresql.org");
         foreach (var (name, value) in pg.Parameters)
         {
             if (!ParameterNamePattern().IsMatch(name) || name.Length > 63)

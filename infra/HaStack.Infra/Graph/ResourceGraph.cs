@@ -61,10 +61,10 @@ public sealed class ResourceGraph
 
             foreach (var component in plan.Components.Where(c => c.Unit is not null))
             {
-                var reads = component.ServiceFiles.Where(f => f.Effect != FileEffect.None)
+                var reads = component.ServiceFilesFor(config).Where(f => f.Effect != FileEffect.None)
                     .Select(f => new ServiceRead(f.Path, f.Effect == FileEffect.Reload ? ServiceEffect.Reload : ServiceEffect.Restart, Sha256(hostFiles[f.Path].Content)))
                     .ToList();
-                var after = component.ServiceFiles.Select(f => FileId(plan.Name, f.Path)).ToList();
+                var after = component.ServiceFilesFor(config).Select(f => FileId(plan.Name, f.Path)).ToList();
                 if (component == Components.Postgres)
                     after.AddRange(etcdServices); // Patroni needs an etcd quorum, which needs every member's service started
                 if (component == Components.Agent)

@@ -66,6 +66,9 @@ public static class HostOperations
     public static HostScript Sha256Of(string path) =>
         new($"reading {path}", $"if [ -e {Quote(path)} ]; then sha256sum -- {Quote(path)} | cut -c1-64; fi");
 
+    /// <summary>The host's /etc/os-release, read only: which Debian release it runs.</summary>
+    public static HostScript ReadOsRelease() => new("reading the host's release", "head -c 8192 /etc/os-release", TimeoutSeconds: 30);
+
     // ---- packages
 
     /// <summary>With the host's own apt; its lists are refreshed only when an install cannot find a package.</summary>

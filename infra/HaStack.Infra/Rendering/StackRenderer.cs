@@ -44,7 +44,7 @@ public static class StackRenderer
                 model["service"] = component.Recovery is { } recovery
                     ? Obj(("unit", component.Unit), ("restart", recovery.Restart), ("delay", recovery.DelayText), ("why", recovery.Why))
                     : null;
-                foreach (var file in component.Files)
+                foreach (var file in component.FilesFor(topology.Config))
                     files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect));
             }
         }
@@ -89,7 +89,7 @@ public static class StackRenderer
             ["proxy_hosts"] = topology.ProxyHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
-            ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.Postgres.Version),
+            ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.PostgresVersion),
                 ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c))),
             ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("dcs_top", DcsSection(c, "")),
                 ("dcs_postgresql", DcsSection(c, PatroniDynamicConfig.PostgresqlSection)), ("dcs_parameters", DcsSection(c, PatroniDynamicConfig.ParametersSection))),

@@ -56,7 +56,7 @@ public static class PatroniDynamicConfig
             ["retry_timeout"] = Number(p.RetryTimeout),
             ["maximum_lag_on_failover"] = Number(p.MaximumLagOnFailover),
             ["primary_start_timeout"] = Number(p.PrimaryStartTimeout),
-            ["synchronous_mode"] = Bool(config.Postgres.SynchronousMode != SynchronousMode.Off),
+            ["synchronous_mode"] = SynchronousModeValue(config),
             ["synchronous_mode_strict"] = Bool(config.Postgres.SynchronousMode == SynchronousMode.Strict),
             // keeps the primary writable through an etcd outage as long as it reaches every other member
             ["failsafe_mode"] = Bool(true),
@@ -70,6 +70,17 @@ public static class PatroniDynamicConfig
             settings[$"{ParametersSection}/{name.ToLowerInvariant()}"] = JsonSerializer.Serialize(value);
         return settings.Select(kv => new DcsSetting(kv.Key, kv.Value)).ToList();
     }
+
+    /// <summary>
+    /// On a release with Patroni 4, quorum commit: every commit waits for one standby of the quorum, as before, and any
+    /// of them may be promoted, so a primary lost before one standby is named synchronous is still replaced.
+    /// </summary>
+    private static string SynchronousModeValue(StackConfig config) => config.Postgres.SynchronousMode switch
+    {
+        SynchronousMode.Off => Bool(false),
+        _ when config.Release.PatroniQuorumCommit => JsonSerializer.Serialize("quorum"),
+        _ => Bool(true),
+    };
 
     private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
 
