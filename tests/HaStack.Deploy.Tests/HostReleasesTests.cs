@@ -81,8 +81,18 @@ public class HostReleasesTests
     public void A_postgresql_the_release_does_not_ship_is_a_warning()
     {
         var config = Config with { Postgres = Config.Postgres with { Version = 16 } };
-        var verdict = HostReleases.Decide(config, Readings(Twelve, Twelve, Twelve), Nothing);
-        Assert.Equal(DebianReleases.Bookworm, verdict.Release);
+        var verdict = HostReleases.Decide(config, Readings(Thirteen, Thirteen, Thirteen), Nothing);
+        Assert.Equal(DebianReleases.Trixie, verdict.Release);
         Assert.Contains("apt.postgresql.org", Assert.Single(verdict.Warnings), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void On_debian_12_with_synchronous_replication_the_promotion_gap_is_said_and_not_on_13_or_without_it()
+    {
+        var gap = Assert.Single(HostReleases.Decide(Config, Readings(Twelve, Twelve, Twelve), Nothing).Warnings);
+        Assert.Contains("Patroni 3.0.2 promotes only the standby named synchronous", gap, StringComparison.Ordinal);
+        Assert.Empty(HostReleases.Decide(Config, Readings(Thirteen, Thirteen, Thirteen), Nothing).Warnings);
+        var asynchronous = Config with { Postgres = Config.Postgres with { SynchronousMode = SynchronousMode.Off } };
+        Assert.Empty(HostReleases.Decide(asynchronous, Readings(Twelve, Twelve, Twelve), Nothing).Warnings);
     }
 }

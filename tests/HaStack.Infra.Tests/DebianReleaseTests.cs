@@ -113,4 +113,13 @@ public class DebianReleaseTests
         else
             Assert.Contains(loaded.Diagnostics, d => d.Key == "hastack:debianRelease" && d.ToString().Contains(error, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Validate_warns_of_debian_12s_promotion_gap_only_when_the_stack_names_that_release()
+    {
+        var named = TestStacks.Load(TestStacks.MinimalWith("hastack:debianRelease: 12"));
+        Assert.Contains(named.Diagnostics, d => d.Rule == "synchronous-promotion-gap" && d.Severity == Severity.Warning);
+        Assert.DoesNotContain(TestStacks.Load(TestStacks.MinimalWith("hastack:debianRelease: 13")).Diagnostics, d => d.Rule == "synchronous-promotion-gap");
+        Assert.DoesNotContain(TestStacks.Load(TestStacks.Minimal).Diagnostics, d => d.Rule == "synchronous-promotion-gap");
+    }
 }

@@ -113,14 +113,14 @@ public class LabHostsTests(LabFixture fixture)
     [Fact]
     public void The_servers_packages_install_from_the_hosts_own_apt_without_network()
     {
-        const string servers = "postgresql-15 patroni etcd-server etcd-client haproxy pgbouncer keepalived python3-psycopg2 python3-etcd";
+        var servers = $"postgresql-{lab.Release.PostgresVersion} patroni etcd-server etcd-client haproxy pgbouncer keepalived python3-psycopg2 python3-etcd";
         var host = lab.Hosts[^1];
         foreach (var recommends in new[] { "--no-install-recommends", "" })
             host.Check($"apt-get install -q -y --download-only --no-download {recommends} {servers}");
         // the control: a package the base did not download cannot be installed offline
         Assert.NotEqual(0, host.Run("apt-get install -q -y --download-only --no-download nginx-light").ExitStatus);
         // in the base every host starts from (deployment tests install it on the hosts themselves)
-        var baseDpkg = Path.Combine(Environment.GetEnvironmentVariable("HASTACK_LAB_VAR") ?? "/var/lib/hastack-lab", "base", "var", "lib", "dpkg");
+        var baseDpkg = Path.Combine(Environment.GetEnvironmentVariable("HASTACK_LAB_VAR") ?? "/var/lib/hastack-lab", $"base-debian{lab.Release.Number}", "var", "lib", "dpkg");
         Assert.Equal("not-installed", HaStack.Lab.Tests.Agent.AgentLab.HostSide(
             $"dpkg-query --admindir={baseDpkg} -W -f '${{db:Status-Status}}' patroni 2>/dev/null || echo not-installed").Trim());
     }

@@ -273,7 +273,7 @@ public class ConfigTests
         var script = Assert.Single(result.Config!.Scripts);
         Assert.Equal((TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(0.3), -20, true, 2, 3, "nobody", true),
             (script.Interval, script.Timeout, script.Weight, script.Reverse, script.Rise, script.Fall, script.User, script.InitFail));
-        Single(result, Severity.Warning, "keepalived 2.2 accepts whole seconds only");
+        Single(result, Severity.Warning, "keepalived before 2.3.2 accepts whole seconds only");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ import argparse, json, os, shutil, subprocess, sys, tempfile, time
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(__file__))
-from deploy_bench import ENV, HASTACK, LAB, LAB_DIR, ROOT, Writer, ssh, summary, wait  # noqa: E402
+from deploy_bench import ENV, HASTACK, LAB, LAB_DIR, ROOT, SYNCHRONOUS, Writer, ssh, summary, wait  # noqa: E402
 
 STACK = "day2"
 HOST = "  - {{ name: {0}, address: 10.77.0.1{1}, roles: [etcd, db, proxy] }}\n"
@@ -40,7 +40,7 @@ def members(nodes):
 
 def whole(count):
     m = members(["node1", "node2", "node3"])
-    return (len(m) == count and sum(x["Role"] == "Leader" for x in m) == 1 and any(x["Role"] == "Sync Standby" for x in m)
+    return (len(m) == count and sum(x["Role"] == "Leader" for x in m) == 1 and any(x["Role"] in SYNCHRONOUS for x in m)
             and all(x["State"] in ("running", "streaming") for x in m))
 
 

@@ -2,10 +2,11 @@
 """Deployment benchmark on the local lab: fresh deploy, no-op up, the failover proof's figures, the write
 outage after a primary host loses power, and the write outage of a planned switchover.
 
-  python3 tests/bench/deploy_bench.py [--deploy-runs 3] [--verify-runs 7] [--power-runs 3] [--switchover-runs 3]
+  python3 tests/bench/deploy_bench.py [--releases 12,13] [--deploy-runs 3] [--verify-runs 7] [--power-runs 3] [--switchover-runs 3]
 
-Recreates the lab (tests/lab/down.sh, up.sh) and deploys Pulumi.lab.yaml with a fresh state, --deploy-runs times
-(each on new hosts), then measures on the last deployment. Writes are
+For each Debian release in turn, side by side in one run: recreates the lab on that release (tests/lab/down.sh,
+up.sh) and deploys Pulumi.lab.yaml with a fresh state, --deploy-runs times (each on new hosts), then measures on the
+last deployment. Writes are
 timed by a writer on a surviving lab host (psql through the VIP every 20 ms); the lab shares one kernel, so its
 clock and this script's are the same. Figures go to tests/bench/results/deploy.{json,md}. Root; needs the agent
 binary (artifacts/hastack-vrrpd) and the CLI built (Release).
@@ -57,11 +58,15 @@ def wait(what, condition, limit):
     sys.exit(f"{what}: not within {limit} s")
 
 
+# Patroni 3.0's named synchronous standby, Patroni 4's quorum commit (Debian 13)
+SYNCHRONOUS = ("Sync Standby", "Quorum Standby")
+
+
 def healthy():
     """Whole again: one leader, every member running, and (synchronous mode) a sync standby named. Patroni 3.0.2
     promotes only the named sync standby; a primary lost while none is named is not replaced (see the note)."""
     m = members()
-    return (len(m) == 3 and sum(x["Role"] == "Leader" for x in m) == 1 and any(x["Role"] == "Sync Standby" for x in m)
+    return (len(m) == 3 and sum(x["Role"] == "Leader" for x in m) == 1 and any(x["Role"] in SYNCHRONOUS for x in m)
             and all(x["State"] in ("running", "streaming") for x in m))
 
 
@@ -115,15 +120,10 @@ def summary(values):
     return {"median": round(statistics.median(values), 1), "min": round(min(values), 1), "max": round(max(values), 1), "n": len(values)} if values else None
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--deploy-runs", type=int, default=3)
-    parser.add_argument("--verify-runs", type=int, default=7)
-    parser.add_argument("--power-runs", type=int, default=3)
-    parser.add_argument("--switchover-runs", type=int, default=3)
-    args = parser.parse_args()
-    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-
+def measure(release, args):
+    """Every figure on a lab of Debian `release`."""
+    report = {"release": release}
+    ENV["HASTACK_LAB_RELEASE"] = release
     deploys = []
     for run in range(args.deploy_runs):
         sh("bash", f"{LAB}/down.sh")
@@ -176,7 +176,7 @@ def main():
         wait("a whole cluster", healthy, 120)
         m = members()
         leader = next(x["Member"] for x in m if x["Role"] == "Leader")
-        candidate = next((x["Member"] for x in m if x["Role"] == "Sync Standby"), next(x["Member"] for x in m if x["Role"] != "Leader"))
+        candidate = next((x["Member"] for x in m if x["Role"] in SYNCHRONOUS), next(x["Member"] for x in m if x["Role"] != "Leader"))
         writer = Writer(next(n for n in ("node1", "node2", "node3") if n != leader), password)
         time.sleep(2)
         start = time.time()
@@ -187,20 +187,42 @@ def main():
         writer.close()
         print(f"  switchover run {run + 1}: {leader} -> {candidate}, longest write gap {gaps[-1]:.2f} s", flush=True)
     report["switchoverWriteGapSeconds"] = summary(gaps)
+    sh("bash", f"{LAB}/down.sh")
+    return report
+
+
+ROWS = [("freshDeploySeconds", "fresh deploy: packages, etcd, Patroni, PgBouncer, HAProxy, agent, SQL setup, failover proof", "s"),
+        ("noopUpSeconds", "no-op `up`", "s"),
+        ("verifyVipMoveMs", "proof: VIP on another host after HAProxy stops on the holder", "ms"),
+        ("verifySqlRecoveryMs", "proof: SQL through the VIP again", "ms"),
+        ("powerOffToWritesSeconds", "primary host power-off → writes through the VIP again", "s"),
+        ("switchoverWriteGapSeconds", "planned switchover (`patronictl switchover`): longest write gap", "s")]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--releases", default="12,13", help="Debian releases to measure, in turn (comma-separated)")
+    parser.add_argument("--deploy-runs", type=int, default=3)
+    parser.add_argument("--verify-runs", type=int, default=7)
+    parser.add_argument("--power-runs", type=int, default=3)
+    parser.add_argument("--switchover-runs", type=int, default=3)
+    args = parser.parse_args()
+    report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "releases": []}
+    for release in args.releases.split(","):
+        print(f"== Debian {release}", flush=True)
+        report["releases"].append(measure(release, args))
 
     out = os.path.join(ROOT, "tests", "bench", "results")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "deploy.json"), "w") as f:
         json.dump(report, f, indent=2)
     fmt = lambda s: "n/a" if s is None else f"**{s['median']}** ({s['min']}-{s['max']}, n={s['n']})"
+    releases = report["releases"]
     lines = [f"# Deployment on the lab: 3 hosts, every role ({report['date']})", "",
-             "| measure | median (min-max) |", "|---|---|",
-             f"| fresh deploy: packages, etcd, Patroni, PgBouncer, HAProxy, agent, SQL setup, failover proof | {fmt(report['freshDeploySeconds'])} s |",
-             f"| no-op `up` | {fmt(report['noopUpSeconds'])} s |",
-             f"| proof: VIP on another host after HAProxy stops on the holder | {fmt(report['verifyVipMoveMs'])} ms |",
-             f"| proof: SQL through the VIP again | {fmt(report['verifySqlRecoveryMs'])} ms |",
-             f"| primary host power-off → writes through the VIP again | {fmt(report['powerOffToWritesSeconds'])} s |",
-             f"| planned switchover (`patronictl switchover`): longest write gap | {fmt(report['switchoverWriteGapSeconds'])} s |"]
+             "Median (min-max) per Debian release, measured in turn in one run.", "",
+             "| measure | " + " | ".join(f"Debian {r['release']}" for r in releases) + " |",
+             "|---|" + "---|" * len(releases)]
+    lines += [f"| {label} | " + " | ".join(f"{fmt(r[key])} {unit}" for r in releases) + " |" for key, label, unit in ROWS]
     with open(os.path.join(out, "deploy.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""VIP failover benchmark: keepalived 2.2.7 and hastack-vrrpd side by side on the same lab hosts.
+"""VIP failover benchmark: keepalived (2.2.7 on Debian 12, 2.3.3 on 13) and hastack-vrrpd side by side on the same lab hosts.
 
 For each configuration, RUNS times: wait a random 0-1 s, stop HAProxy on the master (node1) and measure from
 the moment node1 runs `systemctl stop haproxy` (t0, read on node1: the lab shares one CLOCK_MONOTONIC) to
@@ -8,6 +8,11 @@ the moment node1 runs `systemctl stop haproxy` (t0, read on node1: the lab share
 Then HAProxy is started again and the VIP returns to node1 (preemption) before the next run.
 Also: RSS/PSS and idle CPU of each daemon, and (with --watch-minutes) false failovers of hastack-vrrpd with
 HaStack's generated config, idle and with CPU hogs on both cores. Figures go to tests/bench/results/.
+
+On a keepalived that takes millisecond script intervals (2.3.2 and later), also "ms-script": the best keepalived allows
+inside a container (its process tracking does not work there): VRRPv3 every 0.1 s and HAProxy checked every 10 ms by
+a script, FAULT when it fails; both daemons run it. Results go to vip-failover.{json,md}, or vip-failover-debianR.*
+on Debian R other than 12.
 
 Needs a lab (tests/lab/up.sh) and the agent binary (artifacts/hastack-vrrpd/hastack-vrrpd). Root.
 """
@@ -83,19 +88,23 @@ def install():
 def config(node, kind):
     """The keepalived-syntax config for node under one of the compared settings (identical for both daemons)."""
     me, peer = NODES[node], [a for n, a in NODES.items() if n != node][0]
-    if kind == "generated":
-        # what HaStack generates: VRRPv3 every 0.1 s, HAProxy watched as a process (pidfd, no polling) with
-        # weight 0 (FAULT, priority-0 advert), backups one priority step apart so the skew time is ~0.1 ms
+    if kind in ("ms-script", "generated"):
+        # VRRPv3 every 0.1 s, FAULT (priority-0 advert) on failure, backups one priority step apart (skew ~0.4 ms).
+        # generated: what HaStack generates, HAProxy watched as a process (pidfd, no polling);
+        # ms-script: keepalived 2.3.2+'s best inside a container, where its process tracking does not work: a 10 ms
+        # script (a fork and exec each time)
         priority = 254 if node == "node1" else 253
+        if kind == "generated":
+            header = "    script_user nobody\n}\nvrrp_track_process haproxy {\n    process haproxy\n    weight 0\n}\n"
+            track = "track_process"
+        else:
+            header = ("    script_user nobody\n    enable_script_security\n}\nvrrp_script chk_haproxy {\n"
+                      "    script \"/usr/bin/pgrep -x haproxy\"\n    interval 0.01\n    timeout 0.5\n}\n")
+            track = "track_script"
+        tracked = "haproxy" if kind == "generated" else "chk_haproxy"
         return f"""global_defs {{
     vrrp_version 3
-    script_user nobody
-}}
-vrrp_track_process haproxy {{
-    process haproxy
-    weight 0
-}}
-vrrp_instance VI_HASTACK {{
+{header}vrrp_instance VI_HASTACK {{
     state BACKUP
     interface eth0
     virtual_router_id 77
@@ -108,8 +117,8 @@ vrrp_instance VI_HASTACK {{
     virtual_ipaddress {{
         {VIP}/24 dev eth0
     }}
-    track_process {{
-        haproxy
+    {track} {{
+        {tracked}
     }}
 }}
 """
@@ -319,6 +328,12 @@ def main():
             if kind == "weight-50":
                 report["footprint"][daemon] = footprint(daemon)
                 print(f"  {daemon} footprint: {report['footprint'][daemon]}", flush=True)
+    version = re.search(r"v(\d+)\.(\d+)\.(\d+)", report["keepalived"])
+    if version and tuple(int(x) for x in version.groups()) >= (2, 3, 2):
+        for daemon in ["keepalived", "hastack-vrrpd"]:
+            results = measure(daemon, "ms-script", args.runs)
+            report["series"].append({"daemon": daemon, "config": "ms-script", "vip": summary(results, "vipMs"), "tcp": summary(results, "tcpMs"), "runs": results})
+            report["footprint"][f"{daemon} (ms-script: 0.1 s adverts, 10 ms script)"] = footprint(daemon)
     results = measure("hastack-vrrpd", "generated", args.runs)
     report["series"].append({"daemon": "hastack-vrrpd", "config": "generated", "vip": summary(results, "vipMs"), "tcp": summary(results, "tcpMs"), "runs": results})
     report["footprint"]["hastack-vrrpd (generated, 0.1 s adverts)"] = footprint("hastack-vrrpd")
@@ -326,9 +341,12 @@ def main():
         for hogs in [False, True]:
             report["watch"].append(watch_false_failovers(args.watch_minutes, hogs))
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "vip-failover.json"), "w") as f:
+    release = ssh("node1", ". /etc/os-release; echo $VERSION_ID").strip().strip('"')
+    report["debian"] = release
+    name = "vip-failover" if release == "12" else f"vip-failover-debian{release}"
+    with open(os.path.join(args.out, f"{name}.json"), "w") as f:
         json.dump(report, f, indent=2)
-    lines = [f"# VIP failover: keepalived vs hastack-vrrpd ({report['date']})", "",
+    lines = [f"# VIP failover: keepalived vs hastack-vrrpd, Debian {release} ({report['date']})", "",
              f"{report['keepalived']}; {report['agent']}. Two lab hosts, unicast; {args.runs} runs each, random 0-1 s wait before each stop.",
              "Times in ms from `systemctl stop haproxy` starting on the master: median (min-max).", "",
              "| daemon | config | (a) VIP on node2 | (b) TCP to VIP:5000 OK |", "|---|---|---|---|"]
@@ -342,7 +360,7 @@ def main():
         lines += ["", "| watch (hastack-vrrpd, generated config) | minutes | CPU hogs | VIP add/del events | transitions logged on node2 during the watch |", "|---|---|---|---|---|"]
         for w in report["watch"]:
             lines.append(f"| {'with hogs' if w['cpuHogs'] else 'idle'} | {w['minutes']} | {w['cpuHogs']} | {w['vipEvents']} | {w['backupTransitionsTotal']} |")
-    with open(os.path.join(args.out, "vip-failover.md"), "w") as f:
+    with open(os.path.join(args.out, f"{name}.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -1,14 +1,35 @@
 #!/bin/bash
-# database-layer.sh: the VIP on the database layer (vip.floatsOver: database) end to end on its own 3-host lab.
+# database-layer.sh: the VIP on the database layer (vip.floatsOver: database) end to end on its own lab.
 # Deploys tests/topologies/Pulumi.dblayer.yaml (the deployment ends with the failover proof), then:
 #   - a client with default settings, in a query through the VIP when the primary switches over, gets an error
 #     within seconds instead of hanging on the old holder (the agent closes the connections on the address it gives up);
 #   - the fault matrix (hastack verify --faults) loses no acknowledged write, leaves no
 #     write hanging and keeps each gap within half again its budget (the budgets themselves: tests/bench/faults.py);
 # then destroys with --purge-data. Run by tests/run.sh after the xunit projects.
+# Its lab has a fourth host on Debian 13 beside the stack's three on Debian 12: a stack that takes that host in is
+# refused before any change (one cluster runs one release).
 . "$(dirname "$0")/lib.sh"
-topology_setup dblayer 3
+export HASTACK_LAB_RELEASE=12,12,12,13
+topology_setup dblayer 4
 VIP=10.77.0.102
+
+# the mixed stack: the same three hosts and node4 (Debian 13); preview and up refuse it, and no host is touched
+sed 's/^    - { name: node3, address: 10.77.0.13, roles: \[etcd, db\] }$/&\n    - { name: node4, address: 10.77.0.14, roles: [db] }/' \
+  "$DIR/Pulumi.dblayer.yaml" > "$DIR/Pulumi.mixed.yaml"
+grep -q node4 "$DIR/Pulumi.mixed.yaml" || fail "the mixed stack file was not written"
+for command in preview up; do
+  if dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll $command --yes --stack mixed --cwd "$DIR" > "$DIR/mixed.log" 2>&1; then
+    fail "$command of a stack mixing Debian 12 and 13 succeeded"
+  fi
+  grep -q "different Debian releases (Debian 12 (bookworm): node1, node2, node3; Debian 13 (trixie): node4)" "$DIR/mixed.log" ||
+    { cat "$DIR/mixed.log"; fail "$command of the mixed stack did not name each host's release"; }
+done
+for n in node1 node2 node3 node4; do
+  ssh_node $n "test ! -e /usr/sbin/policy-rc.d && ! dpkg -s patroni >/dev/null 2>&1" || fail "$n was changed by a refused up"
+done
+[[ ! -e $DIR/.hastack/stacks/hastack/mixed.json ]] || grep -q '"resources": \[\]' "$DIR/.hastack/stacks/hastack/mixed.json" ||
+  fail "the refused up recorded resources in state"
+echo "database-layer: a stack mixing Debian 12 and 13 was refused by preview and up, no host touched"
 
 hastack up --yes > "$DIR/up.log" 2>&1 || { tail -40 "$DIR/up.log"; fail "up"; }
 grep -E "vipMoveMs|sqlRecoveryMs|vipHolder" "$DIR/up.log"

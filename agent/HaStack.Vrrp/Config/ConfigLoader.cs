@@ -253,7 +253,7 @@ public static class ConfigLoader
                     case "interval":
                         interval = Seconds(child, 0.01m, 86400) ?? interval;
                         if (interval.Ticks % TimeSpan.TicksPerSecond != 0)
-                            Warning(child.Location, $"interval {child.Arguments[0]}: keepalived 2.2 accepts whole seconds only; this config will not load unchanged in keepalived");
+                            Warning(child.Location, $"interval {child.Arguments[0]}: keepalived before 2.3.2 accepts whole seconds only; this config will not load unchanged there");
                         break;
                     case "timeout": timeout = Seconds(child, 0.01m, 86400); break;
                     case "weight":

@@ -87,6 +87,8 @@ public static class HostReleases
         if (config.DeclaredRelease is { } declared && distinct.Count == 1 && distinct[0] != declared)
             problems.Add($"hastack:debianRelease is {declared.Number}, but the hosts run {distinct[0]}; fix: set it to {distinct[0].Number}, or remove it to take the hosts' own");
         var chosen = problems.Count == 0 && distinct.Count == 1 ? distinct[0] : null;
+        if (chosen?.SynchronousPromotionGap is { } gap && config.Postgres.SynchronousMode != SynchronousMode.Off && config.HostsWith(HostRole.Db).Count() > 1)
+            warnings.Add(gap);
         if (chosen is not null && config.Postgres.Version is { } version && version != chosen.PostgresVersion)
             warnings.Add($"hastack:postgres.version {version} is not the one {chosen} ships ({chosen.PostgresVersion}): its packages must come from another repository (apt.postgresql.org) configured on every host");
         return new ReleaseVerdict(chosen, problems, warnings);

@@ -32,6 +32,15 @@ public sealed record DebianRelease(
     /// <summary>The versions a preview shows, short.</summary>
     public string Versions => $"PostgreSQL {PostgresVersion}, Patroni {Patroni}, etcd {Etcd}, HAProxy {Haproxy}, PgBouncer {PgBouncer}";
 
+    /// <summary>
+    /// What this release's Patroni cannot promise under synchronous replication, or null: without quorum commit only
+    /// the standby named in /sync may be promoted, and for a moment after each failover none is named.
+    /// </summary>
+    public string? SynchronousPromotionGap => PatroniQuorumCommit ? null :
+        $"on {Name}, Patroni {Patroni} promotes only the standby named synchronous: a primary lost before it names one " +
+        "(in the seconds after a failover, while the replicas reconnect) is not replaced until it comes back, and " +
+        "`hastack status` says so while none is named; Patroni 4 on Debian 13 (quorum commit) has no such gap";
+
     public override string ToString() => Name;
 }
 

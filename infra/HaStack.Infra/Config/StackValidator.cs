@@ -243,6 +243,10 @@ public static partial class StackValidator
         if (pg.SynchronousMode == SynchronousMode.Strict && config.HostsWith(HostRole.Db).Count() == 2)
             warn("synchronous-strict-two-hosts", "postgres.synchronousMode", "strict",
                 "with 2 database hosts stops every write while the replica is down", "use 3 database hosts, or synchronousMode: on");
+        // the hosts say their release at preview and up (with the same warning); here only a release the stack names
+        if (config.DeclaredRelease?.SynchronousPromotionGap is { } gap && pg.SynchronousMode != SynchronousMode.Off && config.HostsWith(HostRole.Db).Count() > 1)
+            warn("synchronous-promotion-gap", "debianRelease", config.DeclaredRelease.Number, gap,
+                "move the hosts to Debian 13, or accept it (synchronousMode: off trades it for losing acknowledged writes)");
         var users = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < pg.Users.Count; i++)
         {

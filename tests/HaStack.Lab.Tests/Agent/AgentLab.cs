@@ -73,8 +73,7 @@ public sealed partial class AgentLab
     /// <summary>A file as HaStack renders it for node1 of the lab stack (Pulumi.lab.yaml).</summary>
     public static string RenderedLabFile(string path)
     {
-        var config = HaStack.Infra.StackPipeline.Load(LabEnvironment.RepoRoot, "lab", _ => null).Config
-            ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate: run hastack validate --stack lab");
+        var config = LabEnvironment.LabStack(LabEnvironment.Read());
         return HaStack.Infra.StackPipeline.Plan(config).Files.Single(f => f.Host == "node1" && f.Path == path).Content;
     }
 

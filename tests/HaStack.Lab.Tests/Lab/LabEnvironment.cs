@@ -40,6 +40,18 @@ public sealed class LabEnvironment
 
     public LabHost this[string name] => Hosts.Single(h => h.Name == name);
 
+    private HaStack.Infra.Catalogue.DebianRelease? release;
+
+    /// <summary>The Debian release the lab's hosts run (up.sh's HASTACK_LAB_RELEASE), as its first host says.</summary>
+    public HaStack.Infra.Catalogue.DebianRelease Release =>
+        release ??= HaStack.Infra.Catalogue.DebianReleases.FromOsRelease(Hosts[0].Check("cat /etc/os-release"), out var why)
+            ?? throw new InvalidOperationException($"{Hosts[0].Name} {why}");
+
+    /// <summary>The lab stack (Pulumi.lab.yaml) for the release the lab's hosts run, as the engine would resolve it.</summary>
+    public static HaStack.Infra.Config.StackConfig LabStack(LabEnvironment lab) =>
+        (HaStack.Infra.StackPipeline.Load(RepoRoot, "lab", _ => null).Config
+            ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate: run hastack validate --stack lab")) with { Release = lab.Release };
+
     /// <summary>Runs a lab script (up.sh, down.sh) and fails with its output when it fails.</summary>
     public static string RunScript(string script, params string[] args)
     {

@@ -1,3 +1,4 @@
+using HaStack.Deploy.Verification;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
@@ -52,7 +53,7 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
             new NpgsqlCommand("DROP TABLE IF EXISTS hastack_writes; CREATE TABLE hastack_writes (id int PRIMARY KEY, at timestamptz DEFAULT now())", setup).ExecuteNonQuery();
         }
 
-        var primary = Members(lab.Hosts[0]).Single(m => m.Role is "leader" or "master").Name;
+        var primary = Members(lab.Hosts[0]).Single(m => PatroniRoles.IsLeader(m.Role)).Name;
         var primaryHost = lab.Hosts.Single(h => h.Name == primary);
         var survivor = lab.Hosts.First(h => h != primaryHost);
         var acknowledged = new ConcurrentBag<int>();
@@ -103,12 +104,12 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
             // a write acknowledged once the host is off came from the new primary
             AgentLab.WaitFor("writes resume after the primary's host lost power", () => ackTimes.Any(a => a.At > off), TimeSpan.FromSeconds(60));
             var resumed = ackTimes.Where(a => a.At > off).Min(a => a.At) - cut;
-            var newPrimary = Members(survivor).Single(m => m.Role is "leader" or "master").Name;
+            var newPrimary = Members(survivor).Single(m => PatroniRoles.IsLeader(m.Role)).Name;
             Assert.NotEqual(primary, newPrimary);
 
             AgentLab.HostSide($"bash {LabEnvironment.ScriptsDir}/power.sh {primary} on");
             AgentLab.WaitFor($"{primary} back as a running replica", () =>
-                Members(survivor).Any(m => m.Name == primary && m.Role is "replica" or "sync_standby" && m.State is "running" or "streaming"), TimeSpan.FromSeconds(120));
+                Members(survivor).Any(m => m.Name == primary && !PatroniRoles.IsLeader(m.Role) && m.State is "running" or "streaming"), TimeSpan.FromSeconds(120));
             Console.WriteLine($"writes resumed {resumed.TotalSeconds:0.0} s after the power cut of {primary}; new primary {newPrimary}");
             // enough writes on the new primary to make the check below mean something
             AgentLab.WaitFor("20 writes after the failover", () => ackTimes.Count(a => a.At > off) >= 20, TimeSpan.FromSeconds(30));

@@ -469,13 +469,13 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         {
             Assert.All(host.Run($"systemctl is-active {Services}").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries), s => Assert.NotEqual("active", s));
             Assert.Equal("gone", host.Check("test -e /etc/patroni/config.yml || test -e /etc/hastack-vrrpd/keepalived.conf || echo gone").Trim());
-            Assert.Equal("kept", host.Check("test -d /var/lib/postgresql/15/main && echo kept").Trim());
+            Assert.Equal("kept", host.Check($"test -d /var/lib/postgresql/{lab.Release.PostgresVersion}/main && echo kept").Trim());
         }
         Assert.Contains("No output values", Project.Check("output").Stdout, StringComparison.Ordinal);
         // up again on the kept data, then destroy for good
         Project.Check("up", "--yes");
         Assert.Equal("active", Node(1).Check("systemctl is-active patroni").Trim());
         Project.Check("destroy", "--yes", "--purge-data");
-        Assert.All(lab.Hosts, h => Assert.Equal("purged", h.Check("test -e /var/lib/postgresql/15/main || test -e /var/lib/etcd/hastack-lab || echo purged").Trim()));
+        Assert.All(lab.Hosts, h => Assert.Equal("purged", h.Check($"test -e /var/lib/postgresql/{lab.Release.PostgresVersion}/main || test -e /var/lib/etcd/hastack-lab || echo purged").Trim()));
     }
 }

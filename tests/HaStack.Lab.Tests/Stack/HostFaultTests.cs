@@ -74,10 +74,10 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
         return [];
     }
 
-    private LabHost WithRole(params string[] roles) =>
-        lab.Hosts.Single(h => h.Name == Members().Single(m => roles.Contains(m.Role)).Name);
+    private LabHost WithRole(Func<string, bool> role) =>
+        lab.Hosts.Single(h => h.Name == Members().First(m => role(m.Role)).Name);
 
-    private LabHost Primary() => WithRole("leader", "master");
+    private LabHost Primary() => WithRole(PatroniRoles.IsLeader);
 
     /// <summary>Every member running, one leader, a sync standby named: what a fault may start from.</summary>
     private void WaitWhole(string after)
@@ -85,7 +85,7 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
         var members = Members();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!(members.Count == lab.Hosts.Count && members.All(m => m.State is "running" or "streaming") &&
-                 members.Count(m => m.Role is "leader" or "master") == 1 && members.Any(m => m.Role == "sync_standby")))
+                 members.Count(m => PatroniRoles.IsLeader(m.Role)) == 1 && members.Any(m => PatroniRoles.IsSynchronous(m.Role))))
         {
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(180),
                 $"the cluster whole again after {after}: not within 180 s; Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}");
@@ -166,7 +166,7 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
         bool WritesSince(TimeSpan at) => writer.Log.AcknowledgedSince(at) >= 20;
 
         // the sync standby: the primary's commits wait for it until Patroni names the other replica
-        var standby = WithRole("sync_standby");
+        var standby = WithRole(PatroniRoles.IsSynchronous);
         Judge(writer, $"power-off of the sync standby ({standby.Name})", ReplicaLoss,
             () => Lab("power.sh", standby, "off"), WritesSince, () => Lab("power.sh", standby, "on"));
         WaitWhole("the standby's power-off");
@@ -194,12 +194,12 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
         var first = Primary();
         Judge(writer, $"power-off of the primary ({first.Name})", PrimaryLoss,
             () => Lab("power.sh", first, "off"),
-            at => WritesSince(at) && Members(lab.Hosts.Where(h => h != first)) is var m && m.Any(x => x.Role is "leader" or "master" && x.Name != first.Name) && m.Any(x => x.Role == "sync_standby"),
+            at => WritesSince(at) && Members(lab.Hosts.Where(h => h != first)) is var m && m.Any(x => PatroniRoles.IsLeader(x.Role) && x.Name != first.Name) && m.Any(x => PatroniRoles.IsSynchronous(x.Role)),
             () => Lab("power.sh", first, "on"));
-        var second = lab.Hosts.Single(h => h.Name == Members(lab.Hosts.Where(h => h != first)).Single(m => m.Role is "leader" or "master").Name);
+        var second = lab.Hosts.Single(h => h.Name == Members(lab.Hosts.Where(h => h != first)).Single(m => PatroniRoles.IsLeader(m.Role)).Name);
         Judge(writer, $"power-off of the new primary ({second.Name}) right after", PrimaryLoss,
             () => Lab("power.sh", second, "off"),
-            at => WritesSince(at) && Members(lab.Hosts.Where(h => h != second)).Any(m => m.Role is "leader" or "master" && m.Name != second.Name),
+            at => WritesSince(at) && Members(lab.Hosts.Where(h => h != second)).Any(m => PatroniRoles.IsLeader(m.Role) && m.Name != second.Name),
             () => Lab("power.sh", second, "on"));
         // Patroni 3.0.2 does not always bring both old primaries back as streaming replicas by itself (one can be left
         // needing a rewind or a fresh copy; seen once in CI): what is promised is a primary taking writes again and

@@ -17,9 +17,7 @@ public sealed class LabStackFiles
 
     public LabStackFiles(LabEnvironment lab)
     {
-        var config = StackPipeline.Load(LabEnvironment.RepoRoot, "lab", _ => null).Config
-            ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate");
-        Plan = StackPipeline.Plan(config);
+        Plan = StackPipeline.Plan(LabEnvironment.LabStack(lab));
         lock (Gate)
         {
             if (installed)

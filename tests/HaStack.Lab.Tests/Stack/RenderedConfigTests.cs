@@ -19,7 +19,7 @@ public class RenderedConfigTests(LabFixture fixture)
         var host = lab.Hosts[^1];
         _ = Files;
         Assert.Equal("", host.Check("pg_lsclusters -h").Trim());
-        Assert.Equal("no", host.Check("test -e /var/lib/postgresql/15/main && echo yes || echo no").Trim());
+        Assert.Equal("no", host.Check($"test -e {HaStack.Infra.Catalogue.Components.PostgresDataDirectory(Files.Plan.Config)} && echo yes || echo no").Trim());
         foreach (var unit in new[] { "etcd", "pgbouncer", "patroni" })
             Assert.NotEqual("active", host.Run($"systemctl is-active {unit}").Stdout.Trim());
         // the guard stops starts, not stops: removing a package must still stop its service
@@ -56,7 +56,11 @@ public class RenderedConfigTests(LabFixture fixture)
             var node = lab.Hosts[^1];
             LabStackFiles.Put(node, "/tmp/hastack-check/patroni.yml", Files.Content(node.Name, "/etc/patroni/config.yml"));
             var validated = node.Run("patroni --validate-config /tmp/hastack-check/patroni.yml");
-            Assert.True(validated.ExitStatus == 0, validated.ToString());
+            // Patroni 4.0.7's validator still wants a boolean there, while Patroni 4 itself runs `quorum` (the lab
+            // tests' deployments do: their members report quorum_standby); that one line is its known false alarm
+            var complaints = (validated.Stdout + validated.Stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(l => !(Files.Plan.Config.Release.PatroniQuorumCommit && l == "bootstrap.dcs.synchronous_mode quorum is not a boolean")).ToList();
+            Assert.True(complaints.Count == 0 && (validated.ExitStatus == 0 || Files.Plan.Config.Release.PatroniQuorumCommit), validated.ToString());
         }
         finally
         {
