@@ -95,4 +95,13 @@ public class HostReleasesTests
         var asynchronous = Config with { Postgres = Config.Postgres with { SynchronousMode = SynchronousMode.Off } };
         Assert.Empty(HostReleases.Decide(asynchronous, Readings(Twelve, Twelve, Twelve), Nothing).Warnings);
     }
+
+    [Fact]
+    public void A_host_key_that_is_not_the_pinned_one_is_a_problem_even_with_a_recorded_release()
+    {
+        var recorded = new Dictionary<string, HostRecord> { ["node1"] = new("10.77.0.11", 0, null, null, 13) };
+        var verdict = HostReleases.Decide(Config, Readings(new ReleaseReading(null, Refused: "node1 (10.77.0.11:22) presented host key X"), Thirteen, Thirteen), recorded);
+        Assert.Null(verdict.Release);
+        Assert.Equal("node1 (10.77.0.11:22) presented host key X", Assert.Single(verdict.Problems));
+    }
 }

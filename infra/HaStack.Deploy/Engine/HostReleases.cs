@@ -6,8 +6,11 @@ using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Engine;
 
-/// <summary>What one host said of its release: the release, or why there is none (not reached, or not a release HaStack deploys onto).</summary>
-public sealed record ReleaseReading(DebianRelease? Release, string? Unreachable = null, string? Unsupported = null);
+/// <summary>
+/// What one host said of its release: the release, or why there is none: not reached, not a release HaStack deploys
+/// onto, or refused (a host key that is not the pinned one: never overlooked, whatever state recorded).
+/// </summary>
+public sealed record ReleaseReading(DebianRelease? Release, string? Unreachable = null, string? Unsupported = null, string? Refused = null);
 
 /// <summary>The stack's release, decided from its hosts' readings, with every reason it could not be.</summary>
 public sealed record ReleaseVerdict(DebianRelease? Release, IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings);
@@ -36,6 +39,10 @@ public static class HostReleases
         try
         {
             text = sessions.Get(host).Check(HostOperations.ReadOsRelease());
+        }
+        catch (HostKeyMismatchException e)
+        {
+            return new ReleaseReading(null, Refused: e.Message);
         }
         catch (Exception e) when (StackOperations.IsHostFailure(e) || e is TimeoutException or IOException)
         {
@@ -67,6 +74,8 @@ public static class HostReleases
                     problems.Add($"{host.Name} was deployed on {before} and now runs {release}: HaStack does not upgrade a cluster's release in place " +
                         $"(PostgreSQL {before.PostgresVersion} to {release.PostgresVersion} needs pg_upgrade); fix: put the host back on {before}, or remove it from the stack and add it again");
             }
+            else if (reading.Refused is { } refused)
+                problems.Add(refused);
             else if (reading.Unsupported is { } unsupported)
                 problems.Add($"{host.Name} {unsupported}; fix: reinstall it with a supported release, or remove it from the stack");
             else if (before is not null)
@@ -104,7 +113,7 @@ public static class HostReleases
             events.Problem($"error: {problem}");
         if (verdict.Release is not { } release)
         {
-            events.Problem("nothing was changed on any host");
+            events.Problem("no change was made");
             return null;
         }
         events.Info($"Hosts: {release} ({string.Join(", ", config.Hosts.Select(h => h.Name))}): {release.Versions}");
