@@ -10,10 +10,11 @@ bash tests/lab/host-setup.sh
 dotnet build HaStack.sln -c Release --nologo -v quiet
 dotnet test HaStack.sln -c Release --no-build --nologo "$@"
 unset HASTACK_LAB_RELEASE  # each topology picks its hosts' release
-# the second topology (3 database hosts, 2 proxies), the removal of hosts and PgBouncer on the proxies each need
-# a 5-host lab of their own, the VIP on the database layer a 3-host one; not when a filter was given
+# the removal of hosts and PgBouncer on the proxies (3 database hosts, 2 proxies) each need a 5-host lab of their
+# own, the VIP on the database layer and Debian 13 a 3-host one; not when a filter was given. five-hosts.sh (the same
+# 5 hosts with PgBouncer beside PostgreSQL) is left to HASTACK_ALL_TOPOLOGIES=1: CI's time budget.
 if (($# == 0)); then
-  bash tests/topologies/five-hosts.sh
+  [[ ${HASTACK_ALL_TOPOLOGIES:-0} == 1 ]] && bash tests/topologies/five-hosts.sh
   bash tests/topologies/remove-hosts.sh
   bash tests/topologies/database-layer.sh
   bash tests/topologies/pooler-on-proxies.sh

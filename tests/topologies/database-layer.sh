@@ -17,8 +17,8 @@ VIP=10.77.0.102
 sed 's/^    - { name: node3, address: 10.77.0.13, roles: \[etcd, db\] }$/&\n    - { name: node4, address: 10.77.0.14, roles: [db] }/' \
   "$DIR/Pulumi.dblayer.yaml" > "$DIR/Pulumi.mixed.yaml"
 grep -q node4 "$DIR/Pulumi.mixed.yaml" || fail "the mixed stack file was not written"
-for command in preview up; do
-  if dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll $command --yes --stack mixed --cwd "$DIR" > "$DIR/mixed.log" 2>&1; then
+for command in preview "up --yes"; do
+  if dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll $command --stack mixed --cwd "$DIR" > "$DIR/mixed.log" 2>&1; then
     fail "$command of a stack mixing Debian 12 and 13 succeeded"
   fi
   grep -q "different Debian releases (Debian 12 (bookworm): node1, node2, node3; Debian 13 (trixie): node4)" "$DIR/mixed.log" ||
