@@ -7,16 +7,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tests/lab/host-setup.sh
+# each part says how long it took: CI's time budget is spent here
+timed() { # WHAT COMMAND...
+  local what=$1 start=$SECONDS; shift
+  "$@"
+  echo "run.sh: $what took $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
+}
 dotnet build HaStack.sln -c Release --nologo -v quiet
-dotnet test HaStack.sln -c Release --no-build --nologo "$@"
+timed "the tests" dotnet test HaStack.sln -c Release --no-build --nologo "$@"
 unset HASTACK_LAB_RELEASE  # each topology picks its hosts' release
 # the removal of hosts and PgBouncer on the proxies (3 database hosts, 2 proxies) each need a 5-host lab of their
 # own, the VIP on the database layer and Debian 13 a 3-host one; not when a filter was given. five-hosts.sh (the same
 # 5 hosts with PgBouncer beside PostgreSQL) is left to HASTACK_ALL_TOPOLOGIES=1: CI's time budget.
 if (($# == 0)); then
-  [[ ${HASTACK_ALL_TOPOLOGIES:-0} == 1 ]] && bash tests/topologies/five-hosts.sh
-  bash tests/topologies/remove-hosts.sh
-  bash tests/topologies/database-layer.sh
-  bash tests/topologies/pooler-on-proxies.sh
-  bash tests/topologies/debian13.sh
+  [[ ${HASTACK_ALL_TOPOLOGIES:-0} == 1 ]] && timed five-hosts bash tests/topologies/five-hosts.sh
+  timed remove-hosts bash tests/topologies/remove-hosts.sh
+  timed database-layer bash tests/topologies/database-layer.sh
+  timed pooler-on-proxies bash tests/topologies/pooler-on-proxies.sh
+  timed debian13 bash tests/topologies/debian13.sh
 fi

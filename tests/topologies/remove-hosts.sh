@@ -113,6 +113,8 @@ remove_host() { # NAME [up flags]
   if [[ $name == "$leader" ]]; then
     grep -q "$name leaves the stack and is the primary: switching over" "$DIR/up-$name.log" || { cat "$DIR/up-$name.log"; fail "no switchover before the primary's host left"; }
     echo "remove-hosts: $name was the primary: $(grep -o "[a-z0-9]* is the primary ($name was, and leaves), after [0-9.]* s" "$DIR/up-$name.log")"
+    # where the switchover's time went, from the run's timestamped log
+    grep -h "leaves the stack and is the primary\|PgBouncer\|switch\|leads after" "$(ls -t "$DIR"/.hastack/logs/*-up-*.log | head -1)" | sed 's/^/    /' || true
   fi
 }
 

@@ -53,6 +53,7 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
             var address = addressOf?.Invoke(leader.Name) ?? topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
             session(leader.Name).Check(HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader.Name, candidate.Name),
                 Encoding.UTF8.GetBytes(restPassword));
+            progress($"Patroni answered the switchover after {clock.Elapsed.TotalSeconds:0.00} s; waiting until {candidate.Name} leads");
             Until($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s", LeaderLimit,
                 () => checks.Members().Any(m => m.IsLeader && m.Name == candidate.Name && m.IsRunning));
             if (topology.PoolerOnProxies)

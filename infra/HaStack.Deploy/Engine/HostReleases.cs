@@ -22,9 +22,8 @@ public sealed record ReleaseVerdict(DebianRelease? Release, IReadOnlyList<string
 public static class HostReleases
 {
     /// <summary>Reads every host of the stack at once; a host not reached is a reading too.</summary>
-    public static IReadOnlyDictionary<string, ReleaseReading> Read(StackConfig config, StackState state)
+    public static IReadOnlyDictionary<string, ReleaseReading> Read(StackConfig config, SessionPool sessions)
     {
-        using var sessions = new SessionPool(config, state);
         var readings = new System.Collections.Concurrent.ConcurrentDictionary<string, ReleaseReading>(StringComparer.Ordinal);
         Parallel.ForEach(config.Hosts, new ParallelOptions { MaxDegreeOfParallelism = 8 }, host =>
         {
@@ -104,9 +103,9 @@ public static class HostReleases
     }
 
     /// <summary>The stack with its release resolved from its hosts, or null when the reasons are reported as problems.</summary>
-    public static StackConfig? Resolve(StackConfig config, StackState state, IRunEvents events)
+    public static StackConfig? Resolve(StackConfig config, StackState state, SessionPool sessions, IRunEvents events)
     {
-        var verdict = Decide(config, Read(config, state), state.Hosts);
+        var verdict = Decide(config, Read(config, sessions), state.Hosts);
         foreach (var warning in verdict.Warnings)
             events.Warning($"warning: {warning}");
         foreach (var problem in verdict.Problems)

@@ -106,8 +106,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         if (run is null)
             return ExitCodes.Failed;
         events.Phase($"Refreshing ({options.Stack}):");
-        using var sessions = new SessionPool(run.Plan.Config, run.State);
-        var context = Context(run, sessions, purgeData: false);
+        var context = Context(run, purgeData: false);
         var drifted = 0;
         foreach (var resource in run.State.Resources)
         {
@@ -150,8 +149,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             events.Problem($"error: stack {options.Stack} is not deployed: run hastack up first");
             return ExitCodes.Failed;
         }
-        using var sessions = new SessionPool(run.Plan.Config, run.State);
-        return body(run, Context(run, sessions, purgeData: false));
+        return body(run, Context(run, purgeData: false));
     }
 
     private int Prove(PreparedRun run, ApplyContext context)
@@ -302,14 +300,14 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         return options.Confirm(what);
     }
 
-    private ApplyContext Context(PreparedRun run, SessionPool sessions, bool purgeData) =>
-        new(run.Plan, run.Secrets, sessions.Get, events.Info, purgeData) { AgentBinary = () => File.ReadAllBytes(run.AgentBinary) };
+    private ApplyContext Context(PreparedRun run, bool purgeData) =>
+        new(run.Plan, run.Secrets, run.Sessions.Get, events.Info, purgeData) { AgentBinary = () => File.ReadAllBytes(run.AgentBinary) };
 
     private int Apply(PreparedRun run, IReadOnlyList<PlannedStep> steps, string verb, bool purgeData)
     {
         var clock = Stopwatch.StartNew();
-        using var sessions = new SessionPool(run.Plan.Config, run.State);
-        var context = Context(run, sessions, purgeData);
+        var sessions = run.Sessions;
+        var context = Context(run, purgeData);
         // every host with work to do is reached first: an unreachable host or a wrong host key stops the run before any change
         var hosts = steps.Where(s => s.IsChange && s.Host is not null).Select(s => s.Host!).Distinct().ToList();
         try

@@ -8,10 +8,18 @@ using HaStack.Infra.Ssh;
 
 namespace HaStack.Deploy.Engine;
 
-/// <summary>A stack ready to work on: its plan, its state (under the lock when the command changes it), its secrets, the agent binary.</summary>
-public sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState State, SecretStore Secrets, string AgentBinary, IDisposable? Lock) : IDisposable
+/// <summary>
+/// A stack ready to work on: its plan, its state (under the lock when the command changes it), its secrets, the agent
+/// binary, and the SSH sessions opened to read the hosts' release (the command goes on with them).
+/// </summary>
+public sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState State, SecretStore Secrets, string AgentBinary, SessionPool Sessions, IDisposable? Lock)
+    : IDisposable
 {
-    public void Dispose() => Lock?.Dispose();
+    public void Dispose()
+    {
+        Sessions.Dispose();
+        Lock?.Dispose();
+    }
 }
 
 /// <summary>
@@ -65,19 +73,19 @@ public static class StackPreparation
         var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agent)));
         var store = new StateStore(options.ProjectDirectory, config.Project, config.Stack);
         IDisposable? held = null;
+        SessionPool? sessions = null;
         try
         {
             held = lockFor is null ? null : store.Lock(lockFor, events.Warning);
             var state = store.Load();
+            sessions = new SessionPool(config, state);
             // the hosts' release decides packages and settings: read (read only) before anything is planned
-            if (HostReleases.Resolve(config, state, events) is not { } resolved)
+            if (HostReleases.Resolve(config, state, sessions, events) is { } resolved)
             {
-                held?.Dispose();
-                return null;
+                var secrets = new SecretStore(state, resolved, passphrase);
+                events.Mask(secrets.Plaintexts());
+                return new PreparedRun(StackPipeline.Plan(resolved, sha), store, state, secrets, agent, sessions, held);
             }
-            var secrets = new SecretStore(state, resolved, passphrase);
-            events.Mask(secrets.Plaintexts());
-            return new PreparedRun(StackPipeline.Plan(resolved, sha), store, state, secrets, agent, held);
         }
         catch (StackLockedException e)
         {
@@ -96,6 +104,7 @@ public static class StackPreparation
         {
             events.Problem($"error: {e.Message}");
         }
+        sessions?.Dispose();
         held?.Dispose();
         return null;
     }

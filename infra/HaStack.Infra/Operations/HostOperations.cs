@@ -106,11 +106,16 @@ public static class HostOperations
             _ => $"systemctl is-active --quiet {unit} || systemctl restart {unit}",
         };
         var join = service.Membership is { } member ? EtcdJoinText(member, service.DataDirectories[0]) : "";
+        // PID 1 reloads units only when one changed on disk since, and a unit is enabled only when it is not: each costs
+        // seconds on a loaded host (enable runs Debian's sysv-install), and every service step would pay them
         return new($"starting {service.Unit}", $"""
             set -e
             {join}
-            systemctl daemon-reload
-            systemctl enable --quiet {unit}
+            case "$(systemctl show -p LoadState -p NeedDaemonReload {unit})" in
+              *LoadState=loaded*NeedDaemonReload=no*) ;;
+              *) systemctl daemon-reload ;;
+            esac
+            systemctl is-enabled --quiet {unit} || systemctl enable --quiet {unit}
             {start}
             {WaitReadyText(service)}
             """, TimeoutSeconds: service.Ready.Seconds + 60);
