@@ -75,31 +75,23 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
 
     public string? OptionalString(string key) => Scalar(key, "a string", false);
 
-    public int Int(string key, int fallback) => (int)Whole(key, fallback, int.MinValue, int.MaxValue);
+    public int Int(string key, int fallback) => (int)(Whole(key, int.MinValue, int.MaxValue, $"write a number such as {fallback}") ?? fallback);
 
-    public long Long(string key, long fallback) => Whole(key, fallback, long.MinValue, long.MaxValue);
+    public long Long(string key, long fallback) => Whole(key, long.MinValue, long.MaxValue, $"write a number such as {fallback}") ?? fallback;
 
     /// <summary>A whole number, or null when the key is absent (or not a number, with a diagnostic).</summary>
-    public int? OptionalInt(string key)
+    public int? OptionalInt(string key) => (int?)Whole(key, int.MinValue, int.MaxValue, "write a whole number, or remove the key for HaStack's choice");
+
+    /// <summary>The key's whole number in [<paramref name="min"/>, <paramref name="max"/>]; null when absent or wrong (with a diagnostic).</summary>
+    private long? Whole(string key, long min, long max, string fix)
     {
         var text = Scalar(key, "a whole number", false);
         if (text is null)
             return null;
-        if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            return value;
-        context.Error("wrong-type", KeyOf(key), text, "is not a whole number (or too large)", "write a whole number, or remove the key for HaStack's choice", context.Locations[KeyOf(key)]);
-        return null;
-    }
-
-    private long Whole(string key, long fallback, long min, long max)
-    {
-        var text = Scalar(key, "a whole number", false);
-        if (text is null)
-            return fallback;
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
             return value;
-        context.Error("wrong-type", KeyOf(key), text, "is not a whole number (or too large)", $"write a number such as {fallback}", context.Locations[KeyOf(key)]);
-        return fallback;
+        context.Error("wrong-type", KeyOf(key), text, "is not a whole number (or too large)", fix, context.Locations[KeyOf(key)]);
+        return null;
     }
 
     public decimal Decimal(string key, decimal fallback)

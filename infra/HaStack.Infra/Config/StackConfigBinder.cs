@@ -59,14 +59,15 @@ public static class StackConfigBinder
         var verify = new VerifySettings(verifyReader.Bool("enabled", true), verifyReader.Int("vipMoveTimeoutSeconds", 15), verifyReader.Int("sqlTimeoutSeconds", 30));
         verifyReader.Finish();
         var declared = root.OptionalInt("debianRelease");
-        if (declared is { } asked && DebianReleases.ByNumber(asked) is null)
+        var declaredRelease = declared is { } number ? DebianReleases.ByNumber(number) : null;
+        if (declared is { } asked && declaredRelease is null)
             root.Report("debian-release", root.Path + "debianRelease", asked.ToString(CultureInfo.InvariantCulture), "is not a Debian release HaStack deploys onto",
                 $"use one of {DebianReleases.Known}, or remove it: HaStack reads the release from the hosts");
         root.Finish();
         return new StackConfig(document.ProjectName, document.StackName, hosts, ssh, vip, postgres, patroni, etcd, haproxy, pgbouncer, verify)
         {
-            DeclaredRelease = declared is { } number ? DebianReleases.ByNumber(number) : null,
-            Release = (declared is { } known ? DebianReleases.ByNumber(known) : null) ?? DebianReleases.Default,
+            DeclaredRelease = declaredRelease,
+            Release = declaredRelease ?? DebianReleases.Default,
         };
     }
 

@@ -1,0 +1,25 @@
+using System.Net;
+using HaStack.Infra.Config;
+
+namespace HaStack.Infra.Tls;
+
+/// <summary>
+/// The names a host's certificate must carry for every client that checks it: its stack name, its address, the
+/// loopback (Patroni and etcdctl talk to their own host by 127.0.0.1) and, on hosts the VIP floats over, the VIP
+/// (clients with <c>sslmode=verify-full</c> connect to it).
+/// </summary>
+public sealed record CertificateNames(string HostName, IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses)
+{
+    public static CertificateNames For(StackConfig config, HostConfig host)
+    {
+        var addresses = new List<IPAddress> { IPAddress.Parse(host.Address), IPAddress.Loopback };
+        if (config.VipHosts.Any(h => h.Name == host.Name))
+            addresses.Add(IPAddress.Parse(config.Vip.Address));
+        return new CertificateNames(host.Name, [host.Name, "localhost"], addresses.Distinct().ToList());
+    }
+
+    /// <summary>The same names in any order.</summary>
+    public bool SameAs(CertificateNames other) =>
+        DnsNames.Order(StringComparer.Ordinal).SequenceEqual(other.DnsNames.Order(StringComparer.Ordinal), StringComparer.Ordinal) &&
+        Addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal).SequenceEqual(other.Addresses.Select(a => a.ToString()).Order(StringComparer.Ordinal));
+}
