@@ -106,15 +106,20 @@ public static class HostOperations
             _ => $"systemctl is-active --quiet {unit} || systemctl restart {unit}",
         };
         var join = service.Membership is { } member ? EtcdJoinText(member, service.DataDirectories[0]) : "";
-        // PID 1 reloads units only when one changed on disk since, and a unit is enabled only when it is not: each costs
-        // seconds on a loaded host (enable runs Debian's sysv-install), and every service step would pay them
-        return new($"starting {service.Unit}", $"""
-            set -e
-            {join}
+        // a unit is enabled only when it is not, and a reload asks PID 1 to read units again only when systemd says one
+        // changed on disk (files HaStack writes there reload it themselves): each costs seconds on a loaded host (enable
+        // runs Debian's sysv-install) and every service step paid them. A (re)start reloads always: systemd 252 missed a
+        // drop-in written (without a reload) into a new directory, and a start must not run on what it read before.
+        var reloadUnits = effect == ServiceEffect.Restart ? "systemctl daemon-reload" : $"""
             case "$(systemctl show -p LoadState -p NeedDaemonReload {unit})" in
               *LoadState=loaded*NeedDaemonReload=no*) ;;
               *) systemctl daemon-reload ;;
             esac
+            """;
+        return new($"starting {service.Unit}", $"""
+            set -e
+            {join}
+            {reloadUnits}
             systemctl is-enabled --quiet {unit} || systemctl enable --quiet {unit}
             {start}
             {WaitReadyText(service)}
