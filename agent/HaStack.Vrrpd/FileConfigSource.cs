@@ -16,14 +16,20 @@ public sealed class FileConfigSource : IConfigSource
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var buffer = new byte[MaxFileBytes + 1];
+            // sized by what statx saw, so a small config costs a small buffer; a file growing meanwhile is read on,
+            // up to the limit
+            var buffer = new byte[size + 1];
             var length = 0;
             int read;
-            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            {
                 length += read;
-            // grown since it was looked at: still refused
-            if (length > MaxFileBytes)
-                return null;
+                if (length < buffer.Length)
+                    continue;
+                if (length > MaxFileBytes)
+                    return null;
+                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, MaxFileBytes + 1L));
+            }
             using var reader = new StreamReader(new MemoryStream(buffer, 0, length), System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
             return reader.ReadToEnd();
         }

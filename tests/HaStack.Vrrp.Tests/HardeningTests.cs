@@ -100,6 +100,9 @@ public class FileConfigSourceTests
             var fine = Path.Combine(directory.FullName, "k.conf");
             File.WriteAllText(fine, "\uFEFFglobal_defs {\n}\n");
             Assert.Equal("global_defs {\n}\n", source.Read(fine));
+            var empty = Path.Combine(directory.FullName, "empty.conf");
+            File.WriteAllText(empty, "");
+            Assert.Equal("", source.Read(empty));
             Assert.Null(source.Read(directory.FullName));
         }
         finally
