@@ -46,6 +46,11 @@ public static class ProgramMapper
         foreach (var resource in plan.Graph.Resources)
         {
             var name = NameOf(resource);
+            if (EmbeddedEngineOnly(resource))
+            {
+                declaredAs[resource.Id] = [];
+                continue;
+            }
             declaredAs[resource.Id] = [name];
             var deps = resource.DependsOn.SelectMany(d => declaredAs[d]).ToList();
             string Line(HostScript? script) => script!.CommandLine(sudo[resource.Host!]);
@@ -115,6 +120,14 @@ public static class ProgramMapper
         }
         return new ProgramPlan(targets, resources);
     }
+
+    /// <summary>
+    /// What the Pulumi program does not declare yet: the cluster's CA and certificates (issue 15; Pulumi.Tls is not
+    /// among the packages the program builds against) and the files that carry them. The embedded engine deploys them.
+    /// </summary>
+    public static bool EmbeddedEngineOnly(Resource resource) =>
+        resource.Type is ResourceTypes.CertificateAuthority or ResourceTypes.Certificate ||
+        resource.SecretRefs.Any(s => s.StartsWith("tls-", StringComparison.Ordinal));
 
     /// <summary>The graph resource's name, kept readable: its kind, then the name with ':' and '/' as '-'.</summary>
     public static string NameOf(Resource resource)

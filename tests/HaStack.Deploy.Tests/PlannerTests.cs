@@ -78,11 +78,14 @@ public class PlannerTests
         // the proof comes after the deletes: it must see the stack without the host
         Assert.Equal(ResourceTypes.Verification, steps[^1].Type);
         Assert.Equal(StepOp.Delete, steps[^2].Op);
-        Assert.All(deletes, s => Assert.Equal("node3", s.Host));
+        // node3's resources, and its certificate (issued off the hosts, so of no host)
+        Assert.All(deletes, s => Assert.Equal("node3", s.Host ?? (s.Id == "hastack:cluster:Certificate::node3" ? "node3" : null)));
         var order = deletes.Select(s => s.Id).ToList();
         Assert.True(order.IndexOf("hastack:host:Service::node3:haproxy") < order.IndexOf("hastack:host:File::node3:/etc/haproxy/haproxy.cfg"));
         Assert.True(order.IndexOf("hastack:host:Service::node3:hastack-vrrpd") < order.IndexOf("hastack:host:Service::node3:haproxy"));
-        Assert.Equal("hastack:host:Packages::node3", order[^3]);
+        Assert.Equal("hastack:host:Packages::node3", order.Where(id => !id.StartsWith("hastack:cluster:", StringComparison.Ordinal)).ToList()[^3]);
+        // the certificate goes after the files that carry it
+        Assert.True(order.IndexOf("hastack:cluster:Certificate::node3") > order.IndexOf("hastack:host:File::node3:/etc/hastack/tls/host.key"));
     }
 
     [Fact]

@@ -131,6 +131,20 @@ public sealed class StatusTests
     }
 
     [Fact]
+    public void A_certificate_within_its_renewal_threshold_is_a_note_and_one_that_ended_is_degraded()
+    {
+        var now = new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        var status = Healthy(s => s with
+        {
+            Certificates = [new("node1", now.AddDays(200), 30), new("node2", now.AddDays(10), 30), new("node3", now.AddDays(-1), 30)],
+        });
+        var verdict = StatusHealth.Judge(status, ThreeHostStack.Plan(), now);
+        Assert.Equal(["node3's certificate ended on 2027-05-31: run hastack up to issue a new one"], verdict.Degraded);
+        Assert.Contains("node2's certificate ends on 2027-06-11, within the renewal threshold: the next hastack up renews it", verdict.Notes);
+        Assert.DoesNotContain(verdict.Notes, n => n.StartsWith("node1", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_stopped_replica_is_degraded_and_named()
     {
         var verdict = Judge(Healthy(s => s with { Members = [.. s.Members.Select(m => m.Name == "node1" ? m with { State = "stopped" } : m)] }));

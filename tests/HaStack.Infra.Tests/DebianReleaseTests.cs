@@ -1,5 +1,6 @@
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Topology;
 
 namespace HaStack.Infra.Tests;
@@ -13,6 +14,18 @@ public class DebianReleaseTests
 {
     private const string Trixie = "PRETTY_NAME=\"Debian GNU/Linux 13 (trixie)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"13\"\nVERSION=\"13 (trixie)\"\nVERSION_CODENAME=trixie\nID=debian\n";
     private const string Bookworm = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nID=debian\n";
+
+    [Fact]
+    public void Patroni_30_starts_through_the_safe_leader_launcher_and_a_change_to_it_restarts_patroni()
+    {
+        var bookworm = StackPipeline.Plan(On(DebianReleases.Bookworm));
+        var dropIn = bookworm.Files.Single(f => f.Host == "node1" && f.Path == "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf");
+        // the packaged ExecStart is cleared, then Patroni's own config goes to the launcher
+        Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/hastack/patroni-safe-leader /etc/patroni/config.yml\n", dropIn.Content, StringComparison.Ordinal);
+        var service = (ServiceInputs)bookworm.Graph.Resources.Single(r => r.Name == "node1:patroni").Spec;
+        Assert.Equal(ServiceEffect.Restart, service.Reads.Single(r => r.Path == Components.PatroniSafeLeaderPath).Effect);
+        Assert.DoesNotContain(StackPipeline.Plan(On(DebianReleases.Trixie)).Files, f => f.Path.Contains("safe-leader", StringComparison.Ordinal));
+    }
 
     [Theory]
     [InlineData(Trixie, 13)]

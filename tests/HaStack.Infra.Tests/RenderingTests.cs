@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Stack;
 
@@ -54,13 +55,16 @@ public class RenderingTests
     {
         var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
         string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
-        Assert.Equal(["/etc/default/etcd", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
+        Assert.Equal(["/etc/default/etcd", "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
             "/etc/postgresql-common/createcluster.d/50-hastack.conf",
             "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf",
             "/etc/systemd/system/hastack-patroni-sync-guard.service",
-            "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf",
-            "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/local/lib/hastack/patroni-sync-guard", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
+            "/etc/systemd/system/patroni.service.d/50-hastack-recovery.conf", "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf",
+            "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf",
+            "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf", "/usr/local/lib/hastack/patroni-safe-leader",
+            "/usr/local/lib/hastack/patroni-sync-guard", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
         Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
+            "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key",
             "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service",
             "/etc/systemd/system/keepalived.service.d/50-hastack-displaced.conf", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));
     }
@@ -175,9 +179,13 @@ public class RenderingTests
                 Assert.DoesNotContain(userPassword, value, StringComparison.Ordinal);
                 Assert.DoesNotContain(vrrpPassword, value, StringComparison.Ordinal);
             }
-            // secrets are referenced only where they are marked
+            // every secret a resource's inputs carry is marked; only what issues secrets reads one without carrying it
+            // (a host certificate is signed with the CA's key)
             var tokens = resource.Inputs.Values.SelectMany(SecretTokens.NamesIn).Distinct().Order().ToList();
-            Assert.Equal(tokens, resource.SecretRefs.Order().ToList());
+            if (ResourceKinds.Of(resource.Type).IssuesSecrets)
+                Assert.Empty(tokens.Except(resource.SecretRefs));
+            else
+                Assert.Equal(tokens, resource.SecretRefs.Order().ToList());
         }
         Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("user-app"));
         Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("vrrp-auth"));

@@ -96,6 +96,10 @@ public class ValidationRuleTests
         { "host-key-unpinned", "hastack:ssh.knownHostsFile", Severity.Error, TestStacks.Minimal.Replace("privateKeyFile: /keys/id_ed25519", "privateKeyFile: /keys/id_ed25519\n    knownHostsFile: ''", StringComparison.Ordinal) },
         { "ssh-timeout", "hastack:ssh.connectTimeoutSeconds", Severity.Error, TestStacks.Minimal.Replace("privateKeyFile: /keys/id_ed25519", "privateKeyFile: /keys/id_ed25519\n    connectTimeoutSeconds: 0", StringComparison.Ordinal) },
         { "verify-timeout", "hastack:verify.vipMoveTimeoutSeconds", Severity.Error, TestStacks.MinimalWith("hastack:verify: { vipMoveTimeoutSeconds: 0 }") },
+        // TLS
+        { "tls-validity", "hastack:tls.certificateDays", Severity.Error, TestStacks.MinimalWith("hastack:tls: { certificateDays: 0 }") },
+        { "tls-renewal", "hastack:tls.renewDaysBefore", Severity.Error, TestStacks.MinimalWith("hastack:tls: { certificateDays: 30, renewDaysBefore: 30 }") },
+        { "tls-ca-pair", "hastack:tls.caKey", Severity.Error, TestStacks.MinimalWith("hastack:tls: { caCertificate: 'x' }") },
     };
 
     [Theory]

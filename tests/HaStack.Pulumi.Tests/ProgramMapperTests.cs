@@ -28,7 +28,10 @@ public class ProgramMapperTests
         var plan = Plan(stack);
         var program = Map(stack);
         Assert.Equal(program.Resources.Count, program.Resources.Select(r => (r.Kind, r.Name)).Distinct().Count());
-        foreach (var resource in plan.Graph.Resources)
+        // the certificates and their files are the embedded engine's alone for now, and only they
+        var engineOnly = plan.Graph.Resources.Where(ProgramMapper.EmbeddedEngineOnly).Select(r => r.Type == ResourceTypes.File ? ((FileInputs)r.Spec).Path : r.Type).Distinct().Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", ResourceTypes.Certificate, ResourceTypes.CertificateAuthority], engineOnly);
+        foreach (var resource in plan.Graph.Resources.Where(r => !ProgramMapper.EmbeddedEngineOnly(r)))
         {
             var declared = program.Resources.Where(r => r.GraphId == resource.Id).ToList();
             Assert.NotEmpty(declared);

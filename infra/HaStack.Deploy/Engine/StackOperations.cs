@@ -178,7 +178,10 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     public int Status() => OnDeployedStack("status", (run, context) =>
     {
         var proof = FailoverProof.Figures.Where(run.State.Outputs.ContainsKey).ToDictionary(f => f, f => run.State.Outputs[f].Value, StringComparer.Ordinal);
-        var status = new HaStack.Deploy.Status.StatusReader(run.Plan, context.Session).Read(options.Stack, proof);
+        var status = new HaStack.Deploy.Status.StatusReader(run.Plan, context.Session).Read(options.Stack, proof) with
+        {
+            Certificates = HaStack.Deploy.Status.StatusReader.Certificates(run.State),
+        };
         var verdict = HaStack.Deploy.Status.StatusHealth.Judge(status, run.Plan);
         events.Status(status, verdict);
         return verdict.Healthy ? ExitCodes.Ok : ExitCodes.Failed;

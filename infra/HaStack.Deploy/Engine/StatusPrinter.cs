@@ -55,6 +55,12 @@ public static class StatusPrinter
         output.Line();
         output.Line(status.LastProof.Count == 0 ? "Last failover proof: none recorded"
             : "Last failover proof: " + string.Join(", ", status.LastProof.Select(kv => $"{kv.Key} {kv.Value}")));
+        if (status.Certificates.Count > 0)
+        {
+            var nearest = status.Certificates.MinBy(c => c.NotAfter)!;
+            output.Line($"Certificates: {status.Certificates.Count}, the nearest end {nearest.Host}'s on {nearest.NotAfter:yyyy-MM-dd} " +
+                        $"({(nearest.NotAfter - DateTimeOffset.UtcNow).TotalDays:0} days; up renews {nearest.RenewDaysBefore} days before)");
+        }
 
         if (verdict.Degraded.Count > 0)
         {

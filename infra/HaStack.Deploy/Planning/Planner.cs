@@ -35,6 +35,19 @@ public static class Planner
             else
                 steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
         }
+        // what carries a secret issued anew in this run (a password replaced, a certificate renewed) is written again
+        var issuing = steps.Where(s => s.IsChange && ResourceKinds.Of(s.Type).IssuesSecrets).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count && issuing.Count > 0; i++)
+        {
+            var step = steps[i];
+            if (step.Op != StepOp.Same || step.Desired!.SecretRefs.Count == 0 || step.Desired.DependsOn.FirstOrDefault(issuing.Contains) is not { } issuer)
+                continue;
+            var kind = ResourceKinds.Of(step.Type);
+            steps[i] = step with { Op = kind.OnChange == ChangeKind.Replace ? StepOp.Replace : StepOp.Update, Reason = $"{issuer} issues its secrets anew", SecretRotated = true };
+            // in dependency order, so a certificate renewed for a new CA passes it on to the files that carry it
+            if (kind.IssuesSecrets)
+                issuing.Add(step.Id);
+        }
         // what reads a file rewritten without an input change (drift repaired, a secret rotated) reads it again
         var repaired = steps.Where(s => s.Drifted || s.SecretRotated)
             .ToDictionary(s => s.Id, s => s.Desired!.Spec, StringComparer.Ordinal);

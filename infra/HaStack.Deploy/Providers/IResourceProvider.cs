@@ -17,6 +17,9 @@ public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<strin
 
     /// <summary>The agent's native binary, read when an upload needs it.</summary>
     public Func<byte[]> AgentBinary { get; init; } = () => throw new InvalidOperationException("no agent binary at hand");
+
+    /// <summary>Now, for what certificates are issued from and judged against; tests move it.</summary>
+    public Func<DateTimeOffset> Clock { get; init; } = () => DateTimeOffset.UtcNow;
 }
 
 /// <summary>
@@ -38,6 +41,8 @@ public static class Providers
     private static readonly Dictionary<string, IResourceProvider> ByType = new(StringComparer.Ordinal)
     {
         [ResourceTypes.Password] = new PasswordProvider(),
+        [ResourceTypes.CertificateAuthority] = new CertificateAuthorityProvider(),
+        [ResourceTypes.Certificate] = new CertificateProvider(),
         [ResourceTypes.Packages] = new PackagesProvider(),
         [ResourceTypes.File] = new FileProvider(),
         [ResourceTypes.AgentBinary] = new AgentBinaryProvider(),

@@ -61,6 +61,16 @@ public sealed class SecretStore
             state.Secrets.TryAdd(name, sealedValue);
     }
 
+    /// <summary>Keeps a value made elsewhere (a certificate, a key), replacing any earlier one; a value the stack file gives cannot be replaced.</summary>
+    public void Set(string name, string value)
+    {
+        if (fromConfig.ContainsKey(name))
+            throw new InvalidOperationException($"secret {name} comes from the stack file; it is not replaced");
+        var sealedValue = crypter.Encrypt(value);
+        lock (state)
+            state.Secrets[name] = sealedValue;
+    }
+
     public void Forget(string name)
     {
         lock (state)

@@ -24,6 +24,9 @@ public sealed record ProxyServerView(string Host, string Listener, string Server
 /// <summary>One PgBouncer pool on one host (SHOW POOLS).</summary>
 public sealed record PoolView(string Host, string Database, string User, long ClientsActive, long ClientsWaiting, long ServersActive, long ServersIdle, long MaxWaitSeconds);
 
+/// <summary>A host's certificate as the last <c>up</c> recorded it: when it ends, and how close to that <c>up</c> renews it.</summary>
+public sealed record CertificateView(string Host, DateTimeOffset NotAfter, int RenewDaysBefore);
+
 /// <summary>
 /// A deployed stack as read from its hosts at one moment, read-only: the VIP and every agent, HAProxy's servers,
 /// Patroni's members, etcd's members, PgBouncer's pools, the last failover proof's figures from state, and the
@@ -41,4 +44,7 @@ public sealed record StackStatus(
     IReadOnlyList<string> Unreadable)
 {
     public IReadOnlyList<string> VipHolders => Agents.Where(a => a.HoldsVip).Select(a => a.Host).ToList();
+
+    /// <summary>The hosts' certificates, from state (what was issued; the hosts are not asked).</summary>
+    public IReadOnlyList<CertificateView> Certificates { get; init; } = [];
 }

@@ -14,7 +14,8 @@ public static class StatusHealth
         public bool Healthy => Degraded.Count == 0;
     }
 
-    public static Verdict Judge(StackStatus status, StackPlan plan)
+    /// <param name="now">what certificates are judged against (tests move it); the clock by default</param>
+    public static Verdict Judge(StackStatus status, StackPlan plan, DateTimeOffset? now = null)
     {
         var config = plan.Config;
         var topology = plan.Topology;
@@ -91,6 +92,14 @@ public static class StatusHealth
 
         if (status.LastProof.Count == 0)
             notes.Add("no failover proof recorded: run hastack verify");
+        var today = now ?? DateTimeOffset.UtcNow;
+        foreach (var certificate in status.Certificates)
+        {
+            if (certificate.NotAfter <= today)
+                degraded.Add($"{certificate.Host}'s certificate ended on {certificate.NotAfter:yyyy-MM-dd}: run hastack up to issue a new one");
+            else if (certificate.NotAfter - today <= TimeSpan.FromDays(certificate.RenewDaysBefore))
+                notes.Add($"{certificate.Host}'s certificate ends on {certificate.NotAfter:yyyy-MM-dd}, within the renewal threshold: the next hastack up renews it");
+        }
         return new Verdict(degraded, notes);
     }
 }

@@ -33,6 +33,20 @@ public static class Components
         [new("policy-rc.d.sbn", "/usr/sbin/policy-rc.d", "0755", "root", "root", FileEffect.InstallGuard)],
         [], null, None, []);
 
+    /// <summary>
+    /// Every host: the cluster's CA certificate and the host's own certificate and key (read by nobody yet: the
+    /// services take them up one by one), in place before the services that will read them.
+    /// </summary>
+    public static readonly Component Tls = new("tls", null, None,
+        [
+            new("tls-ca.crt.sbn", TlsDirectory + "ca.crt", "0644", "root", "root", FileEffect.None),
+            new("tls-host.crt.sbn", TlsDirectory + "host.crt", "0644", "root", "root", FileEffect.None),
+            new("tls-host.key.sbn", TlsDirectory + "host.key", "0600", "root", "root", FileEffect.None),
+        ],
+        [], null, None, []);
+
+    public const string TlsDirectory = "/etc/hastack/tls/";
+
     public static readonly Component Etcd = new("etcd", "etcd",
         _ => ["etcd-server", "etcd-client"],
         [
@@ -60,6 +74,10 @@ public static class Components
             new("patroni-sync-guard.py.sbn", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None, NeedsSyncGuard),
             new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
             new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
+            // Patroni 3.0 can take the leader key back after a network cut: it starts through a launcher that renews it
+            // by compare-and-swap, as Patroni 4 does; both are read at Patroni's start
+            new("patroni-safe-leader.py.sbn", PatroniSafeLeaderPath, "0755", "root", "root", FileEffect.Restart, NeedsSafeLeader),
+            new("patroni-safe-leader.conf.sbn", "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf", "0644", "root", "root", FileEffect.Restart, NeedsSafeLeader),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
@@ -70,6 +88,8 @@ public static class Components
         new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"));
 
     private static bool NeedsSyncGuard(StackConfig c) => c.Release.PatroniLosesSyncStandbyOnRestart;
+
+    private static bool NeedsSafeLeader(StackConfig c) => c.Release.PatroniOverwritesLeaderKey;
 
     public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
         // psql for the admin console (a switchover's PAUSE): a database host has it already, a proxy host does not
@@ -99,6 +119,7 @@ public static class Components
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
 
     public const string PatroniSyncGuardPath = "/usr/local/lib/hastack/patroni-sync-guard";
+    public const string PatroniSafeLeaderPath = "/usr/local/lib/hastack/patroni-safe-leader";
     public const string PatroniSyncGuardUnit = "hastack-patroni-sync-guard.service";
 
     public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
@@ -126,12 +147,12 @@ public static class Components
     /// <summary>The cluster-wide SQL setup, run on the primary; not a file on any host.</summary>
     public static readonly ComponentFile SqlSetup = new("cluster-setup.sql.sbn", "cluster-setup.sql", "0600", "postgres", "postgres", FileEffect.None);
 
-    public static readonly IReadOnlyList<Component> All = [Host, Etcd, Postgres, PgBouncer, Haproxy, Agent];
+    public static readonly IReadOnlyList<Component> All = [Host, Tls, Etcd, Postgres, PgBouncer, Haproxy, Agent];
 
     /// <summary>What <paramref name="host"/> runs, in start order: etcd before the database, the proxy, then the agent.</summary>
     public static IReadOnlyList<Component> On(StackConfig config, HostConfig host)
     {
-        var on = new List<Component> { Host };
+        var on = new List<Component> { Host, Tls };
         if (host.Has(HostRole.Etcd))
             on.Add(Etcd);
         if (host.Has(HostRole.Db))

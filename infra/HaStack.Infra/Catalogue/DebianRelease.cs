@@ -15,6 +15,11 @@ namespace HaStack.Infra.Catalogue;
 /// Patroni before 3.1.2 restarted beside a running PostgreSQL can drop synchronous_standby_names while /sync still
 /// names a standby: HaStack's sync guard repairs it on those releases
 /// </param>
+/// <param name="PatroniOverwritesLeaderKey">
+/// Patroni 3.0 renews its leader key with a plain put: a primary back from a network cut can take the key from the
+/// replica promoted meanwhile and lose what it acknowledged; HaStack starts Patroni with a compare-and-swap renewal
+/// on those releases
+/// </param>
 public sealed record DebianRelease(
     int Number,
     string Codename,
@@ -25,7 +30,8 @@ public sealed record DebianRelease(
     string PgBouncer,
     string Keepalived,
     bool PatroniQuorumCommit,
-    bool PatroniLosesSyncStandbyOnRestart)
+    bool PatroniLosesSyncStandbyOnRestart,
+    bool PatroniOverwritesLeaderKey)
 {
     public string Name => $"Debian {Number} ({Codename})";
 
@@ -47,10 +53,10 @@ public sealed record DebianRelease(
 public static partial class DebianReleases
 {
     public static readonly DebianRelease Bookworm = new(12, "bookworm", 15, "3.0.2", "3.4", "2.6", "1.18", "2.2.7",
-        PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true);
+        PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true, PatroniOverwritesLeaderKey: true);
 
     public static readonly DebianRelease Trixie = new(13, "trixie", 17, "4.0.7", "3.5", "3.0", "1.24", "2.3.3",
-        PatroniQuorumCommit: true, PatroniLosesSyncStandbyOnRestart: false);
+        PatroniQuorumCommit: true, PatroniLosesSyncStandbyOnRestart: false, PatroniOverwritesLeaderKey: false);
 
     public static readonly IReadOnlyList<DebianRelease> All = [Bookworm, Trixie];
 

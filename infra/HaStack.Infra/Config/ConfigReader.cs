@@ -40,7 +40,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
         return node;
     }
 
-    private string? Scalar(string key, string expected, bool required)
+    private string? Scalar(string key, string expected, bool required, bool multiline = false)
     {
         var node = Take(key);
         switch (node)
@@ -50,7 +50,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                     context.Error("required-key", KeyOf(key), null, "is required", $"set {KeyOf(key)} ({expected})", map?.Location);
                 return null;
             case ConfigScalar scalar:
-                return Checked(KeyOf(key), scalar.Text, scalar.Location);
+                return Checked(KeyOf(key), scalar.Text, scalar.Location, multiline);
             case ConfigSecure:
                 context.Error("secret-not-expected", KeyOf(key), "[secret]", "is encrypted, but it is not a secret setting",
                     $"write it in plaintext ({expected})", node.Location);
@@ -63,9 +63,9 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
     }
 
     /// <summary>The text, or null with a diagnostic when it holds what no value may (<see cref="TextRules"/>).</summary>
-    private string? Checked(string key, string text, SourceLocation at)
+    private string? Checked(string key, string text, SourceLocation at, bool multiline = false)
     {
-        if (TextRules.Check(text) is not { } broken)
+        if (TextRules.Check(text, multiline) is not { } broken)
             return text;
         context.Error(broken.Rule, key, TextRules.Printable(text), broken.Problem, broken.Fix, at);
         return null;
@@ -74,6 +74,9 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
     public string String(string key, string fallback, bool required = false) => Scalar(key, "a string", required) ?? fallback;
 
     public string? OptionalString(string key) => Scalar(key, "a string", false);
+
+    /// <summary>A PEM block (YAML's <c>|</c> keeps its lines): line feeds allowed, no other control character.</summary>
+    public string? OptionalPem(string key) => Scalar(key, "a PEM block", false, multiline: true);
 
     public int Int(string key, int fallback) => (int)(Whole(key, int.MinValue, int.MaxValue, $"write a number such as {fallback}") ?? fallback);
 
@@ -132,7 +135,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
         string.Join(", ", System.Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
 
     /// <summary>A secret: <c>secure: v1:...</c> in the stack file. A plaintext value is refused, as pulumi would store it in plaintext.</summary>
-    public Secret? Secret(string key)
+    public Secret? Secret(string key, bool multiline = false)
     {
         var node = Take(key);
         switch (node)
@@ -141,7 +144,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                 return null;
             case ConfigSecure secure:
                 var opened = context.Open(KeyOf(key), secure);
-                if (opened is not null && TextRules.Check(opened.Reveal()) is { } broken)
+                if (opened is not null && TextRules.Check(opened.Reveal(), multiline) is { } broken)
                 {
                     context.Error(broken.Rule, KeyOf(key), "[secret]", broken.Problem, "set the secret again without it", secure.Location);
                     return null;
@@ -151,7 +154,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                 return null;
             case ConfigScalar { Secret: true } fromEngine:
                 // from the Pulumi engine, already decrypted by whatever secrets provider the stack uses
-                if (TextRules.Check(fromEngine.Text) is { } bad)
+                if (TextRules.Check(fromEngine.Text, multiline) is { } bad)
                 {
                     context.Error(bad.Rule, KeyOf(key), "[secret]", bad.Problem, "set the secret again without it", fromEngine.Location);
                     return null;

@@ -82,6 +82,18 @@ public sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoo
 
 public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds);
 
+/// <summary>
+/// The cluster's certificates: how long a host certificate lasts, how close to its end <c>up</c> issues a new one,
+/// and the user's own CA (certificate and key, the key a secret) instead of the one HaStack generates.
+/// </summary>
+public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey)
+{
+    public static readonly TlsSettings Default = new(365, 30, null, null);
+
+    /// <summary>How long a generated CA lasts: well past any host certificate it signs.</summary>
+    public const int GeneratedCaDays = 3650;
+}
+
 /// <summary>Everything a stack file says, with HaStack's defaults filled in.</summary>
 public sealed record StackConfig(
     string Project,
@@ -104,6 +116,8 @@ public sealed record StackConfig(
 
     /// <summary>The release the stack file names (hastack:debianRelease), or null to take the hosts' own.</summary>
     public DebianRelease? DeclaredRelease { get; init; }
+
+    public TlsSettings Tls { get; init; } = TlsSettings.Default;
 
     /// <summary>The PostgreSQL major version deployed: the stack's, else the one the release ships.</summary>
     public int PostgresVersion => Postgres.Version ?? Release.PostgresVersion;

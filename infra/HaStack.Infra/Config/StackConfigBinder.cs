@@ -58,6 +58,10 @@ public static class StackConfigBinder
         var verifyReader = root.Object("verify");
         var verify = new VerifySettings(verifyReader.Bool("enabled", true), verifyReader.Int("vipMoveTimeoutSeconds", 15), verifyReader.Int("sqlTimeoutSeconds", 30));
         verifyReader.Finish();
+        var tlsReader = root.Object("tls");
+        var tls = new TlsSettings(tlsReader.Int("certificateDays", TlsSettings.Default.CertificateDays),
+            tlsReader.Int("renewDaysBefore", TlsSettings.Default.RenewDaysBefore), tlsReader.OptionalPem("caCertificate"), tlsReader.Secret("caKey", multiline: true));
+        tlsReader.Finish();
         var declared = root.OptionalInt("debianRelease");
         var declaredRelease = declared is { } number ? DebianReleases.ByNumber(number) : null;
         if (declared is { } asked && declaredRelease is null)
@@ -68,6 +72,7 @@ public static class StackConfigBinder
         {
             DeclaredRelease = declaredRelease,
             Release = declaredRelease ?? DebianReleases.Default,
+            Tls = tls,
         };
     }
 

@@ -66,6 +66,7 @@ public static partial class StackValidator
         CheckPatroni(config, Error);
         CheckPgBouncer(config, Error);
         CheckSsh(config, Error);
+        CheckTls(config, Error, Warn);
         foreach (var (key, seconds) in new[] { ("verify.vipMoveTimeoutSeconds", config.Verify.VipMoveTimeoutSeconds), ("verify.sqlTimeoutSeconds", config.Verify.SqlTimeoutSeconds) })
         {
             if (seconds is < 1 or > 3600)
@@ -75,6 +76,38 @@ public static partial class StackValidator
     }
 
     private delegate void Reporter(string rule, string key, object? value, string problem, string fix);
+
+    private static void CheckTls(StackConfig config, Reporter error, Reporter warn)
+    {
+        var tls = config.Tls;
+        if (tls.CertificateDays is < 1 or > TlsSettings.GeneratedCaDays)
+            error("tls-validity", "tls.certificateDays", tls.CertificateDays, $"must be 1-{TlsSettings.GeneratedCaDays} days",
+                "leave it out for a year, or give the days a host certificate lasts");
+        else if (tls.RenewDaysBefore < 0 || tls.RenewDaysBefore >= tls.CertificateDays)
+            error("tls-renewal", "tls.renewDaysBefore", tls.RenewDaysBefore, $"must be 0 or more and less than tls.certificateDays ({tls.CertificateDays})",
+                "give the days before a certificate's end at which up issues a new one, such as 30");
+        if (tls.CaCertificate is null != tls.CaKey is null)
+        {
+            var (missing, given) = tls.CaKey is null ? ("tls.caKey", "tls.caCertificate") : ("tls.caCertificate", "tls.caKey");
+            error("tls-ca-pair", missing, null, $"is missing while {given} is given: the CA needs its certificate and its key",
+                $"give both (the key as a secret: hastack config set --secret {missing}), or neither for a CA HaStack generates");
+            return;
+        }
+        if (tls.CaCertificate is null || tls.CaKey is null)
+            return;
+        try
+        {
+            var authority = Tls.CertificateAuthority.Load(new Tls.PemPair(tls.CaCertificate, tls.CaKey.Reveal()));
+            if (authority.NotAfter < DateTimeOffset.UtcNow.AddDays(tls.RenewDaysBefore + 1))
+                warn("tls-ca-expiry", "tls.caCertificate", null, $"the CA ends on {authority.NotAfter:yyyy-MM-dd}: host certificates it signs end with it",
+                    "renew the CA and give the new certificate and key");
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            error("tls-ca", "tls.caCertificate", null, $"cannot serve as the cluster's CA: {e.Message}",
+                "give a CA certificate (CA:true, keyCertSign) in PEM and its ECDSA private key in PEM (PKCS#8 or SEC1)");
+        }
+    }
 
     private static void CheckHosts(StackConfig config, Reporter error)
     {

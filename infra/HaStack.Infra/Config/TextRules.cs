@@ -9,11 +9,12 @@ namespace HaStack.Infra.Config;
 /// </summary>
 public static class TextRules
 {
-    public static (string Rule, string Problem, string Fix)? Check(string text)
+    /// <param name="multiline">a PEM block (a certificate, a key): line feeds are its structure, and the only control character allowed</param>
+    public static (string Rule, string Problem, string Fix)? Check(string text, bool multiline = false)
     {
         foreach (var c in text)
         {
-            if (char.IsControl(c) || c is '\u2028' or '\u2029')
+            if ((char.IsControl(c) && !(multiline && c == '\n')) || c is '\u2028' or '\u2029')
                 return ("control-character", $"holds the control or line-separator character U+{(int)c:X4}",
                     "write the value on one line without control characters (no tab, newline or carriage return)");
         }

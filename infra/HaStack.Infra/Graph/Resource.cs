@@ -37,6 +37,8 @@ public sealed record Resource(
 public static class ResourceTypes
 {
     public const string Password = "hastack:cluster:Password";
+    public const string CertificateAuthority = "hastack:cluster:CertificateAuthority";
+    public const string Certificate = "hastack:cluster:Certificate";
     public const string Packages = "hastack:host:Packages";
     public const string File = "hastack:host:File";
     public const string AgentBinary = "hastack:host:AgentBinary";

@@ -3,6 +3,7 @@ using System.Text;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
+using HaStack.Infra.Tls;
 using HaStack.Infra.Topology;
 
 namespace HaStack.Infra.Graph;
@@ -38,6 +39,21 @@ public sealed class ResourceGraph
             var password = new Resource(ResourceTypes.Password, name, null, [], new PasswordInputs(32), []);
             resources.Add(password);
             secretOwners[name] = password.Id;
+        }
+
+        // the cluster's CA and a certificate per host, issued off the hosts and kept encrypted in state like the passwords
+        var authorityInputs = AuthorityInputs.For(config);
+        var authority = new Resource(ResourceTypes.CertificateAuthority, "cluster-ca", null, [], authorityInputs,
+            config.Tls.CaKey is null ? [] : [TlsSecrets.CaKey]);
+        resources.Add(authority);
+        secretOwners[TlsSecrets.CaCertificate] = authority.Id;
+        foreach (var plan in topology.Hosts)
+        {
+            var certificate = new Resource(ResourceTypes.Certificate, plan.Name, null, [authority.Id],
+                CertificateInputs.For(config, plan.Host, authorityInputs), [TlsSecrets.CaCertificate]);
+            resources.Add(certificate);
+            secretOwners[TlsSecrets.Certificate(plan.Name)] = certificate.Id;
+            secretOwners[TlsSecrets.Key(plan.Name)] = certificate.Id;
         }
 
         static string FileId(string host, string path) => $"{ResourceTypes.File}::{host}:{path}";

@@ -13,7 +13,8 @@ public enum ChangeKind
 /// <summary>
 /// What each resource type is, beyond its inputs: how to read its recorded inputs back (checked like user input),
 /// how a difference is applied, whether it runs again after any other change, and which of its inputs a repaired
-/// dependency touches. The planner asks these and knows no type by name.
+/// dependency touches, whether applying it issues secrets anew (what carries them is then written again). The planner
+/// asks these and knows no type by name.
 /// </summary>
 public sealed record ResourceKind(
     string Type,
@@ -22,13 +23,17 @@ public sealed record ResourceKind(
     bool OnHost,
     bool RerunsAfterAnyChange = false,
     Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null,
-    Func<IReadOnlyList<string>, string?>? NoteOnChange = null);
+    Func<IReadOnlyList<string>, string?>? NoteOnChange = null,
+    bool IssuesSecrets = false);
 
 public static class ResourceKinds
 {
     public static readonly IReadOnlyDictionary<string, ResourceKind> ByType = new[]
     {
-        new ResourceKind(ResourceTypes.Password, PasswordInputs.Parse, ChangeKind.Replace, OnHost: false),
+        new ResourceKind(ResourceTypes.Password, PasswordInputs.Parse, ChangeKind.Replace, OnHost: false, IssuesSecrets: true),
+        // another CA, other names or a certificate near its end: a new certificate with a new key
+        new ResourceKind(ResourceTypes.CertificateAuthority, AuthorityInputs.Parse, ChangeKind.Replace, OnHost: false, IssuesSecrets: true),
+        new ResourceKind(ResourceTypes.Certificate, CertificateInputs.Parse, ChangeKind.Replace, OnHost: false, IssuesSecrets: true),
         new ResourceKind(ResourceTypes.Packages, PackagesInputs.Parse, ChangeKind.Update, OnHost: true),
         new ResourceKind(ResourceTypes.File, FileInputs.Parse, ChangeKind.Update, OnHost: true),
         new ResourceKind(ResourceTypes.AgentBinary, AgentBinaryInputs.Parse, ChangeKind.Update, OnHost: true),

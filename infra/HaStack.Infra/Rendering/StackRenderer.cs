@@ -26,6 +26,8 @@ public static class StackRenderer
             secrets[UserSecret(user.Name)] = user.Password!.Reveal();
         if (config.Vip.AuthPassword is { } vrrp)
             secrets["vrrp-auth"] = vrrp.Reveal();
+        if (config.Tls.CaKey is { } caKey)
+            secrets[Tls.TlsSecrets.CaKey] = caKey.Reveal();
         return secrets;
     }
 
@@ -82,7 +84,7 @@ public static class StackRenderer
             ["guarded_services"] = string.Join("|", Components.GuardedServices),
             ["paths"] = Obj(("agent_binary", Components.AgentBinaryPath), ("agent_config", Components.AgentConfigPath),
                 ("agent_check", Components.AgentCheckScriptPath), ("pgbouncer_userlist", Components.PgBouncerUserlistPath),
-                ("patroni_sync_guard", Components.PatroniSyncGuardPath), ("patroni_sync_guard_unit", Components.PatroniSyncGuardUnit)),
+                ("patroni_sync_guard", Components.PatroniSyncGuardPath), ("patroni_safe_leader", Components.PatroniSafeLeaderPath), ("patroni_sync_guard_unit", Components.PatroniSyncGuardUnit)),
             ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["pooler_on_proxies"] = topology.PoolerOnProxies,

@@ -28,6 +28,11 @@ public sealed class CertificateAuthority
 
     public string CertificatePem => certificate.ExportCertificatePem();
 
+    public DateTimeOffset NotAfter => new(certificate.NotAfter.ToUniversalTime());
+
+    /// <summary>SHA-256 of the certificate (DER), lower-case hex: what the host certificates' inputs name their issuer by.</summary>
+    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+
     /// <summary>A new CA for the stack <paramref name="stack"/>, valid from <paramref name="now"/> for <paramref name="validity"/>.</summary>
     public static (CertificateAuthority Authority, PemPair Pem) Create(string stack, DateTimeOffset now, TimeSpan validity)
     {
@@ -93,5 +98,5 @@ public sealed class CertificateAuthority
     }
 
     /// <summary>A distinguished name's value: only what needs no escaping (stack and host names are already plain words).</summary>
-    private static string Sanitized(string value) => new(value.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());
+    internal static string Sanitized(string value) => new(value.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());
 }

@@ -37,6 +37,13 @@ public static class CertificateRenewal
         }
     }
 
+    /// <summary>When <paramref name="pem"/>'s certificate ends, in UTC.</summary>
+    public static DateTimeOffset NotAfter(string pem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(pem);
+        return new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+    }
+
     private static bool SignedBy(X509Certificate2 issued, X509Certificate2 authority)
     {
         using var chain = new X509Chain();

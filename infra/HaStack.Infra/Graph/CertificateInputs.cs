@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
+using HaStack.Infra.Config;
+using HaStack.Infra.Tls;
+
+namespace HaStack.Infra.Graph;
+
+/// <summary>
+/// The cluster's CA: generated for the stack (<see cref="GivenCertificate"/> null) or the user's own, recorded by its
+/// certificate in canonical PEM (public; its key stays a secret of the stack file).
+/// </summary>
+public sealed partial record AuthorityInputs(string Stack, int Days, string? GivenCertificate) : ResourceInputs
+{
+    private const string Generated = "generated";
+    private const string Given = "given";
+
+    public static AuthorityInputs For(StackConfig config) => new(CertificateAuthority.Sanitized(config.Stack), TlsSettings.GeneratedCaDays,
+        config.Tls.CaCertificate is { } pem ? X509Certificate2.CreateFromPem(pem).ExportCertificatePem() : null);
+
+    /// <summary>What the host certificates name their issuer by: <c>generated</c>, or the given CA's SHA-256.</summary>
+    public string Issuer => GivenCertificate is null ? Generated : FingerprintOf(GivenCertificate);
+
+    public override IReadOnlyDictionary<string, string> ToInputs()
+    {
+        var map = Map(("stack", Stack), ("days", Days.ToString(CultureInfo.InvariantCulture)), ("source", GivenCertificate is null ? Generated : Given));
+        if (GivenCertificate is not null)
+            map["certificate"] = GivenCertificate;
+        return map;
+    }
+
+    public static AuthorityInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    {
+        OnlyKeys(inputs, k => k is "stack" or "days" or "source" or "certificate");
+        var source = Required(inputs, "source");
+        if (source is not (Generated or Given))
+            throw new InvalidInputException("source", $"'{TextRules.Printable(source)}' is neither {Generated} nor {Given}");
+        string? certificate = null;
+        if (source == Given)
+            certificate = Matching(inputs, "certificate", PemCertificate(), "one certificate in PEM");
+        else if (inputs.ContainsKey("certificate"))
+            throw new InvalidInputException("certificate", "is recorded for a generated CA");
+        return new AuthorityInputs(Matching(inputs, "stack", StackName(), "a stack name"), Whole(inputs, "days", 1, 36500), certificate);
+    }
+
+    internal static string FingerprintOf(string pem)
+    {
+        using var certificate = X509Certificate2.CreateFromPem(pem);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.RawData));
+    }
+
+    [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,100}\z")]
+    private static partial Regex StackName();
+
+    [GeneratedRegex(@"\A-----BEGIN CERTIFICATE-----\n([A-Za-z0-9+/=]{1,76}\n){1,200}-----END CERTIFICATE-----\n?\z")]
+    private static partial Regex PemCertificate();
+}
+
+/// <summary>
+/// A host's certificate, for server and client authentication: the names it carries, how long it lasts, how close to
+/// its end <c>up</c> issues a new one, and the CA it comes from (<see cref="AuthorityInputs.Issuer"/>), so that another
+/// CA is another certificate.
+/// </summary>
+public sealed record CertificateInputs(string Host, IReadOnlyList<string> DnsNames, IReadOnlyList<string> Addresses, int Days, int RenewDaysBefore, string Issuer)
+    : ResourceInputs
+{
+    public static CertificateInputs For(StackConfig config, HostConfig host, AuthorityInputs authority)
+    {
+        var names = CertificateNames.For(config, host);
+        return new CertificateInputs(host.Name, names.DnsNames, names.Addresses.Select(a => a.ToString()).ToList(),
+            config.Tls.CertificateDays, config.Tls.RenewDaysBefore, authority.Issuer);
+    }
+
+    public CertificateNames Names => new(Host, DnsNames, Addresses.Select(IPAddress.Parse).ToList());
+
+    public TimeSpan Validity => TimeSpan.FromDays(Days);
+
+    public TimeSpan RenewalThreshold => TimeSpan.FromDays(RenewDaysBefore);
+
+    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("host", Host), ("dns", string.Join(",", DnsNames)),
+        ("addresses", string.Join(",", Addresses)), ("days", Days.ToString(CultureInfo.InvariantCulture)),
+        ("renewDaysBefore", RenewDaysBefore.ToString(CultureInfo.InvariantCulture)), ("issuer", Issuer));
+
+    public static CertificateInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    {
+        OnlyKeys(inputs, k => k is "host" or "dns" or "addresses" or "days" or "renewDaysBefore" or "issuer");
+        var dns = Required(inputs, "dns").Split(',');
+        var badName = dns.FirstOrDefault(n => !Config.Names.HostName().IsMatch(n));
+        if (badName is not null)
+            throw new InvalidInputException("dns", $"'{TextRules.Printable(badName)}' is not a host name");
+        var addresses = Required(inputs, "addresses").Split(',');
+        var badAddress = addresses.FirstOrDefault(a => !IPAddress.TryParse(a, out var parsed) || parsed.ToString() != a);
+        if (badAddress is not null)
+            throw new InvalidInputException("addresses", $"'{TextRules.Printable(badAddress)}' is not an IP address");
+        var issuer = Required(inputs, "issuer");
+        if (issuer != "generated" && !Config.Names.Sha256Hex().IsMatch(issuer))
+            throw new InvalidInputException("issuer", $"'{TextRules.Printable(issuer)}' is neither generated nor a SHA-256 in hex");
+        var days = Whole(inputs, "days", 1, TlsSettings.GeneratedCaDays);
+        return new CertificateInputs(Matching(inputs, "host", Config.Names.HostName(), "a host name"), dns, addresses, days,
+            Whole(inputs, "renewDaysBefore", 0, days - 1), issuer);
+    }
+}
