@@ -16,14 +16,16 @@ public class DebianReleaseTests
     private const string Bookworm = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nID=debian\n";
 
     [Fact]
-    public void Patroni_30_starts_through_the_safe_leader_launcher_and_a_change_to_it_restarts_patroni()
+    public void Patroni_30_starts_through_the_safe_leader_launcher_written_before_patroni_first_starts_and_never_restarts_it()
     {
         var bookworm = StackPipeline.Plan(On(DebianReleases.Bookworm));
         var dropIn = bookworm.Files.Single(f => f.Host == "node1" && f.Path == "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf");
         // the packaged ExecStart is cleared, then Patroni's own config goes to the launcher
         Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/hastack/patroni-safe-leader /etc/patroni/config.yml\n", dropIn.Content, StringComparison.Ordinal);
-        var service = (ServiceInputs)bookworm.Graph.Resources.Single(r => r.Name == "node1:patroni").Spec;
-        Assert.Equal(ServiceEffect.Restart, service.Reads.Single(r => r.Path == Components.PatroniSafeLeaderPath).Effect);
+        var service = bookworm.Graph.Resources.Single(r => r.Name == "node1:patroni");
+        Assert.Contains($"{ResourceTypes.File}::node1:{Components.PatroniSafeLeaderPath}", service.DependsOn);
+        // a restart of Patroni stops PostgreSQL: a running cluster takes the launcher at Patroni's next start
+        Assert.DoesNotContain(((ServiceInputs)service.Spec).Reads, r => r.Path.Contains("safe-leader", StringComparison.Ordinal));
         Assert.DoesNotContain(StackPipeline.Plan(On(DebianReleases.Trixie)).Files, f => f.Path.Contains("safe-leader", StringComparison.Ordinal));
     }
 

@@ -75,9 +75,10 @@ public static class Components
             new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
             new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
             // Patroni 3.0 can take the leader key back after a network cut: it starts through a launcher that renews it
-            // by compare-and-swap, as Patroni 4 does; both are read at Patroni's start
-            new("patroni-safe-leader.py.sbn", PatroniSafeLeaderPath, "0755", "root", "root", FileEffect.Restart, NeedsSafeLeader),
-            new("patroni-safe-leader.conf.sbn", "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf", "0644", "root", "root", FileEffect.Restart, NeedsSafeLeader),
+            // by compare-and-swap, as Patroni 4 does. In place before Patroni first starts; on a running cluster they
+            // apply from Patroni's next start, as the guard's do (restarting Patroni stops PostgreSQL, on the primary too)
+            new("patroni-safe-leader.py.sbn", PatroniSafeLeaderPath, "0755", "root", "root", FileEffect.None, NeedsSafeLeader),
+            new("patroni-safe-leader.conf.sbn", "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf", "0644", "root", "root", FileEffect.None, NeedsSafeLeader),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
