@@ -190,8 +190,12 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         var stateText = File.ReadAllText(Project.StatePath);
         var state = System.Text.Json.JsonDocument.Parse(stateText).RootElement;
         var crypter = PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase);
-        var passwords = state.GetProperty("secrets").EnumerateObject().Select(p => crypter.Decrypt(p.Value.GetString()!)).ToList();
-        Assert.Equal(5, passwords.Count);
+        var secrets = state.GetProperty("secrets").EnumerateObject().ToDictionary(p => p.Name, p => crypter.Decrypt(p.Value.GetString()!));
+        // the generated passwords, and the cluster's CA and each host's certificate and key
+        Assert.Equal(HaStack.Infra.Rendering.StackRenderer.GeneratedSecrets.Order(StringComparer.Ordinal),
+            secrets.Keys.Where(k => !k.StartsWith("tls-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(2 + 2 * lab.Hosts.Count, secrets.Keys.Count(k => k.StartsWith("tls-", StringComparison.Ordinal)));
+        var passwords = secrets.Values.ToList();
         var logs = Directory.GetFiles(Path.Combine(Project.Directory.FullName, ".hastack", "logs")).Select(File.ReadAllText).ToList();
         Assert.NotEmpty(logs);
         var processLists = lab.Hosts.Select(h => h.Check("cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '")).ToList();
@@ -202,8 +206,11 @@ public partial class EngineLifecycleTests(LabFixture fixture)
             Assert.All(processLists, ps => Assert.DoesNotContain(password, ps, StringComparison.Ordinal));
         }
         // and the secret is really there, where it belongs: Patroni's config on the host, readable by root only
-        Assert.Contains(passwords[0], string.Concat(lab.Hosts.Select(h => h.Check("cat /etc/patroni/config.yml /etc/pgbouncer/userlist.txt"))), StringComparison.Ordinal);
+        Assert.Contains(secrets["postgres-superuser"], string.Concat(lab.Hosts.Select(h => h.Check("cat /etc/patroni/config.yml /etc/pgbouncer/userlist.txt"))), StringComparison.Ordinal);
         Assert.Equal("600 postgres", Node(1).Check("stat -c '%a %U' /etc/patroni/config.yml").Trim());
+        // a host's private key: on that host only, readable by root only
+        Assert.Equal(secrets[$"tls-key-{Node(1).Name}"].Trim(), Node(1).Check("cat /etc/hastack/tls/host.key").Trim());
+        Assert.Equal("600 root", Node(1).Check("stat -c '%a %U' /etc/hastack/tls/host.key").Trim());
         var output = Project.Check("output");
         Assert.Contains("postgresPassword  [secret]", output.Stdout, StringComparison.Ordinal);
     }
