@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Config;
@@ -28,11 +29,29 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     public bool Holds(string host) =>
         session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
 
-    public string SingleHolder(string step, TimeSpan? limit = null)
+    /// <param name="settled">when set, the same single host must be seen holding it again this long after: two backups
+    /// can claim the address for a moment (one just started, before it heard the other's adverts)</param>
+    public string SingleHolder(string step, TimeSpan? limit = null, TimeSpan? settled = null)
     {
         var holders = new List<string>();
-        if (!Poll.Until(() => (holders = VipHosts.Where(Holds).ToList()).Count == 1,
-                limit ?? TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds), TimeSpan.FromMilliseconds(200)))
+        string? seen = null;
+        var seenAt = Stopwatch.StartNew();
+        bool Settled()
+        {
+            holders = VipHosts.Where(Holds).ToList();
+            if (holders.Count != 1)
+            {
+                seen = null;
+                return false;
+            }
+            if (holders[0] != seen)
+            {
+                seen = holders[0];
+                seenAt.Restart();
+            }
+            return seenAt.Elapsed >= (settled ?? TimeSpan.Zero);
+        }
+        if (!Poll.Until(Settled, limit ?? TimeSpan.FromSeconds(config.Verify.VipMoveTimeoutSeconds), TimeSpan.FromMilliseconds(200)))
             throw new VerificationFailedException(step, $"{config.Vip.Address} is held by {(holders.Count == 0 ? "no host" : string.Join(" and ", holders))}");
         return holders[0];
     }
