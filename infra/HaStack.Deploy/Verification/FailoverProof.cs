@@ -67,11 +67,12 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
                 session(other).Run(HostOperations.StopWaitingForAddress());
             if (newHolder is null)
                 throw new VerificationFailedException("the VIP moves", $"no other host ({string.Join(", ", others)}) got {config.Vip.Address} within {moveLimit.TotalSeconds} s after {unit} stopped on {holder}");
+            outputs["vipHolderAfter"] = newHolder;
             outputs["vipMoveMs"] = Ms(movedAfter);
             var recovered = Sql(writes, sqlLimit, "SQL through the VIP works again", "SELECT pg_is_in_recovery();", expectReplica: false, clock);
             outputs["sqlRecoveryMs"] = Ms(recovered);
             // the first host to hold it says how fast it moved; the holder after is where it stays (a backup started a
-            // moment before can claim it too, then yield to a higher priority: seen in CI)
+            // moment before can claim it too, then yield to a higher priority: seen in CI). Same key, same place.
             outputs["vipHolderAfter"] = checks.SingleHolder("the VIP stays on one host after the move", moveLimit, TimeSpan.FromSeconds(1));
         }
         finally
