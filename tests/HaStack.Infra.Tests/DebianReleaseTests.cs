@@ -21,11 +21,13 @@ public class DebianReleaseTests
         var bookworm = StackPipeline.Plan(On(DebianReleases.Bookworm));
         var dropIn = bookworm.Files.Single(f => f.Host == "node1" && f.Path == "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf");
         // the packaged ExecStart is cleared, then Patroni's own config goes to the launcher
-        Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/hastack/patroni-safe-leader /etc/patroni/config.yml\n", dropIn.Content, StringComparison.Ordinal);
+        Assert.Contains("ExecStart=\nExecStart=/usr/local/lib/hastack/safe-leader/patroni /etc/patroni/config.yml\n", dropIn.Content, StringComparison.Ordinal);
         var service = bookworm.Graph.Resources.Single(r => r.Name == "node1:patroni");
         Assert.Contains($"{ResourceTypes.File}::node1:{Components.PatroniSafeLeaderPath}", service.DependsOn);
         // a restart of Patroni stops PostgreSQL: a running cluster takes the launcher at Patroni's next start
         Assert.DoesNotContain(((ServiceInputs)service.Spec).Reads, r => r.Path.Contains("safe-leader", StringComparison.Ordinal));
+        // the process keeps Patroni's name: the agent tracks it by name when the VIP is on the database layer
+        Assert.Equal("patroni", Path.GetFileName(Components.PatroniSafeLeaderPath));
         Assert.DoesNotContain(StackPipeline.Plan(On(DebianReleases.Trixie)).Files, f => f.Path.Contains("safe-leader", StringComparison.Ordinal));
     }
 

@@ -120,7 +120,8 @@ public static class Components
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
 
     public const string PatroniSyncGuardPath = "/usr/local/lib/hastack/patroni-sync-guard";
-    public const string PatroniSafeLeaderPath = "/usr/local/lib/hastack/patroni-safe-leader";
+    /// <summary>Named patroni, so the process is "patroni" as the packaged one is (the agent tracks Patroni by name on the database layer).</summary>
+    public const string PatroniSafeLeaderPath = "/usr/local/lib/hastack/safe-leader/patroni";
     public const string PatroniSyncGuardUnit = "hastack-patroni-sync-guard.service";
 
     public const string AgentConfigPath = "/etc/hastack-vrrpd/keepalived.conf";
