@@ -33,7 +33,7 @@ internal sealed class CertificateAuthorityProvider : IResourceProvider
             authority = created;
         }
         secrets.Set(TlsSecrets.CaCertificate, authority.CertificatePem);
-        return new Dictionary<string, string> { ["notAfter"] = authority.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) };
+        return new Dictionary<string, string> { ["notAfter"] = authority.NotAfter.ToString(CertificateRenewal.RecordedEndFormat, System.Globalization.CultureInfo.InvariantCulture) };
     }
 
     /// <summary>The CA as the secret store holds it: its certificate, and its key (state's, or the stack file's own).</summary>

@@ -22,7 +22,7 @@ internal sealed class CertificateProvider : IResourceProvider
         secrets.Set(TlsSecrets.Certificate(inputs.Host), issued.CertificatePem);
         var notAfter = CertificateRenewal.NotAfter(issued.CertificatePem);
         context.Log($"issued {inputs.Host}'s certificate, valid until {notAfter:yyyy-MM-dd HH:mm}Z");
-        return new Dictionary<string, string> { ["notAfter"] = notAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture) };
+        return new Dictionary<string, string> { ["notAfter"] = notAfter.ToString(CertificateRenewal.RecordedEndFormat, CultureInfo.InvariantCulture) };
     }
 
     public void Delete(ApplyContext context, ResourceState recorded)

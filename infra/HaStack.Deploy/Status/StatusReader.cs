@@ -35,10 +35,11 @@ public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> sess
     /// <summary>The certificates state records (their end as the issuing <c>up</c> noted it; a malformed date is left out).</summary>
     public static IReadOnlyList<CertificateView> Certificates(HaStack.Deploy.State.StackState state) =>
         state.Resources.Where(r => r.Type == HaStack.Infra.Graph.ResourceTypes.Certificate && r.Outputs.ContainsKey("notAfter"))
-            .Select(r => (Inputs: (HaStack.Infra.Graph.CertificateInputs)r.Spec, Ends: r.Outputs["notAfter"]))
-            .Where(c => DateTimeOffset.TryParseExact(c.Ends, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
-            .Select(c => new CertificateView(c.Inputs.Host,
-                DateTimeOffset.ParseExact(c.Ends, "yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal), c.Inputs.RenewDaysBefore))
+            .Select(r => (Inputs: (HaStack.Infra.Graph.CertificateInputs)r.Spec,
+                Ends: DateTimeOffset.TryParseExact(r.Outputs["notAfter"], HaStack.Infra.Tls.CertificateRenewal.RecordedEndFormat, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal, out var ends) ? ends : (DateTimeOffset?)null))
+            .Where(c => c.Ends is not null)
+            .Select(c => new CertificateView(c.Inputs.Host, c.Ends!.Value, c.Inputs.RenewDaysBefore))
             .OrderBy(c => c.NotAfter).ToList();
 
     private List<AgentView> Agents()

@@ -37,6 +37,9 @@ public static class CertificateRenewal
         }
     }
 
+    /// <summary>How state records a certificate's end (the notAfter output), in UTC.</summary>
+    public const string RecordedEndFormat = "yyyy-MM-ddTHH:mm:ssZ";
+
     /// <summary>When <paramref name="pem"/>'s certificate ends, in UTC.</summary>
     public static DateTimeOffset NotAfter(string pem)
     {
