@@ -11,6 +11,9 @@ namespace HaStack.Pulumi.Mapping;
 /// <summary>A host the program cannot pin: pulumi-command ignores host keys unless one is given, so HaStack refuses.</summary>
 public sealed class UnpinnedHostException(string message) : Exception(message);
 
+/// <summary>A stack the program cannot deploy as it says: it asks for TLS, and the program issues no certificates yet.</summary>
+public sealed class TlsNotDeclaredException(string message) : Exception(message);
+
 /// <summary>
 /// The stack's resource graph as Pulumi resources, one (or, for the agent binary, two) per graph resource, named
 /// after it, with the graph's dependencies and the operation text <see cref="ResourceOperations"/> gives the
@@ -23,6 +26,11 @@ public static class ProgramMapper
     public static ProgramPlan Map(StackPlan plan, Func<HostConfig, string?> hostKeyOf, string agentBinary)
     {
         var config = plan.Config;
+        // etcd would be told to ask for certificates the program never writes: refused rather than deployed broken
+        if (config.Tls.Enabled)
+            throw new TlsNotDeclaredException(
+                "the stack asks for TLS (hastack:tls.enabled, on by default), and the Pulumi program does not issue the cluster's certificates yet " +
+                "(Pulumi.Tls is not among the packages it builds against); deploy with hastack up, or set hastack:tls.enabled: false to deploy without TLS through Pulumi");
         var targets = new List<SshTarget>();
         var unpinned = new List<string>();
         foreach (var host in config.Hosts)

@@ -101,9 +101,12 @@ public sealed class CertificateResourceTests : IDisposable
         Assert.Equal(3, certificates.Count);
         Assert.All(certificates, s => Assert.Contains("within the renewal threshold of 20 days", s.Recorded!.Drift, StringComparison.Ordinal));
         var files = steps.Where(s => s.Type == ResourceTypes.File).Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
-        var expected = new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { $"{ResourceTypes.File}::{n}:/etc/hastack/tls/host.crt", $"{ResourceTypes.File}::{n}:/etc/hastack/tls/host.key" })
+        // the host's certificate and key, and the key's copies for etcd and Patroni
+        var expected = new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { "host.crt", "host.key", "etcd.key", "postgres.key" }.Select(f => $"{ResourceTypes.File}::{n}:/etc/hastack/tls/{f}"))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, files);
+        // and no service restarts for it: etcd and Patroni's etcd client read them again for each new connection
+        Assert.DoesNotContain(steps, s => s.Type == ResourceTypes.Service);
         Assert.DoesNotContain(steps, s => s.Type == ResourceTypes.CertificateAuthority);
 
         Up(renewing, plan);

@@ -135,6 +135,8 @@ public sealed class HostileStateFileTests : IDisposable
         ["an etcd member not in its cluster"] = (Input(Etcd, "etcdMember", "node9"), "input 'etcdCluster'"),
         ["an etcd peer URL with a command"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380';reboot;',http://10.77.0.11:2379"), "input 'etcdCluster'"),
         ["an etcd peer URL with a path"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380/x,http://10.77.0.11:2379"), "input 'etcdCluster'"),
+        ["an etcd member with a peer URL in one scheme and a client URL in the other"] = (Input(Etcd, "etcdCluster", "node1=https://10.77.0.11:2380,http://10.77.0.11:2379"), "input 'etcdCluster'"),
+        ["an etcd URL with another scheme"] = (Input(Etcd, "etcdCluster", "node1=ftp://10.77.0.11:2380,ftp://10.77.0.11:2379"), "input 'etcdCluster'"),
         ["an etcd member twice"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380,http://10.77.0.11:2379 node1=http://10.77.0.12:2380,http://10.77.0.12:2379"), "input 'etcdCluster'"),
         ["an etcd cluster without its member name"] = (s => { Resource(s, Etcd)["inputs"]!.AsObject().Remove("etcdMember"); Input(Etcd, "ready", "EtcdHealth 90 2379")(s); }, "input 'etcdMember'"),
         ["a package with a command"] = (Input(Packages, "packages", "haproxy;reboot"), "input 'packages'"),

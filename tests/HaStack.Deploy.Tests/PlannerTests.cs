@@ -116,6 +116,26 @@ public class PlannerTests
     }
 
     [Fact]
+    public void Turning_TLS_on_or_off_under_a_running_etcd_cluster_is_refused_at_preview_and_a_new_cluster_takes_either()
+    {
+        var plaintext = Stack + "\n  hastack:tls: { enabled: false }";
+        Assert.Empty(PlanLimits.Problems(Planner.Plan(Graph(plaintext), new StackState())));
+        Assert.Empty(PlanLimits.Problems(Planner.Plan(Graph(plaintext), Applied(Graph(plaintext)))));
+
+        var on = Assert.Single(PlanLimits.Problems(Planner.Plan(Graph(), Applied(Graph(plaintext)))));
+        Assert.Contains("etcd: node1, node2, node3 run without TLS", on, StringComparison.Ordinal);
+        Assert.Contains("fix: set hastack:tls.enabled: false", on, StringComparison.Ordinal);
+        var off = Assert.Single(PlanLimits.Problems(Planner.Plan(Graph(plaintext), Applied(Graph()))));
+        Assert.Contains("run with TLS", off, StringComparison.Ordinal);
+        Assert.Contains("fix: set hastack:tls.enabled: true", off, StringComparison.Ordinal);
+
+        // a member joining a plaintext cluster with TLS asked for: the members that stay are what is refused
+        var grown = plaintext.Replace("    - { name: node3, address: 10.77.0.13 }\n", "    - { name: node3, address: 10.77.0.13 }\n    - { name: node4, address: 10.77.0.14 }\n", StringComparison.Ordinal)
+            .Replace("enabled: false", "enabled: true", StringComparison.Ordinal);
+        Assert.Contains("node1, node2, node3 run without TLS", Assert.Single(PlanLimits.Problems(Planner.Plan(Graph(grown), Applied(Graph(plaintext))))), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Drift_found_by_refresh_updates_the_file_and_has_its_service_read_it_again()
     {
         var graph = Graph();

@@ -55,7 +55,8 @@ public class RenderingTests
     {
         var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
         string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
-        Assert.Equal(["/etc/default/etcd", "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
+        Assert.Equal(["/etc/default/etcd", "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/etcd.key", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key",
+            "/etc/hastack/tls/postgres.key", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
             "/etc/postgresql-common/createcluster.d/50-hastack.conf",
             "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf",
             "/etc/systemd/system/hastack-patroni-sync-guard.service",
@@ -147,8 +148,48 @@ public class RenderingTests
         var etcd = plan.Files.Single(f => f.Host == "db2" && f.Path == "/etc/default/etcd").Content;
         Assert.DoesNotContain("ETCD_INITIAL_CLUSTER=", etcd, StringComparison.Ordinal);
         var member = ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::db2:etcd"].Spec).Membership!;
-        Assert.Equal("db1=http://10.77.0.11:2380,http://10.77.0.11:2379 db2=http://10.77.0.12:2380,http://10.77.0.12:2379 db3=http://10.77.0.13:2380,http://10.77.0.13:2379", member.ClusterText);
+        Assert.Equal("db1=https://10.77.0.11:2380,https://10.77.0.11:2379 db2=https://10.77.0.12:2380,https://10.77.0.12:2379 db3=https://10.77.0.13:2380,https://10.77.0.13:2379", member.ClusterText);
         Assert.Equal(["db1", "db3"], member.Others.Select(m => m.Name));
+    }
+
+    [Fact]
+    public void With_TLS_etcd_asks_every_client_and_peer_for_a_certificate_and_Patroni_presents_one_of_its_own()
+    {
+        var plan = StackPipeline.Plan(TestStacks.LoadFile("three").Config!);
+        string File(string path) => plan.Files.Single(f => f.Host == "node2" && f.Path == path).Content;
+        var etcd = File("/etc/default/etcd");
+        Assert.Contains("ETCD_LISTEN_CLIENT_URLS=\"https://10.77.0.12:2379,https://127.0.0.1:2379\"", etcd, StringComparison.Ordinal);
+        Assert.Contains("ETCD_LISTEN_PEER_URLS=\"https://10.77.0.12:2380\"", etcd, StringComparison.Ordinal);
+        foreach (var line in new[] { "ETCD_CLIENT_CERT_AUTH=\"true\"", "ETCD_PEER_CLIENT_CERT_AUTH=\"true\"", "ETCD_KEY_FILE=\"/etc/hastack/tls/etcd.key\"",
+                     "ETCD_PEER_KEY_FILE=\"/etc/hastack/tls/etcd.key\"", "ETCD_TRUSTED_CA_FILE=\"/etc/hastack/tls/ca.crt\"", "ETCD_CERT_FILE=\"/etc/hastack/tls/host.crt\"" })
+            Assert.Contains(line, etcd.Split('\n'));
+        Assert.DoesNotContain("http://", etcd, StringComparison.Ordinal);
+        var patroni = File("/etc/patroni/config.yml");
+        Assert.Contains("  protocol: https\n  cacert: /etc/hastack/tls/ca.crt\n  cert: /etc/hastack/tls/host.crt\n  key: /etc/hastack/tls/postgres.key\n", patroni, StringComparison.Ordinal);
+        // each service's copy of the host's key is the host's key, readable by that service's user alone
+        var keys = plan.Files.Where(f => f.Host == "node2" && f.Path.EndsWith(".key", StringComparison.Ordinal)).ToDictionary(f => f.Path);
+        Assert.Equal(("etcd", "0600"), (keys["/etc/hastack/tls/etcd.key"].Owner, keys["/etc/hastack/tls/etcd.key"].Mode));
+        Assert.Equal(("postgres", "0600"), (keys["/etc/hastack/tls/postgres.key"].Owner, keys["/etc/hastack/tls/postgres.key"].Mode));
+        Assert.Single(keys.Values.Select(k => k.Content).Distinct());
+        // the services start only once the CA and the host's certificate are on the host
+        var service = plan.Graph["hastack:host:Service::node2:etcd"];
+        Assert.Contains("hastack:host:File::node2:/etc/hastack/tls/host.crt", service.DependsOn);
+        Assert.Contains("hastack:host:File::node2:/etc/hastack/tls/ca.crt", service.DependsOn);
+    }
+
+    [Fact]
+    public void With_TLS_off_etcd_and_Patroni_stay_in_plaintext_and_no_key_is_copied()
+    {
+        var config = TestStacks.LoadFile("three").Config!;
+        var plan = StackPipeline.Plan(config with { Tls = config.Tls with { Enabled = false } });
+        var etcd = plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/default/etcd").Content;
+        Assert.Contains("ETCD_LISTEN_CLIENT_URLS=\"http://10.77.0.12:2379,http://127.0.0.1:2379\"", etcd, StringComparison.Ordinal);
+        Assert.DoesNotContain("CERT", etcd, StringComparison.Ordinal);
+        Assert.DoesNotContain("protocol: https", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content, StringComparison.Ordinal);
+        Assert.DoesNotContain(plan.Files, f => f.Path is "/etc/hastack/tls/etcd.key" or "/etc/hastack/tls/postgres.key");
+        var member = ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::node2:etcd"].Spec);
+        Assert.False(member.Membership!.Tls);
+        Assert.Equal(HaStack.Infra.Catalogue.ProbeKind.EtcdHealth, member.Ready.Kind);
     }
 
     [Fact]

@@ -100,6 +100,8 @@ public class ValidationRuleTests
         { "tls-validity", "hastack:tls.certificateDays", Severity.Error, TestStacks.MinimalWith("hastack:tls: { certificateDays: 0 }") },
         { "tls-renewal", "hastack:tls.renewDaysBefore", Severity.Error, TestStacks.MinimalWith("hastack:tls: { certificateDays: 30, renewDaysBefore: 30 }") },
         { "tls-ca-pair", "hastack:tls.caKey", Severity.Error, TestStacks.MinimalWith("hastack:tls: { caCertificate: 'x' }") },
+        { "tls-disabled", "hastack:tls.enabled", Severity.Warning, TestStacks.MinimalWith("hastack:tls: { enabled: false }") },
+        { "wrong-type", "hastack:tls.enabled", Severity.Error, TestStacks.MinimalWith("hastack:tls: { enabled: maybe }") },
     };
 
     [Theory]

@@ -14,8 +14,21 @@ public class ProgramMapperTests
     private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHhhc3RhY2stdGVzdC1rZXktZm9yLXBpbm5pbmc=";
     private static readonly string Sha = new('e', 64);
 
-    private static StackPlan Plan(string stack) =>
-        StackPipeline.Plan(StackPipeline.Load(Path.Combine(AppContext.BaseDirectory, "Stacks"), stack, _ => null).Config!, Sha);
+    /// <summary>The stack with TLS off, as the program deploys it (<see cref="A_stack_with_TLS_is_refused"/>).</summary>
+    private static StackPlan Plan(string stack) => Plan(stack, tls: false);
+
+    private static StackPlan Plan(string stack, bool tls)
+    {
+        var config = StackPipeline.Load(Path.Combine(AppContext.BaseDirectory, "Stacks"), stack, _ => null).Config!;
+        return StackPipeline.Plan(config with { Tls = config.Tls with { Enabled = tls } }, Sha);
+    }
+
+    [Fact]
+    public void A_stack_with_TLS_is_refused()
+    {
+        var e = Assert.Throws<TlsNotDeclaredException>(() => ProgramMapper.Map(Plan("three", tls: true), _ => Key, "/build/hastack-vrrpd"));
+        Assert.Contains("hastack:tls.enabled: false", e.Message, StringComparison.Ordinal);
+    }
 
     private static ProgramPlan Map(string stack) => ProgramMapper.Map(Plan(stack), _ => Key, "/build/hastack-vrrpd");
 

@@ -54,6 +54,8 @@ public sealed class ProgramTests : IDisposable
         var knownHosts = Path.Combine(dir.FullName, "known_hosts");
         File.WriteAllLines(knownHosts, Enumerable.Range(11, 5).Select(i => $"10.77.0.{i} {Key}"));
         config["hastack:ssh"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["privateKeyFile"] = key, ["knownHostsFile"] = knownHosts });
+        // the program deploys without TLS only (A_stack_asking_for_TLS_stops_the_program)
+        config["hastack:tls"] = JsonSerializer.Serialize(new Dictionary<string, bool> { ["enabled"] = false });
         var agent = Path.Combine(dir.FullName, "hastack-vrrpd");
         File.WriteAllBytes(agent, [0x7f, 0x45, 0x4c, 0x46]);
         Environment.SetEnvironmentVariable("HASTACK_AGENT_BINARY", agent);
@@ -200,5 +202,14 @@ public sealed class ProgramTests : IDisposable
         File.WriteAllText(Path.Combine(dir.FullName, "known_hosts"), $"10.77.0.11 {Key}\n");
         var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("three", config));
         Assert.Contains("node2, node3: no host key to pin", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stack_asking_for_TLS_stops_the_program()
+    {
+        var config = EngineConfig("three");
+        config.Remove("hastack:tls");
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("three", config));
+        Assert.Contains("does not issue the cluster's certificates yet", e.Message, StringComparison.Ordinal);
     }
 }

@@ -60,8 +60,10 @@ done
 echo "remove-hosts: the primary is $leader"
 
 # -- etcd grows by one member and shrinks back, one membership change per up, under a writer
-etcd_members() { ssh_node node1 "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 member list" | awk -F', ' '{ print $3 ":" $2 }' | sort | paste -sd' '; }
-etcd_healthy() { ssh_node node1 "ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 endpoint health --cluster 2>&1" | grep -c 'is healthy' || true; }
+# etcd speaks TLS and asks for a certificate of the cluster's CA: the host's own, as HaStack's etcdctl calls present it
+ETCDCTL="ETCDCTL_API=3 ETCDCTL_CACERT=/etc/hastack/tls/ca.crt ETCDCTL_CERT=/etc/hastack/tls/host.crt ETCDCTL_KEY=/etc/hastack/tls/host.key etcdctl --endpoints=https://127.0.0.1:2379"
+etcd_members() { ssh_node node1 "$ETCDCTL member list" | awk -F', ' '{ print $3 ":" $2 }' | sort | paste -sd' '; }
+etcd_healthy() { ssh_node node1 "$ETCDCTL endpoint health --cluster 2>&1" | grep -c 'is healthy' || true; }
 etcd_started() { for n in node1 node2 node3; do ssh_node $n "systemctl show etcd -p ActiveEnterTimestampMonotonic --value"; done | paste -sd' '; }
 with_etcd() { sed -i -E "s/(name: ($1), address: [0-9.]+, roles: )\[db, proxy\]/\1[etcd, db, proxy]/" "$DIR/Pulumi.removal.yaml"; }
 cp "$DIR/Pulumi.removal.yaml" "$DIR/Pulumi.removal.yaml.good"

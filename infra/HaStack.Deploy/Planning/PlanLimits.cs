@@ -23,7 +23,30 @@ public static class PlanLimits
             problems.Add($"etcd: {Describe(joining, "join")}{(joining.Count > 0 && leaving.Count > 0 ? " and " : "")}{Describe(leaving, "leave")} in one up, " +
                          $"but etcd takes one membership change at a time (a new member counts against the quorum before it has started); " +
                          $"fix: add or remove one etcd host per up (the running members: {string.Join(", ", staying)})");
+        problems.AddRange(TlsSwitches(steps));
         return problems;
+    }
+
+    /// <summary>
+    /// A running etcd member whose cluster would turn TLS on or off: its peers know it by its recorded URLs, and a
+    /// restart with the other scheme would cut it off from them (members one by one, and with the last Patroni's
+    /// lock). Not built yet, so refused: the stack keeps what its etcd was deployed with.
+    /// </summary>
+    private static IEnumerable<string> TlsSwitches(IReadOnlyList<PlannedStep> steps)
+    {
+        var switching = steps
+            .Where(s => s.Type == ResourceTypes.Service && s.Op is StepOp.Same or StepOp.Update && s.Recorded is not null && s.Desired is { Spec: ServiceInputs })
+            .Select(s => (Desired: ((ServiceInputs)s.Desired!.Spec).Membership, Recorded: ServiceInputs.Parse(s.Recorded!.Inputs).Membership))
+            .Where(m => m.Desired is not null && m.Recorded is not null && m.Desired.Tls != m.Recorded.Tls)
+            .Select(m => m.Desired!)
+            .ToList();
+        if (switching.Count == 0)
+            yield break;
+        var on = switching[0].Tls;
+        yield return $"etcd: {string.Join(", ", switching.Select(m => m.Name))} run{(switching.Count == 1 ? "s" : "")} {(on ? "without" : "with")} TLS, and this stack " +
+                     $"asks {(on ? "for it" : "for none")}; HaStack does not turn TLS {(on ? "on" : "off")} for a running etcd cluster yet (its members know each other by " +
+                     $"{(on ? "http" : "https")} URLs); fix: set hastack:tls.enabled: {(on ? "false" : "true")} in the stack file to keep it as deployed" +
+                     (on ? ", or deploy the cluster anew (destroy, then up) to have TLS from the start" : "");
     }
 
     private static string Describe(List<string> names, string verb) =>

@@ -90,7 +90,7 @@ public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> sess
     {
         foreach (var member in plan.Topology.EtcdMembers)
         {
-            var members = Try($"etcd on {member.Name}", () => StatusParsers.EtcdMembers(session(member.Name).Check(HostOperations.EtcdMembersStatus(plan.Config.Etcd.ClientPort))), quiet: true);
+            var members = Try($"etcd on {member.Name}", () => StatusParsers.EtcdMembers(session(member.Name).Check(HostOperations.EtcdMembersStatus(plan.Config.Etcd.ClientPort, plan.Config.Tls.Enabled))), quiet: true);
             if (members is { Count: > 0 })
                 return members;
         }

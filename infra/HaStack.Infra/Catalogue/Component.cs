@@ -19,6 +19,9 @@ public enum ProbeKind
     /// <summary><c>etcdctl endpoint health</c> on the local client port.</summary>
     EtcdHealth,
 
+    /// <summary><c>etcdctl endpoint health</c> on the local client port over TLS, with the host's client certificate.</summary>
+    EtcdHealthTls,
+
     /// <summary>An HTTP GET that answers 2xx (Patroni's REST API).</summary>
     HttpOk,
 

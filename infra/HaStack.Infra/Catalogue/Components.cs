@@ -34,18 +34,34 @@ public static class Components
         [], null, None, []);
 
     /// <summary>
-    /// Every host: the cluster's CA certificate and the host's own certificate and key (read by nobody yet: the
-    /// services take them up one by one), in place before the services that will read them.
+    /// Every host: the cluster's CA certificate and the host's own certificate and key (the key root's: what HaStack's
+    /// own commands, etcdctl among them, present), in place before the services that read them. A service that runs as
+    /// another user reads a copy of the key of its own (<see cref="TlsKeyCopy"/>).
     /// </summary>
     public static readonly Component Tls = new("tls", null, None,
         [
-            new("tls-ca.crt.sbn", TlsDirectory + "ca.crt", "0644", "root", "root", FileEffect.None),
-            new("tls-host.crt.sbn", TlsDirectory + "host.crt", "0644", "root", "root", FileEffect.None),
-            new("tls-host.key.sbn", TlsDirectory + "host.key", "0600", "root", "root", FileEffect.None),
+            new("tls-ca.crt.sbn", TlsCaPath, "0644", "root", "root", FileEffect.None),
+            new("tls-host.crt.sbn", TlsCertificatePath, "0644", "root", "root", FileEffect.None),
+            new("tls-host.key.sbn", TlsKeyPath, "0600", "root", "root", FileEffect.None),
         ],
         [], null, None, []);
 
     public const string TlsDirectory = "/etc/hastack/tls/";
+    public const string TlsCaPath = TlsDirectory + "ca.crt";
+    public const string TlsCertificatePath = TlsDirectory + "host.crt";
+    public const string TlsKeyPath = TlsDirectory + "host.key";
+    public const string EtcdKeyPath = TlsDirectory + "etcd.key";
+    public const string PatroniKeyPath = TlsDirectory + "postgres.key";
+
+    /// <summary>
+    /// The host's key for a service that runs as <paramref name="user"/>, readable by that user only. Written after
+    /// the package that makes the user. A renewed key asks nothing of the service: etcd and Patroni's etcd client read
+    /// their files again for each new connection.
+    /// </summary>
+    private static ComponentFile TlsKeyCopy(string path, string user) =>
+        new("tls-host.key.sbn", path, "0600", user, user, FileEffect.None, UsesTls);
+
+    private static bool UsesTls(StackConfig c) => c.Tls.Enabled;
 
     public static readonly Component Etcd = new("etcd", "etcd",
         _ => ["etcd-server", "etcd-client"],
@@ -54,9 +70,10 @@ public static class Components
             RecoveryDropIn("etcd"),
             // how the member joins (a new cluster, or a running one it was added to) is decided when it first starts
             new("etcd-join.conf.sbn", "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "0644", "root", "root", FileEffect.None),
+            TlsKeyCopy(EtcdKeyPath, "etcd"),
         ],
         [new("etcd.clientPort", c => c.Etcd.ClientPort), new("etcd.peerPort", c => c.Etcd.PeerPort)],
-        (c, _) => new ReadinessProbe(ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
+        (c, _) => new ReadinessProbe(c.Tls.Enabled ? ProbeKind.EtcdHealthTls : ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
         c => [EtcdDataDirectory(c)],
         ["etcd"],
         // Debian's on-abnormal leaves a member that exited with an error down: the quorum is one failure from lost
@@ -68,6 +85,8 @@ public static class Components
         [
             new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
             new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
+            // Patroni's etcd client certificate's key (the sync guard reads it too)
+            TlsKeyCopy(PatroniKeyPath, "postgres"),
             RecoveryDropIn("patroni"),
             // Patroni before 3.1.2 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the
             // guard repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni

@@ -84,9 +84,10 @@ public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int
 
 /// <summary>
 /// The cluster's certificates: how long a host certificate lasts, how close to its end <c>up</c> issues a new one,
-/// and the user's own CA (certificate and key, the key a secret) instead of the one HaStack generates.
+/// and the user's own CA (certificate and key, the key a secret) instead of the one HaStack generates. With
+/// <see cref="Enabled"/> the services speak TLS to each other (etcd's clients and peers so far) and ask for certificates.
 /// </summary>
-public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey)
+public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey, bool Enabled = true)
 {
     public static readonly TlsSettings Default = new(365, 30, null, null);
 

@@ -60,7 +60,8 @@ public static class StackConfigBinder
         verifyReader.Finish();
         var tlsReader = root.Object("tls");
         var tls = new TlsSettings(tlsReader.Int("certificateDays", TlsSettings.Default.CertificateDays),
-            tlsReader.Int("renewDaysBefore", TlsSettings.Default.RenewDaysBefore), tlsReader.OptionalPem("caCertificate"), tlsReader.Secret("caKey", multiline: true));
+            tlsReader.Int("renewDaysBefore", TlsSettings.Default.RenewDaysBefore), tlsReader.OptionalPem("caCertificate"), tlsReader.Secret("caKey", multiline: true),
+            tlsReader.Bool("enabled", TlsSettings.Default.Enabled));
         tlsReader.Finish();
         var declared = root.OptionalInt("debianRelease");
         var declaredRelease = declared is { } number ? DebianReleases.ByNumber(number) : null;

@@ -83,6 +83,8 @@ public sealed class ResourceGraph
                 var after = component.ServiceFilesFor(config).Select(f => FileId(plan.Name, f.Path)).ToList();
                 if (component == Components.Postgres)
                     after.AddRange(etcdServices); // Patroni needs an etcd quorum, which needs every member's service started
+                if (config.Tls.Enabled && (component == Components.Etcd || component == Components.Postgres))
+                    after.AddRange(Components.Tls.FilesFor(config).Select(f => FileId(plan.Name, f.Path))); // the CA and the host's certificate they present
                 if (component == Components.Agent)
                 {
                     var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],

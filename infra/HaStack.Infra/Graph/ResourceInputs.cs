@@ -130,6 +130,9 @@ public sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Clust
 
     public IEnumerable<EtcdMember> Others => Cluster.Where(m => m.Name != Name);
 
+    /// <summary>The member's cluster speaks TLS (its URLs are https): its clients present a certificate.</summary>
+    public bool Tls => Self.ClientUrl.StartsWith("https://", StringComparison.Ordinal);
+
     /// <summary>NAME=PEER_URL,CLIENT_URL per member, space-separated: what state records.</summary>
     public string ClusterText => string.Join(" ", Cluster.Select(m => $"{m.Name}={m.PeerUrl},{m.ClientUrl}"));
 
@@ -142,9 +145,11 @@ public sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Clust
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             var urls = eq > 0 ? item[(eq + 1)..].Split(',') : [];
-            if (eq <= 0 || !Names.HostName().IsMatch(item[..eq]) || urls.Length != 2 || !urls.All(ServiceInputs.IsHttpUrl) || urls.Any(u => u.Count(c => c == '/') != 2))
-                throw new InvalidInputException("etcdCluster", $"'{TextRules.Printable(item)}' is not NAME=http://ADDRESS:PEER_PORT,http://ADDRESS:CLIENT_PORT");
-            var address = urls[0][7..urls[0].LastIndexOf(':')];
+            if (eq <= 0 || !Names.HostName().IsMatch(item[..eq]) || urls.Length != 2 || !urls.All(ServiceInputs.IsHttpUrl) || urls.Any(u => u.Count(c => c == '/') != 2) ||
+                ServiceInputs.SchemeOf(urls[0]) != ServiceInputs.SchemeOf(urls[1]))
+                throw new InvalidInputException("etcdCluster", $"'{TextRules.Printable(item)}' is not NAME=SCHEME://ADDRESS:PEER_PORT,SCHEME://ADDRESS:CLIENT_PORT (http or https, both alike)");
+            var hostStart = urls[0].IndexOf("://", StringComparison.Ordinal) + 3;
+            var address = urls[0][hostStart..urls[0].LastIndexOf(':')];
             cluster.Add(new EtcdMember(item[..eq], address, urls[0], urls[1]));
         }
         if (cluster.Count(m => m.Name == name) != 1 || cluster.DistinctBy(m => m.Name).Count() != cluster.Count)
@@ -227,7 +232,7 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
         var valid = kind switch
         {
             ProbeKind.Active => target.Length == 0,
-            ProbeKind.EtcdHealth or ProbeKind.TcpListen => IsPort(target),
+            ProbeKind.EtcdHealth or ProbeKind.EtcdHealthTls or ProbeKind.TcpListen => IsPort(target),
             ProbeKind.HttpOk => IsHttpUrl(target),
             _ => false,
         };
@@ -237,12 +242,16 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
     internal static bool IsPort(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535 && port.ToString(CultureInfo.InvariantCulture) == text;
 
-    /// <summary>http://ADDRESS:PORT/path with a canonical IPv4 address and a plain path.</summary>
+    /// <summary>The scheme of a URL <see cref="IsHttpUrl"/> accepts: http or https.</summary>
+    internal static string SchemeOf(string url) => url[..url.IndexOf("://", StringComparison.Ordinal)];
+
+    /// <summary>http://ADDRESS:PORT/path or https://..., with a canonical IPv4 address and a plain path.</summary>
     internal static bool IsHttpUrl(string text)
     {
-        if (!text.StartsWith("http://", StringComparison.Ordinal))
+        var scheme = text.StartsWith("http://", StringComparison.Ordinal) ? "http://" : text.StartsWith("https://", StringComparison.Ordinal) ? "https://" : null;
+        if (scheme is null)
             return false;
-        var rest = text[7..];
+        var rest = text[scheme.Length..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         var authority = slash < 0 ? rest : rest[..slash];
         var path = slash < 0 ? "/" : rest[slash..];

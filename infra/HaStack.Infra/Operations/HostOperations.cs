@@ -148,7 +148,8 @@ public static class HostOperations
     /// <summary>A command that exits 0 exactly when the probe passes.</summary>
     public static string Probe(string unit, ReadinessProbe probe) => probe.Kind switch
     {
-        ProbeKind.EtcdHealth => $"ETCDCTL_API=3 etcdctl --endpoints={Quote($"http://127.0.0.1:{probe.Target}")} endpoint health",
+        ProbeKind.EtcdHealth => $"{EtcdctlVariables(tls: false)} etcdctl --endpoints={Quote($"http://127.0.0.1:{probe.Target}")} endpoint health",
+        ProbeKind.EtcdHealthTls => $"{EtcdctlVariables(tls: true)} etcdctl --endpoints={Quote($"https://127.0.0.1:{probe.Target}")} endpoint health",
         ProbeKind.HttpOk => HttpOk(probe.Target),
         ProbeKind.TcpListen => $"ss -ltnH {Quote($"sport = :{probe.Target}")} | grep -q .",
         _ => $"systemctl is-active --quiet {Quote(unit)}",
@@ -178,11 +179,19 @@ public static class HostOperations
         return new($"stopping {service.Unit}", text);
     }
 
+    /// <summary>
+    /// The variables etcdctl reads (as <c>NAME=VALUE ...</c>, to prefix a command or follow <c>export</c>): the v3 API,
+    /// and with TLS the cluster's CA and the host's certificate and key, root's copy (HaStack's commands run as root).
+    /// </summary>
+    public static string EtcdctlVariables(bool tls) => tls
+        ? $"ETCDCTL_API=3 ETCDCTL_CACERT={Quote(Components.TlsCaPath)} ETCDCTL_CERT={Quote(Components.TlsCertificatePath)} ETCDCTL_KEY={Quote(Components.TlsKeyPath)}"
+        : "ETCDCTL_API=3";
+
     // ---- etcd membership: one change at a time, through the other members, never below quorum
 
     /// <summary>etcdctl against the other members of <paramref name="member"/>'s cluster (none: an empty list).</summary>
     private static string EtcdOthersText(EtcdMembership member) => $$"""
-        export ETCDCTL_API=3
+        export {{EtcdctlVariables(member.Tls)}}
         others={{Quote(string.Join(",", member.Others.Select(m => m.ClientUrl)))}}
         peer={{Quote(member.Self.PeerUrl)}}
         name={{Quote(member.Name)}}
@@ -354,11 +363,11 @@ public static class HostOperations
     /// Every etcd member's status and health as etcdctl reports them (two JSON documents, a line each), asked through
     /// this host's member; a member that does not answer is left out of the status and reported unhealthy.
     /// </summary>
-    public static HostScript EtcdMembersStatus(int clientPort)
+    public static HostScript EtcdMembersStatus(int clientPort, bool tls)
     {
-        var endpoint = Quote($"http://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
+        var endpoint = Quote($"{(tls ? "https" : "http")}://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
         return new("reading etcd's members", $$"""
-            export ETCDCTL_API=3
+            export {{EtcdctlVariables(tls)}}
             status=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint status --cluster -w json 2>/dev/null | head -n 1)
             echo "${status:-[]}"
             health=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint health --cluster -w json 2>/dev/null | head -n 1)

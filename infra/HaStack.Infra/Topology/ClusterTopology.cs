@@ -73,8 +73,9 @@ public sealed record ClusterTopology(
 
     public static ClusterTopology Of(StackConfig config)
     {
+        var scheme = config.Tls.Enabled ? "https" : "http";
         var etcd = config.HostsWith(HostRole.Etcd)
-            .Select(h => new EtcdMember(h.Name, h.Address, $"http://{h.Address}:{config.Etcd.PeerPort}", $"http://{h.Address}:{config.Etcd.ClientPort}"))
+            .Select(h => new EtcdMember(h.Name, h.Address, $"{scheme}://{h.Address}:{config.Etcd.PeerPort}", $"{scheme}://{h.Address}:{config.Etcd.ClientPort}"))
             .ToList();
         var vipHosts = config.VipHosts;
         // one step apart: the skew time ((256 - priority) / 256 of an interval) stays short for every backup,

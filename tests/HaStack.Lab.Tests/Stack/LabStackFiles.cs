@@ -1,5 +1,7 @@
 using HaStack.Infra;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Rendering;
+using HaStack.Infra.Tls;
 using HaStack.Lab.Tests.Lab;
 
 namespace HaStack.Lab.Tests.Stack;
@@ -35,9 +37,43 @@ public sealed class LabStackFiles
         }
     }
 
-    /// <summary>A rendered file's content with every secret replaced by a fixed test value.</summary>
+    /// <summary>
+    /// A rendered file's content with every secret replaced by a test value: the certificates and keys by real ones
+    /// of a CA made for this test run (etcd checks them), the passwords by fixed words.
+    /// </summary>
     public string Content(string? host, string path) =>
-        SecretTokens.Substitute(Plan.Files.Single(f => f.Host == host && f.Path == path).Content, name => $"test-{name}-pw");
+        SecretTokens.Substitute(Plan.Files.Single(f => f.Host == host && f.Path == path).Content, TestSecret);
+
+    /// <summary>Every file of <paramref name="host"/>'s TLS, the service's copies of its key included, as the rendering has them (owners too).</summary>
+    public void PutTls(LabHost host)
+    {
+        foreach (var file in Plan.Files.Where(f => f.Host == host.Name && f.Path.StartsWith(Components.TlsDirectory, StringComparison.Ordinal)))
+        {
+            Put(host, file.Path, Content(host.Name, file.Path), file.Mode);
+            host.Check($"chown {file.Owner}:{file.Group} {file.Path}");
+        }
+    }
+
+    private readonly Dictionary<string, string> testSecrets = new(StringComparer.Ordinal);
+
+    private string TestSecret(string name)
+    {
+        lock (testSecrets)
+        {
+            if (testSecrets.Count == 0)
+            {
+                var (authority, pem) = CertificateAuthority.Create(Plan.Config.Stack, DateTimeOffset.UtcNow, TimeSpan.FromDays(2));
+                testSecrets[TlsSecrets.CaCertificate] = pem.CertificatePem;
+                foreach (var host in Plan.Config.Hosts)
+                {
+                    var issued = authority.Issue(CertificateNames.For(Plan.Config, host), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
+                    testSecrets[TlsSecrets.Certificate(host.Name)] = issued.CertificatePem;
+                    testSecrets[TlsSecrets.Key(host.Name)] = issued.PrivateKeyPem;
+                }
+            }
+            return testSecrets.TryGetValue(name, out var value) ? value : $"test-{name}-pw";
+        }
+    }
 
     public static void Put(LabHost host, string path, string content, string mode = "0644") =>
         host.Check($"mkdir -p \"$(dirname {path})\" && cat > {path}.new && chmod {mode} {path}.new && mv {path}.new {path}", stdin: content);

@@ -36,8 +36,10 @@ public class RenderedConfigTests(LabFixture fixture)
         try
         {
             // the files and the start HaStack gives each member: with no other member answering, they start a new cluster together
+            _ = Files; // one rendering, so one test CA, before the hosts take their certificates from it in parallel
             Parallel.ForEach(lab.Hosts, host =>
             {
+                Files.PutTls(host);
                 LabStackFiles.Put(host, "/etc/default/etcd", Files.Content(host.Name, "/etc/default/etcd"));
                 LabStackFiles.Put(host, JoinDropIn, Files.Content(host.Name, JoinDropIn));
                 host.Check($"systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath}");
@@ -46,12 +48,18 @@ public class RenderedConfigTests(LabFixture fixture)
                 host.Check(start.CommandLine(sudo: false), timeout: TimeSpan.FromSeconds(start.TimeoutSeconds));
                 Assert.Contains("ETCD_INITIAL_CLUSTER_STATE=new", host.Check($"cat {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath}"), StringComparison.Ordinal);
             });
-            var endpoints = string.Join(",", lab.Hosts.Select(h => $"http://{h.Address}:2379"));
-            var health = Eventually(() => lab.Hosts[0].Run($"ETCDCTL_API=3 etcdctl --endpoints={endpoints} endpoint health"), TimeSpan.FromSeconds(30));
+            var endpoints = string.Join(",", lab.Hosts.Select(h => $"https://{h.Address}:2379"));
+            var etcdctl = HaStack.Infra.Operations.HostOperations.EtcdctlVariables(tls: true) + " etcdctl";
+            var health = Eventually(() => lab.Hosts[0].Run($"{etcdctl} --endpoints={endpoints} endpoint health"), TimeSpan.FromSeconds(30));
             // etcdctl 3.4 reports health on standard error
             Assert.Equal(3, (health.Stdout + health.Stderr).Split('\n').Count(l => l.Contains("is healthy", StringComparison.Ordinal)));
-            var members = lab.Hosts[0].Check("ETCDCTL_API=3 etcdctl --endpoints=http://127.0.0.1:2379 member list");
-            Assert.All(lab.Hosts, h => Assert.Contains($", {h.Name}, http://{h.Address}:2380,", members, StringComparison.Ordinal));
+            var members = lab.Hosts[0].Check($"{etcdctl} --endpoints=https://127.0.0.1:2379 member list");
+            Assert.All(lab.Hosts, h => Assert.Contains($", {h.Name}, https://{h.Address}:2380,", members, StringComparison.Ordinal));
+            // a client without a certificate of the cluster's CA gets nothing: not over TLS, not in plaintext
+            var anonymous = lab.Hosts[0].Run($"ETCDCTL_API=3 ETCDCTL_CACERT={HaStack.Infra.Catalogue.Components.TlsCaPath} etcdctl --endpoints=https://{lab.Hosts[1].Address}:2379 --command-timeout=3s put /hastack-test x");
+            Assert.NotEqual(0, anonymous.ExitStatus);
+            var plaintext = lab.Hosts[0].Run($"ETCDCTL_API=3 etcdctl --endpoints=http://{lab.Hosts[1].Address}:2379 --dial-timeout=2s --command-timeout=3s get /hastack-test");
+            Assert.NotEqual(0, plaintext.ExitStatus);
 
             var node = lab.Hosts[^1];
             LabStackFiles.Put(node, "/tmp/hastack-check/patroni.yml", Files.Content(node.Name, "/etc/patroni/config.yml"));
@@ -64,7 +72,7 @@ public class RenderedConfigTests(LabFixture fixture)
         }
         finally
         {
-            Parallel.ForEach(lab.Hosts, host => host.Run($"systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath} {JoinDropIn}; systemctl daemon-reload"));
+            Parallel.ForEach(lab.Hosts, host => host.Run($"systemctl stop etcd; rm -rf /var/lib/etcd/hastack-lab {HaStack.Infra.Catalogue.Components.EtcdJoinEnvironmentPath} {JoinDropIn} {HaStack.Infra.Catalogue.Components.TlsDirectory}; systemctl daemon-reload"));
         }
     }
 
