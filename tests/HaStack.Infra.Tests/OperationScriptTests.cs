@@ -125,8 +125,8 @@ public class OperationScriptTests
     {
         var scripts = new (HostScript Script, string Quoted)[]
         {
-            (HostOperations.Switchover("10.0.0.1", 8008, value, "node2"), Shell.Quote(value)),
-            (HostOperations.Switchover("10.0.0.1", 8008, "node1", value), Shell.Quote(value)),
+            (HostOperations.Switchover(new SqlTarget("node1", "10.0.0.1", 8008, Tls: true), value, "node2"), Shell.Quote(value)),
+            (HostOperations.Switchover(new SqlTarget("node1", "10.0.0.1", 8008), "node1", value), Shell.Quote(value)),
             (HostOperations.KillService(value, mainOnly: true), Shell.Quote(value)),
             (HostOperations.KillPostmaster("/var/lib/postgresql/" + value), Shell.Quote($"/var/lib/postgresql/{value}/postmaster.pid")),
         };

@@ -81,6 +81,14 @@ public class PatroniDynamicConfigTests
         Assert.Throws<InvalidInputException>(() => PatroniConfigInputs.Parse(With("setting:postgresql/../x", "1")));
         Assert.Throws<InvalidInputException>(() => PatroniConfigInputs.Parse(With("targets", "node1=10.0.0.1:8008;reboot")));
         Assert.Throws<InvalidInputException>(() => PatroniConfigInputs.Parse(With("script", "x")));
+        // with TLS the targets say https; a stack recorded before TLS says nothing and is plain HTTP
+        Assert.All(inputs.Targets, t => Assert.True(t.Tls));
+        Assert.StartsWith("node1=https://10.77.0.11:8008 ", map["targets"], StringComparison.Ordinal);
+        Assert.Equal("https://10.77.0.11:8008/config", inputs.Targets[0].Url("/config"));
+        var plain = PatroniConfigInputs.Parse(With("targets", "node1=10.77.0.11:8008")).Targets.Single();
+        Assert.Equal(("http://10.77.0.11:8008/config", false), (plain.Url("/config"), plain.Tls));
+        foreach (var hostile in new[] { "node1=http://10.77.0.11:8008", "node1=https://https://10.77.0.11:8008", "node1=https:10.77.0.11:8008", "node1=https://:8008" })
+            Assert.Throws<InvalidInputException>(() => PatroniConfigInputs.Parse(With("targets", hostile)));
     }
 
     [Fact]

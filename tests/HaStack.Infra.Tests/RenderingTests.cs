@@ -166,6 +166,12 @@ public class RenderingTests
         Assert.DoesNotContain("http://", etcd, StringComparison.Ordinal);
         var patroni = File("/etc/patroni/config.yml");
         Assert.Contains("  protocol: https\n  cacert: /etc/hastack/tls/ca.crt\n  cert: /etc/hastack/tls/host.crt\n  key: /etc/hastack/tls/postgres.key\n", patroni, StringComparison.Ordinal);
+        // Patroni's REST API over HTTPS, which HAProxy's checks verify against the cluster's CA
+        Assert.Contains("  certfile: /etc/hastack/tls/host.crt\n  keyfile: /etc/hastack/tls/postgres.key\n  cafile: /etc/hastack/tls/ca.crt\n", patroni, StringComparison.Ordinal);
+        var haproxy = File("/etc/haproxy/haproxy.cfg").Split('\n');
+        Assert.Equal(2, haproxy.Count(l => l.Trim() == "tcp-check connect port 8008 ssl"));
+        Assert.Equal(2, haproxy.Count(l => l.Trim().StartsWith("default-server", StringComparison.Ordinal) && l.EndsWith(" ca-file /etc/hastack/tls/ca.crt verify required", StringComparison.Ordinal)));
+        Assert.Equal("https://10.77.0.12:8008/health", ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::node2:patroni"].Spec).Ready.Target);
         // each service's copy of the host's key is the host's key, readable by that service's user alone
         var keys = plan.Files.Where(f => f.Host == "node2" && f.Path.EndsWith(".key", StringComparison.Ordinal)).ToDictionary(f => f.Path);
         Assert.Equal(("etcd", "0600"), (keys["/etc/hastack/tls/etcd.key"].Owner, keys["/etc/hastack/tls/etcd.key"].Mode));
@@ -175,6 +181,18 @@ public class RenderingTests
         var service = plan.Graph["hastack:host:Service::node2:etcd"];
         Assert.Contains("hastack:host:File::node2:/etc/hastack/tls/host.crt", service.DependsOn);
         Assert.Contains("hastack:host:File::node2:/etc/hastack/tls/ca.crt", service.DependsOn);
+    }
+
+    [Theory]
+    [InlineData(true, "https://10.77.0.11:8008/primary\", timeout=1, context=context)")]
+    [InlineData(false, "http://10.77.0.11:8008/primary\", timeout=1)")]
+    public void On_the_database_layer_the_agents_check_asks_Patroni_over_https_when_the_stack_has_TLS(bool tls, string asks)
+    {
+        var config = TestStacks.Valid(TestStacks.Minimal.Replace("10.77.0.100/24", "10.77.0.100/24\n    floatsOver: database", StringComparison.Ordinal));
+        var plan = StackPipeline.Plan(config with { Tls = config.Tls with { Enabled = tls } });
+        var check = plan.Files.Single(f => f.Host == "node1" && f.Path == HaStack.Infra.Catalogue.Components.AgentCheckScriptPath).Content;
+        Assert.Contains(asks, check, StringComparison.Ordinal);
+        Assert.Equal(tls, check.Contains("ssl.create_default_context(cafile=\"/etc/hastack/tls/ca.crt\")", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -187,6 +205,8 @@ public class RenderingTests
         Assert.DoesNotContain("CERT", etcd, StringComparison.Ordinal);
         Assert.DoesNotContain("protocol: https", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content, StringComparison.Ordinal);
         Assert.DoesNotContain(plan.Files, f => f.Path is "/etc/hastack/tls/etcd.key" or "/etc/hastack/tls/postgres.key");
+        Assert.DoesNotContain("ssl", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/haproxy/haproxy.cfg").Content, StringComparison.Ordinal);
+        Assert.DoesNotContain("certfile", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content, StringComparison.Ordinal);
         var member = ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::node2:etcd"].Spec);
         Assert.False(member.Membership!.Tls);
         Assert.Equal(HaStack.Infra.Catalogue.ProbeKind.EtcdHealth, member.Ready.Kind);

@@ -22,7 +22,9 @@ hastack status > "$DIR/status.log" 2>&1 || { cat "$DIR/status.log"; fail "status
 version=$(ssh_node node1 "runuser -u postgres -- psql -XAtc 'show server_version_num'")
 [[ $version == 17* ]] || fail "PostgreSQL is $version, not 17"
 
-members() { curl -s --max-time 3 "http://10.77.0.1$1:8008/cluster"; }
+# Patroni's REST API is HTTPS with the cluster's CA: trusted here from node1's copy (read once, while every host is up)
+ssh_node node1 "cat /etc/hastack/tls/ca.crt" > "$DIR/ca.crt"
+members() { curl -s --max-time 3 --cacert "$DIR/ca.crt" "https://10.77.0.1$1:8008/cluster"; }
 primary() { for i in 1 2 3; do members "$i" 2>/dev/null | python3 -c 'import json,sys; print(next(m["name"] for m in json.load(sys.stdin)["members"] if m["role"] == "leader"))' 2>/dev/null && return; done; }
 other_than() { for n in node1 node2 node3; do [[ $n != "$1" ]] && { echo "$n"; return; }; done; }
 wait_whole() { # WHAT: healthy status within 180 s

@@ -5,6 +5,7 @@ using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
 using HaStack.Infra;
 using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Cluster;
@@ -51,7 +52,7 @@ public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession>
                 throw new SwitchoverException($"PgBouncer did not pause (a transaction still running after 15 s?) on {string.Join("; ", refused)}; nothing was switched");
             progress($"switching over: {leader.Name} -> {candidate.Name}");
             var address = addressOf?.Invoke(leader.Name) ?? topology.DatabaseHosts.Single(h => h.Name == leader.Name).Address;
-            session(leader.Name).Check(HostOperations.Switchover(address, plan.Config.Patroni.RestPort, leader.Name, candidate.Name),
+            session(leader.Name).Check(HostOperations.Switchover(new SqlTarget(leader.Name, address, plan.Config.Patroni.RestPort, plan.Config.Tls.Enabled), leader.Name, candidate.Name),
                 Encoding.UTF8.GetBytes(restPassword));
             progress($"Patroni answered the switchover after {clock.Elapsed.TotalSeconds:0.00} s; waiting until {candidate.Name} leads");
             Until($"{candidate.Name} did not lead within {LeaderLimit.TotalSeconds} s", LeaderLimit,

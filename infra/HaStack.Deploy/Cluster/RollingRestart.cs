@@ -53,7 +53,7 @@ public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> se
     {
         foreach (var host in plan.Topology.DatabaseHosts)
         {
-            var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(new SqlTarget(host.Name, host.Address, plan.Config.Patroni.RestPort)));
+            var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(plan.Config, host)));
             if (answer.Ok)
                 return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(member);
         }
@@ -64,7 +64,7 @@ public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> se
     {
         var host = plan.Topology.DatabaseHosts.Single(h => h.Name == member);
         progress($"restarting PostgreSQL on {member} ({what})");
-        var target = new SqlTarget(host.Name, host.Address, plan.Config.Patroni.RestPort);
+        var target = SqlTarget.Of(plan.Config, host);
         var answer = session(member).Run(HostOperations.PatroniRestart(target), Encoding.UTF8.GetBytes(restPassword));
         if (!answer.Ok)
             throw new RollingRestartException($"{member}: {answer.Stderr.Trim()}; the members after it were not restarted");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Status;
@@ -73,7 +74,7 @@ public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> sess
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var url = $"http://{db.Address}:{plan.Config.Patroni.RestPort.ToString(CultureInfo.InvariantCulture)}/cluster";
+            var url = SqlTarget.Of(plan.Config, db).Url("/cluster");
             var members = Try($"Patroni on {db.Name}", () =>
             {
                 var answer = session(db.Name).Run(HostOperations.HttpGet("reading Patroni's members", url));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Verification;
@@ -61,7 +62,7 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var answer = session(db.Name).Run(HostOperations.PatroniMembers(db.Address, config.Patroni.RestPort));
+            var answer = session(db.Name).Run(HostOperations.PatroniMembers(SqlTarget.Of(config, db)));
             if (!answer.Ok)
                 continue;
             return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -81,7 +82,7 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
         var host = plan.Topology.DatabaseHosts.FirstOrDefault(h => h.Name == leader?.Name);
         if (host is null || named is null)
             return false;
-        var answer = session(host.Name).Run(HostOperations.PatroniSynchronousStandbys(host.Address, config.Patroni.RestPort));
+        var answer = session(host.Name).Run(HostOperations.PatroniSynchronousStandbys(SqlTarget.Of(config, host)));
         return answer.Ok && answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(named.Name);
     }
 

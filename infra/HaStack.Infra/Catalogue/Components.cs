@@ -101,7 +101,7 @@ public static class Components
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
         // a replica is ready when it runs and streams; its first clone can take a while
-        (c, h) => new ReadinessProbe(ProbeKind.HttpOk, $"http://{h.Address}:{c.Patroni.RestPort}/health", 300),
+        (c, h) => new ReadinessProbe(ProbeKind.HttpOk, Graph.SqlTarget.Of(c, h).Url("/health"), 300),
         c => [PostgresDataDirectory(c)],
         ["postgresql", "postgresql@*", "patroni", "patroni@*"],
         // KillMode=process (Debian's): PostgreSQL keeps serving while Patroni is down, and the new Patroni adopts it

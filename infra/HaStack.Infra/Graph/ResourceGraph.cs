@@ -60,7 +60,7 @@ public sealed class ResourceGraph
         static string ServiceId(string host, string unit) => $"{ResourceTypes.Service}::{host}:{unit}";
         var etcdServices = topology.Hosts.Where(p => p.RunsEtcd).Select(p => ServiceId(p.Name, Components.Etcd.Unit!)).ToList();
         var patroniServices = topology.Hosts.Where(p => p.RunsDatabase).Select(p => ServiceId(p.Name, Components.Postgres.Unit!)).ToList();
-        var targets = topology.DatabaseHosts.Select(h => new SqlTarget(h.Name, h.Address, config.Patroni.RestPort)).ToList();
+        var targets = topology.DatabaseHosts.Select(h => SqlTarget.Of(config, h)).ToList();
 
         foreach (var plan in topology.Hosts)
         {

@@ -277,8 +277,17 @@ public sealed record PasswordInputs(int Length) : ResourceInputs
     }
 }
 
-/// <summary>A database host the SQL setup may run on, as the setup recorded it: the primary among them runs it.</summary>
-public sealed record SqlTarget(string Host, string Address, int RestPort);
+/// <summary>
+/// A database host's Patroni REST API, as the SQL setup and Patroni's configuration record it (the primary among them
+/// runs the setup): its address and port, over https when the stack has TLS.
+/// </summary>
+public sealed record SqlTarget(string Host, string Address, int RestPort, bool Tls = false)
+{
+    public static SqlTarget Of(StackConfig config, HostConfig host) => new(host.Name, host.Address, config.Patroni.RestPort, config.Tls.Enabled);
+
+    /// <summary>The URL of <paramref name="path"/> (such as /primary) on this Patroni.</summary>
+    public string Url(string path) => $"{(Tls ? "https" : "http")}://{Address}:{RestPort.ToString(CultureInfo.InvariantCulture)}{path}";
+}
 
 public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
@@ -290,9 +299,14 @@ public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targ
         return new SqlSetupInputs(Required(inputs, "script"), ParseTargets(Required(inputs, "targets")));
     }
 
-    /// <summary>The database hosts' Patroni REST endpoints as state records them: HOST=ADDRESS:PORT, space-separated.</summary>
+    /// <summary>
+    /// The database hosts' Patroni REST endpoints as state records them: HOST=ADDRESS:PORT (plain HTTP, as stacks
+    /// before TLS recorded them) or HOST=https://ADDRESS:PORT, space-separated.
+    /// </summary>
     internal static string TargetsText(IReadOnlyList<SqlTarget> targets) =>
-        string.Join(" ", targets.Select(t => $"{t.Host}={t.Address}:{t.RestPort.ToString(CultureInfo.InvariantCulture)}"));
+        string.Join(" ", targets.Select(t => $"{t.Host}={(t.Tls ? HttpsPrefix : "")}{t.Address}:{t.RestPort.ToString(CultureInfo.InvariantCulture)}"));
+
+    private const string HttpsPrefix = "https://";
 
     internal static List<SqlTarget> ParseTargets(string text)
     {
@@ -301,9 +315,11 @@ public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targ
         {
             var eq = item.IndexOf('=', StringComparison.Ordinal);
             var colon = item.LastIndexOf(':');
-            if (eq <= 0 || colon < eq || !Names.HostName().IsMatch(item[..eq]) || !StackValidator.IsIpv4(item[(eq + 1)..colon]) || !ServiceInputs.IsPort(item[(colon + 1)..]))
-                throw new InvalidInputException("targets", $"'{TextRules.Printable(item)}' is not HOST=ADDRESS:PORT");
-            targets.Add(new SqlTarget(item[..eq], item[(eq + 1)..colon], int.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture)));
+            var tls = eq > 0 && string.CompareOrdinal(item, eq + 1, HttpsPrefix, 0, HttpsPrefix.Length) == 0;
+            var start = eq + 1 + (tls ? HttpsPrefix.Length : 0);
+            if (eq <= 0 || colon < start || !Names.HostName().IsMatch(item[..eq]) || !StackValidator.IsIpv4(item[start..colon]) || !ServiceInputs.IsPort(item[(colon + 1)..]))
+                throw new InvalidInputException("targets", $"'{TextRules.Printable(item)}' is not HOST=ADDRESS:PORT or HOST=https://ADDRESS:PORT");
+            targets.Add(new SqlTarget(item[..eq], item[start..colon], int.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture), tls));
         }
         return targets;
     }

@@ -155,9 +155,15 @@ public static class HostOperations
         _ => $"systemctl is-active --quiet {Quote(unit)}",
     };
 
+    /// <summary>
+    /// What Python's urlopen is given for the URL in <c>sys.argv[1]</c>: for https (Patroni's REST API with TLS) a context
+    /// that trusts the cluster's CA alone and checks the host's name, for http none. Each script imports ssl for it.
+    /// </summary>
+    private const string UrlContext = "context=(ssl.create_default_context(cafile=\"" + Components.TlsCaPath + "\") if sys.argv[1].startswith(\"https:\") else None)";
+
     /// <summary>Exits 0 when the URL answers 2xx within 2 s; the URL is an argument, never part of the program text.</summary>
     public static string HttpOk(string url) =>
-        $"python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' {Quote(url)}";
+        $"python3 -c 'import sys, ssl, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2, {UrlContext})' {Quote(url)}";
 
     /// <summary>Stopped and disabled; with <paramref name="purgeData"/>, its data directories removed as well.</summary>
     public static HostScript StopService(ServiceInputs service, bool purgeData)
@@ -274,7 +280,7 @@ public static class HostOperations
 
     /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
     public static HostScript IsPrimary(SqlTarget target) =>
-        new($"asking {target.Host} for the primary", HttpOk($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/primary"));
+        new($"asking {target.Host} for the primary", HttpOk(target.Url("/primary")));
 
     /// <summary>
     /// For an engine that cannot pick the primary before it runs (Pulumi): on every database host, the SQL setup runs
@@ -330,19 +336,19 @@ public static class HostOperations
         new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
 
     /// <summary>Prints Patroni's members, one per line: name, role, state (as /cluster gives them).</summary>
-    public static HostScript PatroniMembers(string address, int restPort) =>
-        new("reading Patroni's members", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
+    public static HostScript PatroniMembers(SqlTarget target) =>
+        new("reading Patroni's members", "python3 -c 'import sys, json, ssl, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + "))[\"members\"]; " +
             "print(\"\\n\".join(\" \".join((x[\"name\"], x[\"role\"], x[\"state\"])) for x in m))' " +
-            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
+            Quote(target.Url("/cluster")));
 
     /// <summary>
-    /// The standbys the primary at <paramref name="address"/> really waits for (pg_stat_replication's sync_state, as
+    /// The standbys the primary at <paramref name="target"/> really waits for (pg_stat_replication's sync_state, as
     /// Patroni's /patroni reports it), one name a line; what /cluster calls sync_standby is only what etcd says.
     /// </summary>
-    public static HostScript PatroniSynchronousStandbys(string address, int restPort) =>
-        new("reading the primary's synchronous standbys", "python3 -c 'import sys, json, urllib.request; r = json.load(urllib.request.urlopen(sys.argv[1], timeout=3)).get(\"replication\") or []; " +
+    public static HostScript PatroniSynchronousStandbys(SqlTarget target) =>
+        new("reading the primary's synchronous standbys", "python3 -c 'import sys, json, ssl, urllib.request; r = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + ")).get(\"replication\") or []; " +
             "print(\"\\n\".join(x[\"application_name\"] for x in r if x.get(\"sync_state\") in (\"sync\", \"quorum\")))' " +
-            Quote($"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/patroni"));
+            Quote(target.Url("/patroni")));
 
     /// <summary>
     /// HAProxy's statistics as CSV, from its stats listener on loopback; bash's /dev/tcp (not sh's: scripts run
@@ -356,7 +362,7 @@ public static class HostOperations
 
     /// <summary>The body of an HTTP GET, printed as it came (a JSON API read from a host: Patroni's, the agent's status).</summary>
     public static HostScript HttpGet(string what, string url) =>
-        new(what, $"python3 -c 'import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3).read().decode())' {Quote(url)}",
+        new(what, $"python3 -c 'import sys, ssl, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3, {UrlContext}).read().decode())' {Quote(url)}",
             TimeoutSeconds: 15);
 
     /// <summary>
@@ -403,8 +409,8 @@ public static class HostOperations
     /// A planned switchover through Patroni's REST API (POST /switchover), from <paramref name="leader"/> to
     /// <paramref name="candidate"/>; the REST password comes on standard input, never on a command line.
     /// </summary>
-    public static HostScript Switchover(string address, int restPort, string leader, string candidate) =>
-        PatroniPost($"switching over from {leader} to {candidate}", $"http://{address}:{restPort.ToString(CultureInfo.InvariantCulture)}/switchover",
+    public static HostScript Switchover(SqlTarget target, string leader, string candidate) =>
+        PatroniPost($"switching over from {leader} to {candidate}", target.Url("/switchover"),
             """{"leader": sys.argv[2], "candidate": sys.argv[3]}""", "the switchover", 60, leader, candidate);
 
     /// <summary>
@@ -413,12 +419,12 @@ public static class HostOperations
     /// </summary>
     private static HostScript PatroniPost(string what, string url, string body, string refused, int seconds, params string[] arguments) =>
         new(what, $$"""
-            python3 -c 'import sys, json, base64, urllib.request
+            python3 -c 'import sys, json, ssl, base64, urllib.request
             password = sys.stdin.read()
             request = urllib.request.Request(sys.argv[1], method="POST", data=json.dumps({{body}}).encode(),
                 headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
             try:
-                print(urllib.request.urlopen(request, timeout={{seconds.ToString(CultureInfo.InvariantCulture)}}).read().decode())
+                print(urllib.request.urlopen(request, timeout={{seconds.ToString(CultureInfo.InvariantCulture)}}, {{UrlContext}}).read().decode())
             except urllib.error.HTTPError as e:
                 sys.exit("Patroni refused {{refused}}: %d %s" % (e.code, e.read().decode()))'
             """ + " " + string.Join(" ", new[] { url }.Concat(arguments).Select(Quote)),
@@ -430,17 +436,17 @@ public static class HostOperations
     /// the REST password on the first line, the configuration as JSON after it.
     /// </summary>
     public static HostScript PutPatroniConfig(SqlTarget target) =>
-        new("writing Patroni's dynamic configuration", """
-            python3 -c 'import sys, base64, urllib.request
+        new("writing Patroni's dynamic configuration", $$"""
+            python3 -c 'import sys, ssl, base64, urllib.request
             password = sys.stdin.readline().rstrip(chr(10))
             body = sys.stdin.read().encode()
             request = urllib.request.Request(sys.argv[1], method="PUT", data=body,
                 headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
             try:
-                urllib.request.urlopen(request, timeout=30).read()
+                urllib.request.urlopen(request, timeout=30, {{UrlContext}}).read()
             except urllib.error.HTTPError as e:
                 sys.exit("Patroni refused the configuration: %d %s" % (e.code, e.read().decode()))'
-            """ + " " + Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/config"),
+            """ + " " + Quote(target.Url("/config")),
             ScriptInput.Content, 45);
 
     /// <summary>
@@ -448,19 +454,19 @@ public static class HostOperations
     /// it (<c>restart_pending</c>); Patroni answers once PostgreSQL is back. The REST password on standard input.
     /// </summary>
     public static HostScript PatroniRestart(SqlTarget target) =>
-        PatroniPost($"restarting PostgreSQL on {target.Host}", $"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/restart",
+        PatroniPost($"restarting PostgreSQL on {target.Host}", target.Url("/restart"),
             """{"restart_pending": True}""", "the restart", 120);
 
     /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
     public static HostScript ReadPatroniConfig(SqlTarget target) =>
-        new("reading Patroni's dynamic configuration", "python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())' " +
-            Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/config"));
+        new("reading Patroni's dynamic configuration", "python3 -c 'import sys, ssl, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5, " + UrlContext + ").read().decode())' " +
+            Quote(target.Url("/config")));
 
     /// <summary>The members that say a setting waits for a restart of PostgreSQL (pending_restart), one a line.</summary>
     public static HostScript PatroniPendingRestarts(SqlTarget target) =>
-        new("reading which members wait for a restart", "python3 -c 'import sys, json, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3))[\"members\"]; " +
+        new("reading which members wait for a restart", "python3 -c 'import sys, json, ssl, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + "))[\"members\"]; " +
             "print(\"\\n\".join(x[\"name\"] for x in m if x.get(\"pending_restart\")))' " +
-            Quote($"http://{target.Address}:{target.RestPort.ToString(CultureInfo.InvariantCulture)}/cluster"));
+            Quote(target.Url("/cluster")));
 
     /// <summary>
     /// PgBouncer's admin console over its unix socket as the OS user it runs as (PgBouncer lets that user in as

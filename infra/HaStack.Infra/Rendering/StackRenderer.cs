@@ -94,7 +94,7 @@ public static class StackRenderer
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
             ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.PostgresVersion),
                 ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c))),
-            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("dcs_top", DcsSection(c, "")),
+            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("tls", c.Tls.Enabled), ("dcs_top", DcsSection(c, "")),
                 ("dcs_postgresql", DcsSection(c, PatroniDynamicConfig.PostgresqlSection)), ("dcs_parameters", DcsSection(c, PatroniDynamicConfig.ParametersSection))),
             ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
                 ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),

@@ -30,7 +30,7 @@ public sealed class ClusterFailoverTests(LabFixture fixture) : IDisposable
     /// <summary>Patroni's view of the cluster, asked on a host that is up: (member, role, state) each.</summary>
     private List<(string Name, string Role, string State)> Members(LabHost via)
     {
-        var json = via.Run($"python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://{via.Address}:8008/cluster\", timeout=3).read().decode())'");
+        var json = PatroniApi.Get(via, "/cluster");
         if (json.ExitStatus != 0)
             return [];
         return JsonDocument.Parse(json.Stdout).RootElement.GetProperty("members").EnumerateArray()

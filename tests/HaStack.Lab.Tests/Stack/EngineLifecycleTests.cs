@@ -284,8 +284,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
     }
 
     /// <summary>What Patroni keeps in etcd for the running cluster, asked of a host's REST API.</summary>
-    private static System.Text.Json.JsonElement PatroniConfig(LabHost host) => System.Text.Json.JsonDocument.Parse(host.Check(
-        $"python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://{host.Address}:8008/config\", timeout=5).read().decode())'")).RootElement;
+    private static System.Text.Json.JsonElement PatroniConfig(LabHost host) => System.Text.Json.JsonDocument.Parse(PatroniApi.Check(host, "/config")).RootElement;
 
     /// <summary>
     /// The stack is the truth for Patroni's dynamic configuration too: a PostgreSQL setting and Patroni's ttl, changed
@@ -384,7 +383,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
             Assert.Equal("120", host.Check("cd / && runuser -u postgres -- psql -XAtc 'show max_connections'").Trim());
             Assert.Equal("96MB", host.Check("cd / && runuser -u postgres -- psql -XAtc 'show maintenance_work_mem'").Trim());
         }
-        var cluster = System.Text.Json.JsonDocument.Parse(Node(1).Check("python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://10.77.0.11:8008/cluster\", timeout=5).read().decode())'")).RootElement;
+        var cluster = System.Text.Json.JsonDocument.Parse(PatroniApi.Check(Node(1), "/cluster")).RootElement;
         Assert.DoesNotContain(cluster.GetProperty("members").EnumerateArray(), m => m.TryGetProperty("pending_restart", out var p) && p.GetBoolean());
         Assert.Equal(0, Project.Run("preview", "--expect-no-changes").Exit);
     }

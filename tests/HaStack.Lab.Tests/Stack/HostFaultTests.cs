@@ -60,8 +60,7 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
             CommandResult json;
             try
             {
-                json = host.Run($"python3 -c 'import urllib.request; print(urllib.request.urlopen(\"http://{host.Address}:8008/cluster\", timeout=3).read().decode())'",
-                    timeout: TimeSpan.FromSeconds(10));
+                json = PatroniApi.Get(host, "/cluster", TimeSpan.FromSeconds(10));
             }
             catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or TimeoutException)
             {
@@ -102,6 +101,7 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
     private void Judge(VipWriter writer, string fault, TimeSpan budget, Action inject, Func<TimeSpan, bool> settled, Action undo)
     {
         var from = writer.Clock.Elapsed;
+        var began = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         inject();
         var injected = writer.Clock.Elapsed;
         AgentLab.WaitFor($"{fault}: writes resume", () => settled(injected), TimeSpan.FromSeconds(90));
@@ -122,8 +122,22 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
         if (figures.LongestWrite >= FaultOutcome.HangLimit)
             breaches.Add($"{line}: a client was left hanging");
         if (figures.LongestGap > budget)
-            breaches.Add($"{line}: over budget");
+            breaches.Add($"{line}: over budget\n{PatroniDecisions(began)}");
     }
+
+    /// <summary>What each reachable host's Patroni decided since <paramref name="since"/> (unix seconds): why a gap was long.</summary>
+    private string PatroniDecisions(long since) => string.Join("\n", lab.Hosts.Select(host =>
+    {
+        try
+        {
+            return host.Run($"journalctl -u patroni --since @{since} --no-pager -o cat | grep -E 'demot|promot|failsafe|DCS|Lock owner|leader' | grep -v 'no action' | tail -12",
+                timeout: TimeSpan.FromSeconds(10)).Stdout.TrimEnd().Replace("\n", $"\n  {host.Name}: ", StringComparison.Ordinal) is { Length: > 0 } lines ? $"  {host.Name}: {lines}" : $"  {host.Name}: (nothing)";
+        }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            return $"  {host.Name}: not reachable";
+        }
+    }));
 
     /// <summary>The one host holding the VIP (AgentLab's own helpers would install its test setup over the stack).</summary>
     private LabHost SoleHolder()
