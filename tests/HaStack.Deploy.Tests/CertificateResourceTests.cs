@@ -101,12 +101,15 @@ public sealed class CertificateResourceTests : IDisposable
         Assert.Equal(3, certificates.Count);
         Assert.All(certificates, s => Assert.Contains("within the renewal threshold of 20 days", s.Recorded!.Drift, StringComparison.Ordinal));
         var files = steps.Where(s => s.Type == ResourceTypes.File).Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
-        // the host's certificate and key, and the key's copies for etcd and Patroni
-        var expected = new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { "host.crt", "host.key", "etcd.key", "postgres.key" }.Select(f => $"{ResourceTypes.File}::{n}:/etc/hastack/tls/{f}"))
+        // the host's certificate and key, and the key's copies for etcd, Patroni (PostgreSQL) and PgBouncer
+        var expected = new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { "host.crt", "host.key", "etcd.key", "postgres.key", "pgbouncer.key" }.Select(f => $"{ResourceTypes.File}::{n}:/etc/hastack/tls/{f}"))
             .Order(StringComparer.Ordinal).ToList();
         Assert.Equal(expected, files);
-        // and no service restarts for it: etcd and Patroni's etcd client read them again for each new connection
-        Assert.DoesNotContain(steps, s => s.Type == ResourceTypes.Service);
+        // no restart for it: Patroni (PostgreSQL and its REST API) and PgBouncer reload, etcd reads the files again for
+        // each new connection
+        var services = steps.Where(s => s.Type == ResourceTypes.Service).ToList();
+        Assert.Equal(new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { $"{n}:patroni", $"{n}:pgbouncer" }).Order(StringComparer.Ordinal), services.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.All(services, s => Assert.Equal(ServiceEffect.Reload, ServiceInputs.EffectOf(s.ChangedKeys)));
         Assert.DoesNotContain(steps, s => s.Type == ResourceTypes.CertificateAuthority);
 
         Up(renewing, plan);

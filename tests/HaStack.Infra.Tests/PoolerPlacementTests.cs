@@ -36,6 +36,11 @@ public class PoolerPlacementTests
         var ini = File(plan, "proxy1", "/etc/pgbouncer/pgbouncer.ini");
         Assert.Contains("* = host=127.0.0.1 port=5000\n", ini, StringComparison.Ordinal);
         Assert.DoesNotContain("host=/var/run/postgresql", ini, StringComparison.Ordinal);
+        // over TLS to PostgreSQL (through HAProxy: any database host may answer, so the CA is checked, not the name)
+        Assert.Contains("server_tls_sslmode = verify-ca\n", ini, StringComparison.Ordinal);
+        Assert.Contains("client_tls_key_file = /etc/hastack/tls/pgbouncer.key\n", ini, StringComparison.Ordinal);
+        Assert.Contains(plan.Files, f => f.Host == "proxy1" && f.Path == Components.PgBouncerKeyPath && f.Owner == "postgres");
+        Assert.DoesNotContain(plan.Files, f => f.Host == "proxy1" && f.Path == Components.PatroniKeyPath);
         // psql comes along for the admin console a switchover pauses it through
         Assert.Contains("postgresql-client-15", plan.Topology.Hosts.Single(h => h.Name == "proxy1").Packages(plan.Config));
         Assert.DoesNotContain(plan.Topology.Hosts.Single(h => h.Name == "db1").Packages(plan.Config), p => p.StartsWith("pgbouncer", StringComparison.Ordinal));
@@ -50,8 +55,8 @@ public class PoolerPlacementTests
             Assert.Equal(2, haproxy.Split('\n').Count(l => l.Trim() == $"server {db}:5432 check"));
         Assert.DoesNotContain("6432", haproxy, StringComparison.Ordinal);
         var patroni = File(plan, "db1", "/etc/patroni/config.yml");
-        Assert.Contains("- host all all 10.77.0.14/32 scram-sha-256", patroni, StringComparison.Ordinal);
-        Assert.Contains("- host all all 10.77.0.15/32 scram-sha-256", patroni, StringComparison.Ordinal);
+        Assert.Contains("- hostssl all all 10.77.0.14/32 scram-sha-256", patroni, StringComparison.Ordinal);
+        Assert.Contains("- hostssl all all 10.77.0.15/32 scram-sha-256", patroni, StringComparison.Ordinal);
     }
 
     [Theory]

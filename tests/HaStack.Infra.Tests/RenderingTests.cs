@@ -56,7 +56,7 @@ public class RenderingTests
         var plan = StackPipeline.Plan(TestStacks.LoadFile("five").Config!);
         string[] PathsOf(string host) => plan.Files.Where(f => f.Host == host).Select(f => f.Path).Order().ToArray();
         Assert.Equal(["/etc/default/etcd", "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/etcd.key", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key",
-            "/etc/hastack/tls/postgres.key", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
+            "/etc/hastack/tls/pgbouncer.key", "/etc/hastack/tls/postgres.key", "/etc/patroni/config.yml", "/etc/pgbouncer/pgbouncer.ini", "/etc/pgbouncer/userlist.txt",
             "/etc/postgresql-common/createcluster.d/50-hastack.conf",
             "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "/etc/systemd/system/etcd.service.d/50-hastack-recovery.conf",
             "/etc/systemd/system/hastack-patroni-sync-guard.service",
@@ -172,10 +172,22 @@ public class RenderingTests
         Assert.Equal(2, haproxy.Count(l => l.Trim() == "tcp-check connect port 8008 ssl"));
         Assert.Equal(2, haproxy.Count(l => l.Trim().StartsWith("default-server", StringComparison.Ordinal) && l.EndsWith(" ca-file /etc/hastack/tls/ca.crt verify required", StringComparison.Ordinal)));
         Assert.Equal("https://10.77.0.12:8008/health", ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::node2:patroni"].Spec).Ready.Target);
+        // PostgreSQL: TLS with the host's certificate, every connection from the network encrypted (hostssl), and the
+        // replicas and pg_rewind checking the primary's certificate and name
+        foreach (var line in new[] { "    ssl: \"on\"", "    ssl_cert_file: /etc/hastack/tls/host.crt", "    ssl_key_file: /etc/hastack/tls/postgres.key",
+                     "    - hostssl all all samenet scram-sha-256", "    - hostssl replication replicator 10.77.0.11/32 scram-sha-256", "      sslmode: verify-full" })
+            Assert.Contains(line, patroni.Split('\n'));
+        Assert.DoesNotContain(patroni.Split('\n'), l => l.TrimStart().StartsWith("- host ", StringComparison.Ordinal) && !l.Contains("127.0.0.1/32", StringComparison.Ordinal));
+        // PgBouncer: clients over TLS only, with its own copy of the key; to PostgreSQL over its unix socket here
+        var pgbouncer = File("/etc/pgbouncer/pgbouncer.ini").Split('\n');
+        Assert.Contains("client_tls_sslmode = require", pgbouncer);
+        Assert.Contains("client_tls_key_file = /etc/hastack/tls/pgbouncer.key", pgbouncer);
+        Assert.DoesNotContain(pgbouncer, l => l.StartsWith("server_tls", StringComparison.Ordinal));
         // each service's copy of the host's key is the host's key, readable by that service's user alone
         var keys = plan.Files.Where(f => f.Host == "node2" && f.Path.EndsWith(".key", StringComparison.Ordinal)).ToDictionary(f => f.Path);
         Assert.Equal(("etcd", "0600"), (keys["/etc/hastack/tls/etcd.key"].Owner, keys["/etc/hastack/tls/etcd.key"].Mode));
         Assert.Equal(("postgres", "0600"), (keys["/etc/hastack/tls/postgres.key"].Owner, keys["/etc/hastack/tls/postgres.key"].Mode));
+        Assert.Equal(("postgres", "0600"), (keys["/etc/hastack/tls/pgbouncer.key"].Owner, keys["/etc/hastack/tls/pgbouncer.key"].Mode));
         Assert.Single(keys.Values.Select(k => k.Content).Distinct());
         // the services start only once the CA and the host's certificate are on the host
         var service = plan.Graph["hastack:host:Service::node2:etcd"];
@@ -204,9 +216,13 @@ public class RenderingTests
         Assert.Contains("ETCD_LISTEN_CLIENT_URLS=\"http://10.77.0.12:2379,http://127.0.0.1:2379\"", etcd, StringComparison.Ordinal);
         Assert.DoesNotContain("CERT", etcd, StringComparison.Ordinal);
         Assert.DoesNotContain("protocol: https", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content, StringComparison.Ordinal);
-        Assert.DoesNotContain(plan.Files, f => f.Path is "/etc/hastack/tls/etcd.key" or "/etc/hastack/tls/postgres.key");
+        Assert.DoesNotContain(plan.Files, f => f.Path is "/etc/hastack/tls/etcd.key" or "/etc/hastack/tls/postgres.key" or "/etc/hastack/tls/pgbouncer.key");
         Assert.DoesNotContain("ssl", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/haproxy/haproxy.cfg").Content, StringComparison.Ordinal);
-        Assert.DoesNotContain("certfile", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content, StringComparison.Ordinal);
+        var patroni = plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/patroni/config.yml").Content;
+        Assert.DoesNotContain("certfile", patroni, StringComparison.Ordinal);
+        Assert.DoesNotContain("hostssl", patroni, StringComparison.Ordinal);
+        Assert.DoesNotContain("ssl: ", patroni, StringComparison.Ordinal);
+        Assert.DoesNotContain("tls", plan.Files.Single(f => f.Host == "node2" && f.Path == "/etc/pgbouncer/pgbouncer.ini").Content, StringComparison.Ordinal);
         var member = ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::node2:etcd"].Spec);
         Assert.False(member.Membership!.Tls);
         Assert.Equal(HaStack.Infra.Catalogue.ProbeKind.EtcdHealth, member.Ready.Kind);

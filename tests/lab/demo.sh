@@ -27,5 +27,7 @@ hastack up --stack lab --yes
 echo
 hastack output --stack lab
 echo
-echo "Connect: psql -h 10.77.0.100 -p 5000 -U postgres   (password: PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase \\"
-echo "         dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll output postgresPassword --show-secrets --stack lab)"
+echo "Connect (TLS, the server checked against the cluster's CA):"
+echo "  mkdir -p ~/.postgresql && PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll output caCertificate --stack lab > ~/.postgresql/root.crt"
+echo "  psql \"\$(PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll output writer --stack lab)\""
+echo "  (password: PULUMI_CONFIG_PASSPHRASE_FILE=$LAB_DIR/passphrase dotnet infra/HaStack.Cli/bin/Release/net10.0/hastack.dll output postgresPassword --show-secrets --stack lab)"

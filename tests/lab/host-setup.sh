@@ -3,7 +3,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [[ $(id -u) == 0 ]] || die "host-setup.sh needs root"
-NEEDED=(debootstrap systemd-container iproute2 openssh-client util-linux zstd tshark debian-archive-keyring)
+NEEDED=(debootstrap systemd-container iproute2 openssh-client util-linux zstd tshark debian-archive-keyring openssl curl)
 missing=()
 for p in "${NEEDED[@]}"; do
   dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")

@@ -63,6 +63,8 @@ echo "the idle client's next query through the VIP ended $took s after it connec
 [[ $rc != 124 ]] || fail "the client was left hanging on the old holder until timeout(1) ended it"
 python3 -c "import sys; sys.exit(0 if $took < 30 else 1)" || fail "the client took $took s to hear its connection was gone"
 
+tls_checks "$client" 10.77.0.11
+
 fault_matrix
 
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }

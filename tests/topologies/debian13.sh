@@ -4,6 +4,7 @@
 # tests/topologies/Pulumi.trixie.yaml (the deployment ends with the failover proof), then:
 #   - the preview named the hosts' release, and a second up changes nothing;
 #   - status is healthy, PostgreSQL is 17 and Patroni runs quorum commit (its standbys are quorum_standby);
+#   - TLS on the client's path with PgBouncer 1.24 and PostgreSQL 17 (tls_checks);
 #   - hastack switchover moves the primary under a writer through the VIP;
 #   - the primary powered off under a writer: writes resume through the VIP and no acknowledged write is lost;
 # then destroys with --purge-data. Run by tests/run.sh after the xunit projects.
@@ -21,6 +22,7 @@ hastack status > "$DIR/status.log" 2>&1 || { cat "$DIR/status.log"; fail "status
 [[ $(grep -c "quorum_standby" "$DIR/status.log") == 2 ]] || { cat "$DIR/status.log"; fail "Patroni does not run quorum commit"; }
 version=$(ssh_node node1 "runuser -u postgres -- psql -XAtc 'show server_version_num'")
 [[ $version == 17* ]] || fail "PostgreSQL is $version, not 17"
+tls_checks node2 10.77.0.13
 
 # Patroni's REST API is HTTPS with the cluster's CA: trusted here from node1's copy (read once, while every host is up)
 ssh_node node1 "cat /etc/hastack/tls/ca.crt" > "$DIR/ca.crt"

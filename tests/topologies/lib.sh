@@ -111,3 +111,29 @@ assert not lost, f"lost: {lost[:20]}"
 assert gap <= float(sys.argv[4]), f"longest gap {gap:.2f} s, budget {sys.argv[4]} s"
 PY
 }
+
+# TLS on the client's path (on by default), checked from HOST: each connection-string output asks for verify-full, and
+# works through the VIP with the caCertificate output; a certificate of another CA is refused by the client; a
+# plaintext connection is refused through the VIP and straight to PostgreSQL on DB_ADDRESS (pg_hba: hostssl only).
+tls_checks() { # HOST DB_ADDRESS
+  local host=$1 db=$2 password url output
+  password=$(hastack output postgresPassword --show-secrets)
+  hastack output caCertificate > "$DIR/ca.crt"
+  grep -q "BEGIN CERTIFICATE" "$DIR/ca.crt" || fail "no caCertificate output"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=another-ca -days 1 \
+    -keyout /dev/null -out "$DIR/other.crt" 2>/dev/null
+  ssh_node "$host" "mkdir -p /tmp/tls-check && cat > /tmp/tls-check/ca.crt" < "$DIR/ca.crt"
+  ssh_node "$host" "cat > /tmp/tls-check/other.crt" < "$DIR/other.crt"
+  psql_on() { ssh_node "$host" "read -r PGPASSWORD; export PGPASSWORD PGCONNECT_TIMEOUT=5; psql -X -A -t '$1' -c 'SELECT 1'" <<< "$password"; }
+  for output in writer reader; do
+    url=$(hastack output "$output" 2>/dev/null) || continue
+    [[ $url == *"?sslmode=verify-full" ]] || fail "the $output output does not ask for verify-full: $url"
+    [[ $(psql_on "$url&sslrootcert=/tmp/tls-check/ca.crt") == 1 ]] || fail "verify-full through the VIP ($output) with the CA output"
+    if psql_on "$url&sslrootcert=/tmp/tls-check/other.crt" > "$DIR/other.log" 2>&1; then fail "verify-full ($output) took a certificate of another CA"; fi
+    grep -q "certificate verify failed" "$DIR/other.log" || { cat "$DIR/other.log"; fail "another CA ($output) was refused, but not for its certificate"; }
+    if psql_on "${url%%\?*}?sslmode=disable" > "$DIR/plain.log" 2>&1; then fail "plaintext through the VIP ($output) was accepted"; fi
+  done
+  if psql_on "postgresql://postgres@$db:5432/postgres?sslmode=disable" > "$DIR/plain.log" 2>&1; then fail "plaintext to PostgreSQL on $db was accepted"; fi
+  grep -q "no encryption" "$DIR/plain.log" || { cat "$DIR/plain.log"; fail "plaintext to PostgreSQL on $db was refused, but not for want of encryption"; }
+  echo "$TOPOLOGY: TLS: verify-full through the VIP with the CA output, another CA refused, plaintext refused through the VIP and to PostgreSQL"
+}

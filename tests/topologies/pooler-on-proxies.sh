@@ -3,7 +3,8 @@
 # layer, end to end on its own 5-host lab (3 database hosts, 2 proxies). Deploys tests/topologies/Pulumi.pooled.yaml
 # (the deployment ends with the failover proof), checks PgBouncer landed on the proxies only and writes reach the
 # primary through it, then runs the fault matrix: no acknowledged write lost, no write hanging, each gap within
-# half again its budget, and the switchover (every proxy's PgBouncer paused around it) without one failed write.
+# half again its budget, and the switchover (every proxy's PgBouncer paused around it) without one failed write;
+# TLS on the client's path (tls_checks).
 # Destroys with --purge-data. Run by tests/run.sh after the xunit projects.
 . "$(dirname "$0")/lib.sh"
 topology_setup pooled 5
@@ -23,6 +24,8 @@ password=$(hastack output postgresPassword --show-secrets)
 primary=$(ssh_node node4 "read -r PGPASSWORD; export PGPASSWORD; psql -X -A -t -h $VIP -p 6432 -U postgres -d postgres \
   -c 'SELECT inet_server_addr(), pg_is_in_recovery()'" <<< "$password")
 [[ $primary == *"|f" ]] || fail "a query through the VIP reached '$primary', not a primary"
+# writes end their TLS at a proxy's PgBouncer (which goes on over TLS to PostgreSQL), reads at a replica's PostgreSQL
+tls_checks node4 10.77.0.11
 
 fault_matrix
 python3 - "$DIR/faults.json" <<'PY' || fail "the switchover is not held to 0 failed writes with PgBouncer on the proxies"

@@ -79,7 +79,7 @@ internal static class OutputCommand
         var width = Math.Max("OUTPUT".Length, values.Keys.Max(k => k.Length));
         Console.WriteLine($"    {"OUTPUT".PadRight(width)}  VALUE");
         foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            Console.WriteLine($"    {key.PadRight(width)}  {value}");
+            Console.WriteLine($"    {key.PadRight(width)}  {OutputValue.OnOneLine(key, value)}");
         return 0;
     }
 }

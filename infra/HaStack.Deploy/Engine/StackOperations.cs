@@ -6,6 +6,7 @@ using HaStack.Deploy.State;
 using HaStack.Deploy.Verification;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Ssh;
+using HaStack.Infra.Tls;
 
 namespace HaStack.Deploy.Engine;
 
@@ -376,9 +377,14 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         var (writes, reads) = run.Plan.Topology.ClientPorts;
         var outputs = run.State.Outputs;
         outputs["vipAddress"] = new OutputValue(config.Vip.Address, false);
-        outputs["writer"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{writes}/postgres", false);
+        // with TLS the connection strings check the server against the cluster's CA (caCertificate, saved where libpq
+        // looks by default: ~/.postgresql/root.crt) and its name against the VIP
+        var checks = config.Tls.Enabled ? "?sslmode=verify-full" : "";
+        outputs["writer"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{writes}/postgres{checks}", false);
         if (reads is { } r)
-            outputs["reader"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{r}/postgres", false);
+            outputs["reader"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{r}/postgres{checks}", false);
+        if (secrets.Has(TlsSecrets.CaCertificate))
+            outputs["caCertificate"] = new OutputValue(secrets.Value(TlsSecrets.CaCertificate), false);
         outputs["postgresPassword"] = new OutputValue(secrets.Encrypt(secrets.Value("postgres-superuser")), true);
         if (run.State.Resources.FirstOrDefault(res => res.Type == ResourceTypes.Verification) is { } verified)
             RecordVerification(outputs, verified.Outputs);

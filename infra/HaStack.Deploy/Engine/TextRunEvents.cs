@@ -45,7 +45,7 @@ public sealed class TextRunEvents(RunOutput output) : IRunEvents
     {
         output.Line("Outputs:");
         foreach (var (name, value) in outputs)
-            output.Line($"    {name}: {(value.Secret ? "[secret]" : value.Value)}");
+            output.Line($"    {name}: {(value.Secret ? "[secret]" : OutputValue.OnOneLine(name, value.Value))}");
     }
 
     public void FaultMeasured(Verification.FaultOutcome outcome) =>

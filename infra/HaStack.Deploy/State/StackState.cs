@@ -80,7 +80,15 @@ public sealed class ResourceState
 public sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey, int? Release = null);
 
 /// <summary>A stack output; a secret one is stored encrypted and shown as [secret].</summary>
-public sealed record OutputValue(string Value, bool Secret);
+public sealed record OutputValue(string Value, bool Secret)
+{
+    /// <summary>
+    /// A value as a listing of outputs shows it on one line: a value of several lines (the CA's certificate) is named,
+    /// and <c>hastack output NAME</c> prints it whole.
+    /// </summary>
+    public static string OnOneLine(string name, string value) =>
+        value.Contains('\n', StringComparison.Ordinal) ? $"[{value.TrimEnd('\n').Split('\n').Length} lines: hastack output {name}]" : value;
+}
 
 [JsonSerializable(typeof(StackState))]
 [JsonSerializable(typeof(StateLock))]

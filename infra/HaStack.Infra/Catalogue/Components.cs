@@ -52,14 +52,16 @@ public static class Components
     public const string TlsKeyPath = TlsDirectory + "host.key";
     public const string EtcdKeyPath = TlsDirectory + "etcd.key";
     public const string PatroniKeyPath = TlsDirectory + "postgres.key";
+    public const string PgBouncerKeyPath = TlsDirectory + "pgbouncer.key";
 
     /// <summary>
-    /// The host's key for a service that runs as <paramref name="user"/>, readable by that user only. Written after
-    /// the package that makes the user. A renewed key asks nothing of the service: etcd and Patroni's etcd client read
-    /// their files again for each new connection.
+    /// The host's key for a service that runs as <paramref name="user"/>, readable by that user only, written after
+    /// the package that makes the user. A renewed key (and certificate: the service's step comes after both) asks
+    /// <paramref name="effect"/> of the service: nothing of etcd (it reads its files again for each new connection),
+    /// a reload of Patroni (PostgreSQL and the REST API take the new pair on Patroni's SIGHUP) and of PgBouncer.
     /// </summary>
-    private static ComponentFile TlsKeyCopy(string path, string user) =>
-        new("tls-host.key.sbn", path, "0600", user, user, FileEffect.None, UsesTls);
+    private static ComponentFile TlsKeyCopy(string path, string user, FileEffect effect) =>
+        new("tls-host.key.sbn", path, "0600", user, user, effect, UsesTls);
 
     private static bool UsesTls(StackConfig c) => c.Tls.Enabled;
 
@@ -70,7 +72,7 @@ public static class Components
             RecoveryDropIn("etcd"),
             // how the member joins (a new cluster, or a running one it was added to) is decided when it first starts
             new("etcd-join.conf.sbn", "/etc/systemd/system/etcd.service.d/40-hastack-join.conf", "0644", "root", "root", FileEffect.None),
-            TlsKeyCopy(EtcdKeyPath, "etcd"),
+            TlsKeyCopy(EtcdKeyPath, "etcd", FileEffect.None),
         ],
         [new("etcd.clientPort", c => c.Etcd.ClientPort), new("etcd.peerPort", c => c.Etcd.PeerPort)],
         (c, _) => new ReadinessProbe(c.Tls.Enabled ? ProbeKind.EtcdHealthTls : ProbeKind.EtcdHealth, $"{c.Etcd.ClientPort}", 90),
@@ -85,8 +87,8 @@ public static class Components
         [
             new("createcluster.conf.sbn", "/etc/postgresql-common/createcluster.d/50-hastack.conf", "0644", "root", "root", FileEffect.InstallGuard),
             new("patroni.yml.sbn", "/etc/patroni/config.yml", "0600", "postgres", "postgres", FileEffect.Reload),
-            // Patroni's etcd client certificate's key (the sync guard reads it too)
-            TlsKeyCopy(PatroniKeyPath, "postgres"),
+            // the key of Patroni's certificate: its etcd client, its REST API and PostgreSQL's TLS (the sync guard reads it too)
+            TlsKeyCopy(PatroniKeyPath, "postgres", FileEffect.Reload),
             RecoveryDropIn("patroni"),
             // Patroni before 3.1.2 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the
             // guard repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni
@@ -117,6 +119,8 @@ public static class Components
         [
             new("pgbouncer.ini.sbn", "/etc/pgbouncer/pgbouncer.ini", "0640", "postgres", "postgres", FileEffect.Reload),
             new("pgbouncer-userlist.txt.sbn", PgBouncerUserlistPath, "0600", "postgres", "postgres", FileEffect.Reload),
+            // its own copy: PgBouncer may sit on a proxy host, where no PostgreSQL's is
+            TlsKeyCopy(PgBouncerKeyPath, "postgres", FileEffect.Reload),
             RecoveryDropIn("pgbouncer"),
         ],
         [new("pgbouncer.port", c => c.PgBouncer.Port)],

@@ -85,7 +85,7 @@ public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int
 /// <summary>
 /// The cluster's certificates: how long a host certificate lasts, how close to its end <c>up</c> issues a new one,
 /// and the user's own CA (certificate and key, the key a secret) instead of the one HaStack generates. With
-/// <see cref="Enabled"/> the services speak TLS to each other (etcd's clients and peers, Patroni's REST API so far).
+/// <see cref="Enabled"/> every service speaks TLS (etcd's clients and peers, Patroni's REST API, PostgreSQL and PgBouncer from the network).
 /// </summary>
 public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey, bool Enabled = true)
 {

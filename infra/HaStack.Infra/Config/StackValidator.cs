@@ -81,8 +81,8 @@ public static partial class StackValidator
     {
         var tls = config.Tls;
         if (!tls.Enabled)
-            warn("tls-disabled", "tls.enabled", "false", "etcd and Patroni's REST API talk in plaintext and etcd asks no certificate: whoever reaches a host's etcd port can take the leader lock",
-                "leave it out (TLS on) unless the network between the hosts is protected otherwise");
+            warn("tls-disabled", "tls.enabled", "false", "etcd, Patroni's REST API, PostgreSQL and PgBouncer talk in plaintext and etcd asks no certificate: whoever reaches a host's etcd port can take the leader lock",
+                "leave it out (TLS on) unless the network between the hosts and to the clients is protected otherwise");
         if (tls.CertificateDays is < 1 or > TlsSettings.GeneratedCaDays)
             error("tls-validity", "tls.certificateDays", tls.CertificateDays, $"must be 1-{TlsSettings.GeneratedCaDays} days",
                 "leave it out for a year, or give the days a host certificate lasts");

@@ -83,8 +83,9 @@ public sealed class ResourceGraph
                 var after = component.ServiceFilesFor(config).Select(f => FileId(plan.Name, f.Path)).ToList();
                 if (component == Components.Postgres)
                     after.AddRange(etcdServices); // Patroni needs an etcd quorum, which needs every member's service started
-                if (config.Tls.Enabled && (component == Components.Etcd || component == Components.Postgres))
-                    after.AddRange(Components.Tls.FilesFor(config).Select(f => FileId(plan.Name, f.Path))); // the CA and the host's certificate they present
+                // the CA and the host's certificate: every service reads them with TLS (HAProxy will not even start without the CA)
+                if (config.Tls.Enabled)
+                    after.AddRange(Components.Tls.FilesFor(config).Select(f => FileId(plan.Name, f.Path)));
                 if (component == Components.Agent)
                 {
                     var binary = new Resource(ResourceTypes.AgentBinary, plan.Name, plan.Name, [packagesId],

@@ -80,6 +80,7 @@ public class RenderedConfigTests(LabFixture fixture)
     public void Haproxy_accepts_the_rendered_config()
     {
         var node = lab.Hosts[^1];
+        Files.PutTls(node); // its checks trust the cluster's CA: HAProxy loads the file when it reads the config
         LabStackFiles.Put(node, "/tmp/hastack-check/haproxy.cfg", Files.Content(node.Name, "/etc/haproxy/haproxy.cfg"));
         var result = node.Run("haproxy -c -f /tmp/hastack-check/haproxy.cfg");
         Assert.True(result.ExitStatus == 0, result.ToString());
@@ -103,6 +104,7 @@ public class RenderedConfigTests(LabFixture fixture)
         }));
         LabStackFiles.Put(node, $"{dir}/pgbouncer.ini", ini);
         LabStackFiles.Put(node, $"{dir}/userlist.txt", Files.Content(node.Name, "/etc/pgbouncer/userlist.txt"));
+        Files.PutTls(node); // it serves clients over TLS with the host's certificate and its own copy of the key
         try
         {
             node.Check($"chown -R postgres {dir} && cd {dir} && runuser -u postgres -- pgbouncer -d pgbouncer.ini");
