@@ -2,7 +2,10 @@
 """Deployment benchmark on the local lab: fresh deploy, no-op up, the failover proof's figures, the write
 outage after a primary host loses power, and the write outage of a planned switchover.
 
-  python3 tests/bench/deploy_bench.py [--releases 12,13] [--deploy-runs 3] [--verify-runs 7] [--power-runs 3] [--switchover-runs 3]
+  python3 tests/bench/deploy_bench.py [--releases 12,13] [--tls on] [--deploy-runs 3] [--verify-runs 7] [--power-runs 3] [--switchover-runs 3]
+
+--tls on,off measures each release with TLS (the default: etcd, Patroni's REST API, PostgreSQL and PgBouncer) and
+without it (hastack:tls.enabled: false), side by side: the cost of TLS. Its figures go to deploy-tls.{json,md}.
 
 For each Debian release in turn, side by side in one run: recreates the lab on that release (tests/lab/down.sh,
 up.sh) and deploys Pulumi.lab.yaml with a fresh state, --deploy-runs times (each on new hosts), then measures on the
@@ -29,8 +32,23 @@ def sh(*args, check=True, **kw):
     return r
 
 
+PROJECT = ROOT  # where the lab stack is read from: the repository, or a copy with TLS off
+
+
 def hastack(*args, check=True):
-    return sh(*HASTACK, *args, "--stack", "lab", "--cwd", ROOT, check=check)
+    return sh(*HASTACK, *args, "--stack", "lab", "--cwd", PROJECT, check=check)
+
+
+def project(tls):
+    """The repository's lab stack as it is (TLS on), or a copy of it with hastack:tls.enabled: false."""
+    if tls == "on":
+        return ROOT
+    directory = os.path.join("/tmp", "hastack-bench-notls")
+    os.makedirs(directory, exist_ok=True)
+    for name in ("Pulumi.yaml", "Pulumi.lab.yaml"):
+        with open(os.path.join(ROOT, name)) as source, open(os.path.join(directory, name), "w") as target:
+            target.write(source.read() + ("  hastack:tls:\n    enabled: false\n" if name == "Pulumi.lab.yaml" else ""))
+    return directory
 
 
 def ssh(node, command, stdin=None, check=True):
@@ -120,15 +138,17 @@ def summary(values):
     return {"median": round(statistics.median(values), 1), "min": round(min(values), 1), "max": round(max(values), 1), "n": len(values)} if values else None
 
 
-def measure(release, args):
-    """Every figure on a lab of Debian `release`."""
-    report = {"release": release}
+def measure(release, tls, args):
+    """Every figure on a lab of Debian `release`, with TLS `tls` (on or off)."""
+    global PROJECT
+    PROJECT = project(tls)
+    report = {"release": release, "tls": tls}
     ENV["HASTACK_LAB_RELEASE"] = release
     deploys = []
     for run in range(args.deploy_runs):
         sh("bash", f"{LAB}/down.sh")
         sh("bash", f"{LAB}/up.sh", "3")
-        sh("rm", "-rf", os.path.join(ROOT, ".hastack", "stacks", "hastack", "lab.json"))
+        sh("rm", "-rf", os.path.join(PROJECT, ".hastack", "stacks", "hastack", "lab.json"))
         t = time.monotonic()
         hastack("up", "--yes")
         deploys.append(time.monotonic() - t)
@@ -206,24 +226,31 @@ def main():
     parser.add_argument("--verify-runs", type=int, default=7)
     parser.add_argument("--power-runs", type=int, default=3)
     parser.add_argument("--switchover-runs", type=int, default=3)
+    parser.add_argument("--tls", default="on", help="on, off or on,off: with TLS (the default), without, or both side by side")
     args = parser.parse_args()
+    settings = args.tls.split(",")
+    if not set(settings) <= {"on", "off"}:
+        sys.exit(f"--tls takes on, off or on,off, not {args.tls}")
     report = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "releases": []}
     for release in args.releases.split(","):
-        print(f"== Debian {release}", flush=True)
-        report["releases"].append(measure(release, args))
+        for tls in settings:
+            print(f"== Debian {release}, TLS {tls}", flush=True)
+            report["releases"].append(measure(release, tls, args))
 
+    name = "deploy" if settings == ["on"] else "deploy-tls"
     out = os.path.join(ROOT, "tests", "bench", "results")
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "deploy.json"), "w") as f:
+    with open(os.path.join(out, f"{name}.json"), "w") as f:
         json.dump(report, f, indent=2)
     fmt = lambda s: "n/a" if s is None else f"**{s['median']}** ({s['min']}-{s['max']}, n={s['n']})"
     releases = report["releases"]
+    column = (lambda r: f"Debian {r['release']}") if settings == ["on"] else (lambda r: f"Debian {r['release']}, TLS {r['tls']}")
     lines = [f"# Deployment on the lab: 3 hosts, every role ({report['date']})", "",
-             "Median (min-max) per Debian release, measured in turn in one run.", "",
-             "| measure | " + " | ".join(f"Debian {r['release']}" for r in releases) + " |",
+             "Median (min-max) per setup, measured in turn in one run.", "",
+             "| measure | " + " | ".join(column(r) for r in releases) + " |",
              "|---|" + "---|" * len(releases)]
     lines += [f"| {label} | " + " | ".join(f"{fmt(r[key])} {unit}" for r in releases) + " |" for key, label, unit in ROWS]
-    with open(os.path.join(out, "deploy.md"), "w") as f:
+    with open(os.path.join(out, f"{name}.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
 

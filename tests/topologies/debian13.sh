@@ -4,7 +4,7 @@
 # tests/topologies/Pulumi.trixie.yaml (the deployment ends with the failover proof), then:
 #   - the preview named the hosts' release, and a second up changes nothing;
 #   - status is healthy, PostgreSQL is 17 and Patroni runs quorum commit (its standbys are quorum_standby);
-#   - TLS on the client's path with PgBouncer 1.24 and PostgreSQL 17 (tls_checks);
+#   - TLS on the client's path with PgBouncer 1.24 and PostgreSQL 17 (tls_checks), and a renewal under a session (tls_rotation);
 #   - hastack switchover moves the primary under a writer through the VIP;
 #   - the primary powered off under a writer: writes resume through the VIP and no acknowledged write is lost;
 # then destroys with --purge-data. Run by tests/run.sh after the xunit projects.
@@ -56,6 +56,8 @@ sleep 10
 writer_stop "power-off of the primary ($victim)" 40
 bash tests/lab/power.sh "$victim" on
 wait_whole "$victim's power-off"
+
+tls_rotation node2
 
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
 echo "debian13: passed (Debian 13: deployed, proof passed, idempotent, quorum commit, switchover and a primary power-off under a writer with nothing lost, destroyed)"

@@ -137,3 +137,41 @@ tls_checks() { # HOST DB_ADDRESS
   grep -q "no encryption" "$DIR/plain.log" || { cat "$DIR/plain.log"; fail "plaintext to PostgreSQL on $db was refused, but not for want of encryption"; }
   echo "$TOPOLOGY: TLS: verify-full through the VIP with the CA output, another CA refused, plaintext refused through the VIP and to PostgreSQL"
 }
+
+# The certificate a client of the VIP is served at PORT (openssl's STARTTLS for PostgreSQL), as its SHA-256 fingerprint.
+served_certificate() { # PORT
+  openssl s_client -starttls postgres -connect "$(hastack output vipAddress):$1" < /dev/null 2>/dev/null |
+    openssl x509 -noout -fingerprint -sha256
+}
+
+# A rotation by up under a client of the VIP: a new tls.certificateDays issues every host's certificate again (the
+# proof is turned off for that up: it stops the VIP's holder, which is not what is measured here). A session through
+# the VIP with verify-full, open across the up, runs every query without an error; the up restarts nothing (Patroni
+# and PgBouncer reload); new connections are served the new certificate and verify-full still takes it. Leaves the
+# stack with the proof off, so call it last before destroy.
+tls_rotation() { # HOST
+  local host=$1 password url port before after queries=90
+  password=$(hastack output postgresPassword --show-secrets)
+  url=$(hastack output writer); port=${url##*:}; port=${port%%/*}
+  before=$(served_certificate "$port")
+  [[ $before == *Fingerprint* ]] || fail "no certificate served through the VIP before the rotation"
+  hastack output caCertificate | ssh_node "$host" "mkdir -p /tmp/tls-check && cat > /tmp/tls-check/ca.crt"
+  ssh_node "$host" "read -r PGPASSWORD; export PGPASSWORD
+    { for i in \$(seq $queries); do echo 'SELECT 1;'; sleep 0.5; done; } |
+      timeout 120 psql -X -A -t -v ON_ERROR_STOP=1 '$url&sslrootcert=/tmp/tls-check/ca.crt' > /tmp/tls-check/session.log 2>&1
+    echo \$? > /tmp/tls-check/session.rc" <<< "$password" &
+  local session=$!
+  sleep 3
+  printf '  hastack:tls:\n    certificateDays: 200\n  hastack:verify:\n    enabled: false\n' >> "$DIR/Pulumi.$TOPOLOGY.yaml"
+  hastack up --yes > "$DIR/rotate.log" 2>&1 || { tail -30 "$DIR/rotate.log"; fail "the up that issues the certificates again"; }
+  { grep -E "reloading|starting" "$DIR/rotate.log" || true; } | sort | uniq -c | sed 's/^/  /'
+  ! grep -q "(re)starting" "$DIR/rotate.log" || fail "the renewal restarted a service"
+  wait "$session" || true
+  [[ $(ssh_node "$host" "cat /tmp/tls-check/session.rc") == 0 && $(ssh_node "$host" "grep -cx 1 /tmp/tls-check/session.log") == "$queries" ]] ||
+    { ssh_node "$host" "cat /tmp/tls-check/session.log" | tail -5; fail "the session through the VIP did not run all $queries queries across the renewal"; }
+  after=$(served_certificate "$port")
+  [[ $after == *Fingerprint* && $after != "$before" ]] || fail "the VIP serves the same certificate after the renewal ($after)"
+  [[ $(ssh_node "$host" "read -r PGPASSWORD; export PGPASSWORD PGCONNECT_TIMEOUT=5; psql -X -A -t '$url&sslrootcert=/tmp/tls-check/ca.crt' -c 'SELECT 1'" <<< "$password") == 1 ]] ||
+    fail "verify-full through the VIP after the renewal"
+  echo "$TOPOLOGY: TLS rotation: every certificate issued again by up, $queries queries of a session through the VIP ran across it, nothing restarted, the new certificate served"
+}

@@ -4,7 +4,7 @@
 # (the deployment ends with the failover proof), checks PgBouncer landed on the proxies only and writes reach the
 # primary through it, then runs the fault matrix: no acknowledged write lost, no write hanging, each gap within
 # half again its budget, and the switchover (every proxy's PgBouncer paused around it) without one failed write;
-# TLS on the client's path (tls_checks).
+# TLS on the client's path (tls_checks) and a renewal of every certificate under a session through the VIP (tls_rotation).
 # Destroys with --purge-data. Run by tests/run.sh after the xunit projects.
 . "$(dirname "$0")/lib.sh"
 topology_setup pooled 5
@@ -33,6 +33,8 @@ import json, sys
 switchover = next(f for f in map(json.loads, filter(str.strip, open(sys.argv[1]))) if f.get("fault") == "switchover")
 sys.exit(0 if switchover["failedWriteBudget"] == 0 and switchover["failedWrites"] == 0 else 1)
 PY
+
+tls_rotation node4
 
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
 echo "pooler-on-proxies: passed (PgBouncer on the proxies, VIP over them: deployed, proof passed, fault matrix within bounds, switchover without a failed write, destroyed)"
