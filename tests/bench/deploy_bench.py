@@ -183,10 +183,20 @@ def measure(release, tls, args):
         time.sleep(2)
         cut = time.time()
         sh("bash", f"{LAB}/power.sh", primary, "off")
-        wait("a write after the power cut", lambda: writer.first_after(cut + 0.5) is not None, 90)
-        outages.append(writer.first_after(cut + 0.5) - cut)
+        deadline = time.time() + 90
+        while writer.first_after(cut + 0.5) is None and time.time() < deadline:
+            time.sleep(0.5)
+        resumed = writer.first_after(cut + 0.5)
         writer.close()
-        print(f"  power-off run {run + 1}: {primary} cut, writes through the VIP again after {outages[-1]:.1f} s", flush=True)
+        if resumed is None:
+            # said and counted, not fatal: the other runs' figures still count
+            report.setdefault("powerOffWithoutWritesIn90s", 0)
+            report["powerOffWithoutWritesIn90s"] += 1
+            print(f"  power-off run {run + 1}: {primary} cut, no write seen through the VIP within 90 s "
+                  f"({len(writer.successes)} before, {len(writer.failures)} failed)", flush=True)
+        else:
+            outages.append(resumed - cut)
+            print(f"  power-off run {run + 1}: {primary} cut, writes through the VIP again after {outages[-1]:.1f} s", flush=True)
         sh("bash", f"{LAB}/power.sh", primary, "on")
         wait(f"{primary} back as a replica", healthy, 180)
     report["powerOffToWritesSeconds"] = summary(outages)
