@@ -125,12 +125,12 @@ public sealed class HostFaultTests(LabFixture fixture) : IDisposable
             breaches.Add($"{line}: over budget\n{PatroniDecisions(began)}");
     }
 
-    /// <summary>What each reachable host's Patroni decided since <paramref name="since"/> (unix seconds): why a gap was long.</summary>
+    /// <summary>What each reachable host's Patroni decided since <paramref name="since"/> (unix seconds), first lines first: why a gap was long.</summary>
     private string PatroniDecisions(long since) => string.Join("\n", lab.Hosts.Select(host =>
     {
         try
         {
-            return host.Run($"journalctl -u patroni --since @{since} --no-pager -o cat | grep -E 'demot|promot|failsafe|DCS|Lock owner|leader' | grep -v 'no action' | tail -12",
+            return host.Run($"journalctl -u patroni --since @{since} --no-pager -o cat | grep -E 'demot|promot|failsafe|DCS|leader lock|Request failed to|continue to run' | grep -v 'no action' | head -20",
                 timeout: TimeSpan.FromSeconds(10)).Stdout.TrimEnd().Replace("\n", $"\n  {host.Name}: ", StringComparison.Ordinal) is { Length: > 0 } lines ? $"  {host.Name}: {lines}" : $"  {host.Name}: (nothing)";
         }
         catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or TimeoutException)

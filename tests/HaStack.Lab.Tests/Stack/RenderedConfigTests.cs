@@ -148,6 +148,43 @@ public class RenderedConfigTests(LabFixture fixture)
         }
     }
 
+    // Patroni 3.0.2 itself, on a lab host: an etcd error in the leader key's renewal (not a lost connection) makes
+    // the packaged renewal report the lock lost (Patroni then demotes at once, whatever failsafe mode says); through
+    // HaStack's launcher the same error is a DCS error, which failsafe mode handles
+    [Fact]
+    public void The_patroni_launcher_makes_an_etcd_error_in_the_leader_renewal_a_dcs_error_not_a_lost_lock()
+    {
+        if (!Files.Plan.Config.Release.PatroniOverwritesLeaderKey)
+            return; // the launcher is installed only where Patroni needs it (Patroni 3.0, Debian 12)
+        var host = lab.Hosts[^1];
+        LabStackFiles.Put(host, "/tmp/hastack-check/safe-leader.py", Files.Content(host.Name, HaStack.Infra.Catalogue.Components.PatroniSafeLeaderPath));
+        const string probe = """
+            import importlib.util, etcd
+            from patroni.dcs import etcd3
+            from patroni.exceptions import DCSError
+            from patroni.utils import Retry
+
+            def renewal():
+                dcs = object.__new__(etcd3.Etcd3)
+                dcs._has_failed, dcs._lease = True, 7
+                dcs._retry = Retry(deadline=2, max_delay=1, max_tries=1, retry_exceptions=())
+                def refresh(*args, **kwargs):
+                    raise etcd.EtcdException('a reply cut short')
+                dcs._do_refresh_lease = refresh
+                try:
+                    return repr(etcd3.Etcd3._update_leader(dcs))
+                except DCSError:
+                    return 'DCSError'
+
+            packaged = renewal()
+            spec = importlib.util.spec_from_file_location('launcher', '/tmp/hastack-check/safe-leader.py')
+            spec.loader.exec_module(importlib.util.module_from_spec(spec))
+            print(f'packaged={packaged} launched={renewal()}')
+            """;
+        var result = host.Check("python3 - 2>/dev/null", stdin: probe); // its log lines go to standard error
+        Assert.Equal("packaged=False launched=DCSError", result.Trim());
+    }
+
     /// <summary>Retries until the command exits 0, at most for the given time (bounded, as every lab wait).</summary>
     private static CommandResult Eventually(Func<CommandResult> attempt, TimeSpan limit)
     {
