@@ -91,6 +91,9 @@ public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, strin
 {
     public static readonly TlsSettings Default = new(365, 30, null, null);
 
+    /// <summary>The URL scheme of the cluster's own HTTP endpoints (etcd, Patroni's REST API) with TLS on or off.</summary>
+    public static string UrlScheme(bool tls) => tls ? "https" : "http";
+
     /// <summary>How long a generated CA lasts: well past any host certificate it signs.</summary>
     public const int GeneratedCaDays = 3650;
 }

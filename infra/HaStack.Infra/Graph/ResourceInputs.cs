@@ -286,7 +286,7 @@ public sealed record SqlTarget(string Host, string Address, int RestPort, bool T
     public static SqlTarget Of(StackConfig config, HostConfig host) => new(host.Name, host.Address, config.Patroni.RestPort, config.Tls.Enabled);
 
     /// <summary>The URL of <paramref name="path"/> (such as /primary) on this Patroni.</summary>
-    public string Url(string path) => $"{(Tls ? "https" : "http")}://{Address}:{RestPort.ToString(CultureInfo.InvariantCulture)}{path}";
+    public string Url(string path) => $"{TlsSettings.UrlScheme(Tls)}://{Address}:{RestPort.ToString(CultureInfo.InvariantCulture)}{path}";
 }
 
 public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs

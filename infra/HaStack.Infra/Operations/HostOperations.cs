@@ -1,5 +1,6 @@
 using System.Globalization;
 using HaStack.Infra.Catalogue;
+using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using static HaStack.Infra.Operations.Shell;
 
@@ -371,7 +372,7 @@ public static class HostOperations
     /// </summary>
     public static HostScript EtcdMembersStatus(int clientPort, bool tls)
     {
-        var endpoint = Quote($"{(tls ? "https" : "http")}://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
+        var endpoint = Quote($"{TlsSettings.UrlScheme(tls)}://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
         return new("reading etcd's members", $$"""
             export {{EtcdctlVariables(tls)}}
             status=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint status --cluster -w json 2>/dev/null | head -n 1)

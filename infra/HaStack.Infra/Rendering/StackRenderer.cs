@@ -90,7 +90,7 @@ public static class StackRenderer
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["pooler_on_proxies"] = topology.PoolerOnProxies,
             ["proxy_hosts"] = topology.ProxyHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
-            ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("tls", c.Tls.Enabled), ("scheme", c.Tls.Enabled ? "https" : "http"), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
+            ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("tls", c.Tls.Enabled), ("scheme", TlsSettings.UrlScheme(c.Tls.Enabled)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
                 ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
             ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.PostgresVersion), ("tls", c.Tls.Enabled),
                 ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c))),

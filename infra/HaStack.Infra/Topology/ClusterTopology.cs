@@ -73,7 +73,7 @@ public sealed record ClusterTopology(
 
     public static ClusterTopology Of(StackConfig config)
     {
-        var scheme = config.Tls.Enabled ? "https" : "http";
+        var scheme = TlsSettings.UrlScheme(config.Tls.Enabled);
         var etcd = config.HostsWith(HostRole.Etcd)
             .Select(h => new EtcdMember(h.Name, h.Address, $"{scheme}://{h.Address}:{config.Etcd.PeerPort}", $"{scheme}://{h.Address}:{config.Etcd.ClientPort}"))
             .ToList();
