@@ -111,7 +111,7 @@ public static class Components
 
     private static bool NeedsSyncGuard(StackConfig c) => c.Release.PatroniLosesSyncStandbyOnRestart;
 
-    private static bool NeedsSafeLeader(StackConfig c) => c.Release.PatroniOverwritesLeaderKey;
+    private static bool NeedsSafeLeader(StackConfig c) => c.Release.PatroniOverwritesLeaderKey || c.Release.PatroniDemotesOnEtcdErrors;
 
     public static readonly Component PgBouncer = new("pgbouncer", "pgbouncer",
         // psql for the admin console (a switchover's PAUSE): a database host has it already, a proxy host does not

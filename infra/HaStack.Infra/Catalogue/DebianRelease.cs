@@ -20,6 +20,10 @@ namespace HaStack.Infra.Catalogue;
 /// replica promoted meanwhile and lose what it acknowledged; HaStack starts Patroni with a compare-and-swap renewal
 /// on those releases
 /// </param>
+/// <param name="PatroniDemotesOnEtcdErrors">
+/// Patroni reads an etcd error reply in its leader key renewal (not a lost connection) as the lock lost and demotes at
+/// once, bypassing failsafe mode (patroni/patroni#3572): HaStack's launcher makes it a DCS error on those releases
+/// </param>
 public sealed record DebianRelease(
     int Number,
     string Codename,
@@ -31,7 +35,8 @@ public sealed record DebianRelease(
     string Keepalived,
     bool PatroniQuorumCommit,
     bool PatroniLosesSyncStandbyOnRestart,
-    bool PatroniOverwritesLeaderKey)
+    bool PatroniOverwritesLeaderKey,
+    bool PatroniDemotesOnEtcdErrors)
 {
     public string Name => $"Debian {Number} ({Codename})";
 
@@ -53,10 +58,12 @@ public sealed record DebianRelease(
 public static partial class DebianReleases
 {
     public static readonly DebianRelease Bookworm = new(12, "bookworm", 15, "3.0.2", "3.4", "2.6", "1.18", "2.2.7",
-        PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true, PatroniOverwritesLeaderKey: true);
+        PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true, PatroniOverwritesLeaderKey: true,
+        PatroniDemotesOnEtcdErrors: true);
 
     public static readonly DebianRelease Trixie = new(13, "trixie", 17, "4.0.7", "3.5", "3.0", "1.24", "2.3.3",
-        PatroniQuorumCommit: true, PatroniLosesSyncStandbyOnRestart: false, PatroniOverwritesLeaderKey: false);
+        PatroniQuorumCommit: true, PatroniLosesSyncStandbyOnRestart: false, PatroniOverwritesLeaderKey: false,
+        PatroniDemotesOnEtcdErrors: true);
 
     public static readonly IReadOnlyList<DebianRelease> All = [Bookworm, Trixie];
 
