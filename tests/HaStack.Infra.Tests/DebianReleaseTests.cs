@@ -116,6 +116,28 @@ public class DebianReleaseTests
         Assert.DoesNotContain(service.DependsOn, d => d.Contains("sync-guard", StringComparison.Ordinal));
     }
 
+    // HAProxy 3.0 strands a client whose connect was cut by shutdown-sessions: there HaStack's Lua task ends a down
+    // server's sessions instead, and a change of it reloads HAProxy like its config does
+    [Theory]
+    [InlineData(12, false)]
+    [InlineData(13, true)]
+    public void A_down_servers_sessions_are_ended_by_haproxy_or_where_it_strands_clients_by_hastacks_lua_task(int release, bool byLua)
+    {
+        var plan = StackPipeline.Plan(On(DebianReleases.ByNumber(release)!));
+        var config = plan.Files.Single(f => f.Host == "node1" && f.Path == "/etc/haproxy/haproxy.cfg").Content;
+        var lua = plan.Files.SingleOrDefault(f => f.Host == "node1" && f.Path == Components.HaproxyEndSessionsPath);
+        // the writes and the reads each end a down server's sessions one way
+        Assert.Equal(byLua ? 0 : 2, config.Split("on-marked-down shutdown-sessions").Length - 1);
+        Assert.Equal(byLua, config.Contains($"\n    lua-load {Components.HaproxyEndSessionsPath}\n", StringComparison.Ordinal));
+        Assert.Equal(byLua, lua is not null);
+        if (lua is null)
+            return;
+        Assert.Contains("core.register_task(", lua.Content, StringComparison.Ordinal);
+        Assert.Contains("server:shut_sess()", lua.Content, StringComparison.Ordinal);
+        var haproxy = (ServiceInputs)plan.Graph.Resources.Single(r => r.Name == "node1:haproxy").Spec;
+        Assert.Contains(haproxy.Reads, r => r.Path == Components.HaproxyEndSessionsPath);
+    }
+
     [Theory]
     [InlineData("hastack:debianRelease: 13", null, 13)]
     [InlineData("hastack:debianRelease: 11", "is not a Debian release HaStack deploys onto", null)]

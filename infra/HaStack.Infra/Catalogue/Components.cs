@@ -132,13 +132,23 @@ public static class Components
 
     public static readonly Component Haproxy = new("haproxy", "haproxy",
         _ => ["haproxy"],
-        [new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload), RecoveryDropIn("haproxy")],
+        [
+            // before the config that loads it: HAProxy checks both at each reload
+            new("haproxy-end-sessions.lua.sbn", HaproxyEndSessionsPath, "0644", "root", "root", FileEffect.Reload, EndsSessionsItself),
+            new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload),
+            RecoveryDropIn("haproxy"),
+        ],
         [new("haproxy.writePort", c => c.Haproxy.WritePort), new("haproxy.readPort", c => c.Haproxy.ReadPort), new("haproxy.statsPort", c => c.Haproxy.StatsPort)],
         (c, _) => new ReadinessProbe(ProbeKind.TcpListen, $"{c.Haproxy.WritePort}", 30),
         None,
         ["haproxy"],
         // Debian's always, with systemd's default start limit (5 in 10 s) that a crash loop exhausts for good
         new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"));
+
+    /// <summary>Where HAProxy does not end a down server's sessions itself (HAProxy 3.0 strands some), HaStack's Lua task does.</summary>
+    public static bool EndsSessionsItself(StackConfig c) => c.Release.HaproxyStrandsConnectsOnShutdownSessions;
+
+    public const string HaproxyEndSessionsPath = "/etc/haproxy/hastack-end-sessions.lua";
 
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
 

@@ -24,6 +24,11 @@ namespace HaStack.Infra.Catalogue;
 /// Patroni reads an etcd error reply in its leader key renewal (not a lost connection) as the lock lost and demotes at
 /// once, bypassing failsafe mode (patroni/patroni#3572): HaStack's launcher makes it a DCS error on those releases
 /// </param>
+/// <param name="HaproxyStrandsConnectsOnShutdownSessions">
+/// HAProxy 3.0's <c>on-marked-down shutdown-sessions</c> leaves a client whose connection to that server was still
+/// being set up with no timer at all: it waits until it gives up by itself. On those releases HaStack ends a down
+/// server's sessions from a Lua task inside HAProxy, once no connection to the server can still be in setup
+/// </param>
 public sealed record DebianRelease(
     int Number,
     string Codename,
@@ -36,7 +41,8 @@ public sealed record DebianRelease(
     bool PatroniQuorumCommit,
     bool PatroniLosesSyncStandbyOnRestart,
     bool PatroniOverwritesLeaderKey,
-    bool PatroniDemotesOnEtcdErrors)
+    bool PatroniDemotesOnEtcdErrors,
+    bool HaproxyStrandsConnectsOnShutdownSessions)
 {
     public string Name => $"Debian {Number} ({Codename})";
 
@@ -59,11 +65,11 @@ public static partial class DebianReleases
 {
     public static readonly DebianRelease Bookworm = new(12, "bookworm", 15, "3.0.2", "3.4", "2.6", "1.18", "2.2.7",
         PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true, PatroniOverwritesLeaderKey: true,
-        PatroniDemotesOnEtcdErrors: true);
+        PatroniDemotesOnEtcdErrors: true, HaproxyStrandsConnectsOnShutdownSessions: false);
 
     public static readonly DebianRelease Trixie = new(13, "trixie", 17, "4.0.7", "3.5", "3.0", "1.24", "2.3.3",
         PatroniQuorumCommit: true, PatroniLosesSyncStandbyOnRestart: false, PatroniOverwritesLeaderKey: false,
-        PatroniDemotesOnEtcdErrors: true);
+        PatroniDemotesOnEtcdErrors: true, HaproxyStrandsConnectsOnShutdownSessions: true);
 
     public static readonly IReadOnlyList<DebianRelease> All = [Bookworm, Trixie];
 
