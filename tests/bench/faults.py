@@ -8,7 +8,8 @@ A setup is LAYER[/PLACEMENT]: where the VIP floats (`vip.floatsOver`) and where 
 deployed with that setup (every host every role), then RUNS rounds of the six faults (layer stop and agent SIGKILL
 on the VIP holder; PgBouncer SIGKILL on the primary's host, or the VIP holder's with PgBouncer on the proxies;
 Patroni and postmaster SIGKILL and a switchover on the primary) under a client writing through the VIP. Each round counts failed writes, the longest write gap, the longest single write and acknowledged writes
-lost. Medians and worst per fault kind go to tests/bench/results/faults.{json,md}. Root; needs the CLI built
+lost. Medians and worst per fault kind go to tests/bench/results/faults.{json,md} (faults-debian13.* with
+--release 13: the lab's hosts run that release). Root; needs the CLI built
 (Release) and the agent binary (artifacts/hastack-vrrpd).
 """
 import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
@@ -75,8 +76,11 @@ def main():
     parser.add_argument("--runs", type=int, default=4, help="rounds of the six faults per setup (default 4: 24 faults)")
     parser.add_argument("--setups", default="haproxy,database,haproxy/proxy,pgbouncer/proxy",
                         help="LAYER[/PLACEMENT] list: the VIP's layer and PgBouncer's placement (default database)")
+    parser.add_argument("--release", type=int, choices=[12, 13], default=12, help="the Debian release of the lab's hosts (default 12)")
     args = parser.parse_args()
-    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "runs": args.runs, "setups": {}}
+    ENV["HASTACK_LAB_RELEASE"] = str(args.release)
+    name = "faults" if args.release == 12 else f"faults-debian{args.release}"
+    results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "release": args.release, "runs": args.runs, "setups": {}}
     for setup in args.setups.split(","):
         rounds = measure(setup, args.runs)
         per = {}
@@ -93,10 +97,10 @@ def main():
                                     "faults_injected": sum(len(r["faults"]) for r in rounds)}
     out = os.path.join(ROOT, "tests", "bench", "results")
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "faults.json"), "w") as f:
+    with open(os.path.join(out, f"{name}.json"), "w") as f:
         json.dump(results, f, indent=2)
-    lines = [f"# Fault matrix through the VIP ({results['date']}, {args.runs} rounds per setup, 3-host lab)", "",
-             "`python3 tests/bench/faults.py`: a client writes through the VIP every 10 ms (new connection after an error);",
+    lines = [f"# Fault matrix through the VIP ({results['date']}, {args.runs} rounds per setup, 3-host lab of Debian {args.release})", "",
+             f"`python3 tests/bench/faults.py --release {args.release}`: a client writes through the VIP every 10 ms (new connection after an error);",
              "per fault kind, median (worst) of the longest write gap, failed writes, and the longest single write.", ""]
     for setup, data in results["setups"].items():
         layer, _, placement = setup.partition("/")
@@ -110,7 +114,7 @@ def main():
                          f"{f['failed_writes']['median']:.0f} ({f['failed_writes']['worst']}) | "
                          f"{f['longest_write_s']['median']:.2f} s ({f['longest_write_s']['worst']:.2f}) | {f['over_budget']} of {f['gap_s']['n']} |")
         lines.append("")
-    with open(os.path.join(out, "faults.md"), "w") as f:
+    with open(os.path.join(out, f"{name}.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
 

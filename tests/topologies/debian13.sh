@@ -74,4 +74,4 @@ wait_whole "$victim's power-off"
 tls_rotation node2
 
 hastack destroy --yes --purge-data > "$DIR/destroy.log" 2>&1 || { tail -20 "$DIR/destroy.log"; fail "destroy"; }
-echo "debian13: passed (Debian 13: deployed, proof passed, idempotent, quorum commit, switchover and a primary power-off under a writer with nothing lost, destroyed)"
+echo "debian13: passed (Debian 13: deployed, proof passed, idempotent, quorum commit, switchover and a primary power-off under a writer with nothing lost and no connect left waiting, destroyed)"
