@@ -79,7 +79,7 @@ def main():
     parser.add_argument("--release", type=int, choices=[12, 13], default=12, help="the Debian release of the lab's hosts (default 12)")
     args = parser.parse_args()
     ENV["HASTACK_LAB_RELEASE"] = str(args.release)
-    name = "faults" if args.release == 12 else f"faults-debian{args.release}"
+    results_name = "faults" if args.release == 12 else f"faults-debian{args.release}"
     results = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d"), "release": args.release, "runs": args.runs, "setups": {}}
     for setup in args.setups.split(","):
         rounds = measure(setup, args.runs)
@@ -97,7 +97,7 @@ def main():
                                     "faults_injected": sum(len(r["faults"]) for r in rounds)}
     out = os.path.join(ROOT, "tests", "bench", "results")
     os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, f"{name}.json"), "w") as f:
+    with open(os.path.join(out, f"{results_name}.json"), "w") as f:
         json.dump(results, f, indent=2)
     lines = [f"# Fault matrix through the VIP ({results['date']}, {args.runs} rounds per setup, 3-host lab of Debian {args.release})", "",
              f"`python3 tests/bench/faults.py --release {args.release}`: a client writes through the VIP every 10 ms (new connection after an error);",
@@ -114,7 +114,7 @@ def main():
                          f"{f['failed_writes']['median']:.0f} ({f['failed_writes']['worst']}) | "
                          f"{f['longest_write_s']['median']:.2f} s ({f['longest_write_s']['worst']:.2f}) | {f['over_budget']} of {f['gap_s']['n']} |")
         lines.append("")
-    with open(os.path.join(out, f"{name}.md"), "w") as f:
+    with open(os.path.join(out, f"{results_name}.md"), "w") as f:
         f.write("\n".join(lines))
     print("\n".join(lines))
 
