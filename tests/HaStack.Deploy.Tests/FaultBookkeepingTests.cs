@@ -73,6 +73,28 @@ public class FaultBookkeepingTests
     }
 
     [Fact]
+    public void A_failed_writes_error_names_its_causes_so_a_reset_and_a_timeout_read_differently()
+    {
+        var reset = new IOException("Exception while reading from stream", new IOException("Unable to read data from the transport connection: Connection reset by peer."));
+        Assert.Equal("Exception while reading from stream: Unable to read data from the transport connection: Connection reset by peer.", VipWriter.Describe(reset));
+        var timeout = new IOException("Exception while reading from stream", new TimeoutException("Timeout during reading attempt"));
+        Assert.NotEqual(VipWriter.Describe(reset), VipWriter.Describe(timeout));
+        // a cause the message already carries is not said twice; one without causes is its message alone
+        Assert.Equal("refused: server login failed", VipWriter.Describe(new InvalidOperationException("refused: server login failed", new IOException("server login failed"))));
+        Assert.Equal("refused", VipWriter.Describe(new InvalidOperationException("refused")));
+    }
+
+    [Fact]
+    public void HaStacks_own_clients_open_a_new_connection_each_time_without_the_kerberos_probe()
+    {
+        var builder = VipConnection.Superuser("10.77.0.100", 5000, "secret");
+        Assert.False(builder.Pooling);
+        Assert.Equal(Npgsql.GssEncryptionMode.Disable, builder.GssEncryptionMode);
+        // Npgsql's own default would probe Kerberos before every connect
+        Assert.NotEqual(builder.GssEncryptionMode, new Npgsql.NpgsqlConnectionStringBuilder().GssEncryptionMode);
+    }
+
+    [Fact]
     public void A_fault_list_selects_in_the_matrix_order_and_names_what_is_not_a_fault()
     {
         var (all, none) = Faults.Select(Topology(), null);

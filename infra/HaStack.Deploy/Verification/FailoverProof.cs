@@ -99,17 +99,9 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
     {
         var clock = since ?? Stopwatch.StartNew();
         var deadline = clock.Elapsed + limit;
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = config.Vip.Address,
-            Port = port,
-            Username = "postgres",
-            Password = superuserPassword,
-            Database = "postgres",
-            Timeout = 2,
-            CommandTimeout = 5,
-            Pooling = false,
-        };
+        var builder = VipConnection.Superuser(config.Vip.Address, port, superuserPassword);
+        builder.Timeout = 2;
+        builder.CommandTimeout = 5;
         string last = "no attempt";
         while (clock.Elapsed < deadline)
         {

@@ -26,11 +26,9 @@ public sealed class VipWriter : IDisposable
 
     public VipWriter(string host, int port, string password, TimeSpan pause)
     {
-        connectionString = new NpgsqlConnectionStringBuilder
-        {
-            Host = host, Port = port, Username = "postgres", Password = password, Database = "postgres", Pooling = false,
-            ApplicationName = "hastack-verify-faults",
-        }.ConnectionString;
+        var builder = VipConnection.Superuser(host, port, password);
+        builder.ApplicationName = "hastack-verify-faults";
+        connectionString = builder.ConnectionString;
         using (var setup = new NpgsqlConnection(connectionString))
         {
             setup.Open();
@@ -68,8 +66,8 @@ public sealed class VipWriter : IDisposable
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or IOException)
             {
-                LastError = e.Message;
-                Log.Add(new WriteAttempt(id, started, Clock.Elapsed, false, e.Message));
+                LastError = Describe(e);
+                Log.Add(new WriteAttempt(id, started, Clock.Elapsed, false, LastError));
                 stop.Token.WaitHandle.WaitOne(pause);
             }
             finally
@@ -77,6 +75,19 @@ public sealed class VipWriter : IDisposable
                 connection?.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The error with its causes: Npgsql's "Exception while reading from stream" alone does not tell a connection
+    /// reset (a host gave the VIP up) from a timeout (nobody answered), and those point at different faults.
+    /// </summary>
+    public static string Describe(Exception e)
+    {
+        var parts = new List<string>();
+        for (var cause = e; cause is not null && parts.Count < 4; cause = cause.InnerException)
+            if (parts.Count == 0 || !parts[^1].Contains(cause.Message, StringComparison.Ordinal))
+                parts.Add(cause.Message.ReplaceLineEndings(" ").Trim());
+        return string.Join(": ", parts);
     }
 
     /// <summary>Stops writing; waits for the write in flight at most <paramref name="limit"/>.</summary>

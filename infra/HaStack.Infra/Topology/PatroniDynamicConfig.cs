@@ -43,6 +43,9 @@ public static class PatroniDynamicConfig
         // a standby that vanishes without a word (power, network) holds every synchronous commit until its walsender
         // gives it up and Patroni names another: PostgreSQL's default 60 s would be that long a write stall
         ("wal_sender_timeout", "5s"),
+        // after a failover each replica streams from the new primary at its next retry: PostgreSQL's 5 s default kept a
+        // synchronous standby (and, on Patroni 3.0, any promotable one) away that long; 1 s costs one connect a second
+        ("wal_retrieve_retry_interval", "1s"),
     ];
 
     /// <summary>The settings in path order.</summary>
