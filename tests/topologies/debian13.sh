@@ -55,8 +55,7 @@ if [[ $victim == "$holder" ]]; then
 fi
 writer_start "$(other_than "$victim")" 2
 # new connections through the VIP all along: HAProxy 3.0 left some of those opened just before the loss waiting for ever
-url=$(hastack output writer); port=${url##*:}; port=${port%%/*}
-python3 tests/topologies/connect_probe.py "$(hastack output vipAddress)" "$port" 20 > "$DIR/probe.log" 2>&1 & probe=$!
+python3 tests/topologies/connect_probe.py "$(hastack output vipAddress)" "$(writer_port)" 20 > "$DIR/probe.log" 2>&1 & probe=$!
 sleep 3
 bash tests/lab/power.sh "$victim" off
 deadline=$((SECONDS + 90))

@@ -67,13 +67,19 @@ for f in faults:
 PY
 }
 
+# The port of the stack's writer output (postgresql://user@VIP:PORT/db?...): HAProxy's write port, or PgBouncer's.
+writer_port() {
+  local url port
+  url=$(hastack output writer); port=${url##*:}; echo "${port%%/*}"
+}
+
 # A writer through the VIP while the stack changes, from a lab host that stays (psql with bounded timeouts, a new
 # connection per write, one attempt every 50 ms, at most 15 minutes): writer_start HOST PHASE, then writer_stop prints
 # acknowledged and failed writes, the longest gap between acknowledged ones, and acknowledged writes not in the table.
 writer_start() { # HOST PHASE (a number: ids are PHASE*1000000+n)
   WRITER_HOST=$1
-  local phase=$2 url port
-  url=$(hastack output writer); port=${url##*:}; port=${port%%/*}
+  local phase=$2 port
+  port=$(writer_port)
   WRITER_PASSWORD=$(hastack output postgresPassword --show-secrets)
   WRITER_TARGET="-h $(hastack output vipAddress) -p $port"
   ssh_node "$WRITER_HOST" "read -r PGPASSWORD; export PGPASSWORD PGCONNECT_TIMEOUT=5
@@ -152,7 +158,7 @@ served_certificate() { # PORT
 tls_rotation() { # HOST
   local host=$1 password url port before after queries=90
   password=$(hastack output postgresPassword --show-secrets)
-  url=$(hastack output writer); port=${url##*:}; port=${port%%/*}
+  url=$(hastack output writer); port=$(writer_port)
   before=$(served_certificate "$port")
   [[ $before == *Fingerprint* ]] || fail "no certificate served through the VIP before the rotation"
   hastack output caCertificate | ssh_node "$host" "mkdir -p /tmp/tls-check && cat > /tmp/tls-check/ca.crt"
