@@ -95,6 +95,26 @@ public class FaultBookkeepingTests
     }
 
     [Fact]
+    public void A_member_that_says_running_on_an_older_timeline_than_the_leaders_is_not_whole_yet()
+    {
+        var members = new[] { "node1 leader running 7", "node2 sync_standby streaming 7", "node3 replica running 7" }
+            .Select(PatroniMember.Parse).OfType<PatroniMember>().ToList();
+        Assert.Equal(3, members.Count);
+        Assert.True(ClusterChecks.IsWhole(members, databaseHosts: 3, wantSync: 1));
+        // the old primary back from a failover, not yet rewound: running, on the timeline it led
+        var diverged = members.Select(m => m.Name == "node3" ? m with { Timeline = 6 } : m).ToList();
+        Assert.False(ClusterChecks.IsWhole(diverged, 3, 1));
+        Assert.False(ClusterChecks.IsWhole(members.Select(m => m.Name == "node3" ? m with { State = "starting", Timeline = null } : m).ToList(), 3, 1));
+        Assert.False(ClusterChecks.IsWhole(members.Take(2).ToList(), 3, 1));
+        Assert.False(ClusterChecks.IsWhole(members.Select(m => m with { Role = m.IsSyncStandby ? "replica" : m.Role }).ToList(), 3, 1));
+        // what the script prints for a member /cluster gives no timeline, and lines that are not members
+        Assert.Null(PatroniMember.Parse("node3 replica starting -")!.Timeline);
+        Assert.Null(PatroniMember.Parse("node3 replica running"));
+        Assert.Null(PatroniMember.Parse("node3 replica running 7x"));
+        Assert.Null(PatroniMember.Parse("node3 replica running -7"));
+    }
+
+    [Fact]
     public void A_fault_list_selects_in_the_matrix_order_and_names_what_is_not_a_fault()
     {
         var (all, none) = Faults.Select(Topology(), null);

@@ -64,7 +64,7 @@ public class SwitchoverTests
             }
             if (script.What == "reading Patroni's members")
                 return FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
-                    $"{n} {(n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica")} {(n == Leader ? "running" : "streaming")}")));
+                    $"{n} {(n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica")} {(n == Leader ? "running" : "streaming")} 3")));
             return FakeHost.Ok();
         }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Config;
@@ -7,9 +8,19 @@ using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Verification;
 
-/// <summary>A Patroni member as /cluster reports it.</summary>
-public sealed record PatroniMember(string Name, string Role, string State)
+/// <summary>A Patroni member as /cluster reports it; <paramref name="Timeline"/> null when it reports none (starting, stopped).</summary>
+public sealed record PatroniMember(string Name, string Role, string State, int? Timeline = null)
 {
+    /// <summary>One line of <see cref="HostOperations.PatroniMembers"/>: name, role, state, timeline; null when malformed.</summary>
+    public static PatroniMember? Parse(string line)
+    {
+        var p = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (p.Length != 4)
+            return null;
+        int? timeline = int.TryParse(p[3], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
+        return p[3] == "-" || timeline is not null ? new PatroniMember(p[0], p[1], p[2], timeline) : null;
+    }
+
     public bool IsLeader => PatroniRoles.IsLeader(Role);
 
     public bool IsSyncStandby => PatroniRoles.IsSynchronous(Role);
@@ -66,7 +77,7 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
             if (!answer.Ok)
                 continue;
             return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(l => l.Split(' ')).Where(p => p.Length == 3).Select(p => new PatroniMember(p[0], p[1], p[2])).ToList();
+                .Select(PatroniMember.Parse).OfType<PatroniMember>().ToList();
         }
         return [];
     }
@@ -87,6 +98,19 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     }
 
     /// <summary>
+    /// Patroni's view of a whole cluster: one leader, every database host a member and running, on the leader's
+    /// timeline (a member back from a failover says running for a moment before it finds its timeline diverged and
+    /// rewinds; counted whole then, the next fault would start on a cluster with one member about to go away), and
+    /// at least <paramref name="wantSync"/> standbys named synchronous.
+    /// </summary>
+    public static bool IsWhole(IReadOnlyList<PatroniMember> members, int databaseHosts, int wantSync)
+    {
+        var leaders = members.Where(m => m.IsLeader).ToList();
+        return leaders.Count == 1 && leaders[0].Timeline is { } timeline && members.Count == databaseHosts &&
+               members.All(m => m.IsRunning && m.Timeline == timeline) && members.Count(m => m.IsSyncStandby) >= wantSync;
+    }
+
+    /// <summary>
     /// Whole: every service on the VIP's path active on every VIP host, one VIP holder, one leader, every member
     /// running, and with synchronous mode a sync standby named, since Patroni promotes only the named one (a primary
     /// lost while none is named is not replaced), that the primary really waits for.
@@ -104,12 +128,11 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
         var wantSync = config.Postgres.SynchronousMode != SynchronousMode.Off ? 1 : 0;
         IReadOnlyList<PatroniMember> members = [];
         var syncIsReal = true;
-        if (!Poll.Until(() => (members = Members()).Count(m => m.IsLeader) == 1 && members.All(m => m.IsRunning) &&
-                members.Count == plan.Topology.DatabaseHosts.Count && members.Count(m => m.IsSyncStandby) >= wantSync &&
+        if (!Poll.Until(() => IsWhole(members = Members(), plan.Topology.DatabaseHosts.Count, wantSync) &&
                 (wantSync == 0 || (syncIsReal = SyncStandbyIsReal(members))),
                 TimeSpan.FromSeconds(config.Verify.SqlTimeoutSeconds), TimeSpan.FromMilliseconds(500)))
             throw new VerificationFailedException(step, members.Count == 0 ? "no Patroni answers"
-                : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State}"))}" +
+                : $"Patroni reports {string.Join(", ", members.Select(m => $"{m.Name} {m.Role} {m.State} timeline {m.Timeline?.ToString(CultureInfo.InvariantCulture) ?? "-"}"))}" +
                   (syncIsReal ? "" : "; the primary does not wait for the standby named synchronous (pg_stat_replication)"));
     }
 }
