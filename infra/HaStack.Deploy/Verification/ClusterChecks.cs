@@ -112,7 +112,7 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
 
     /// <summary>
     /// Whole: every service on the VIP's path active on every VIP host, one VIP holder, one leader, every member
-    /// running, and with synchronous mode a sync standby named, since Patroni promotes only the named one (a primary
+    /// running on the leader's timeline, and with synchronous mode a sync standby named, since Patroni promotes only the named one (a primary
     /// lost while none is named is not replaced), that the primary really waits for.
     /// </summary>
     public void WaitWhole(string step)
