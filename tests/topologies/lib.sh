@@ -68,9 +68,10 @@ PY
 }
 
 # The port of the stack's writer output (postgresql://user@VIP:PORT/db?...): HAProxy's write port, or PgBouncer's.
+# writer_port [URL]: that output when the caller already read it, else read here.
 writer_port() {
-  local url port
-  url=$(hastack output writer); port=${url##*:}; echo "${port%%/*}"
+  local url=${1:-$(hastack output writer)} port
+  port=${url##*:}; echo "${port%%/*}"
 }
 
 # A writer through the VIP while the stack changes, from a lab host that stays (psql with bounded timeouts, a new
@@ -158,7 +159,7 @@ served_certificate() { # PORT
 tls_rotation() { # HOST
   local host=$1 password url port before after queries=90
   password=$(hastack output postgresPassword --show-secrets)
-  url=$(hastack output writer); port=$(writer_port)
+  url=$(hastack output writer); port=$(writer_port "$url")
   before=$(served_certificate "$port")
   [[ $before == *Fingerprint* ]] || fail "no certificate served through the VIP before the rotation"
   hastack output caCertificate | ssh_node "$host" "mkdir -p /tmp/tls-check && cat > /tmp/tls-check/ca.crt"
