@@ -70,30 +70,38 @@ public sealed class HostSession : IHostSession, IDisposable
     /// <summary>Runs the script with sh (as root: directly, or through sudo -n), with optional standard input.</summary>
     public RemoteResult Run(HostScript script, byte[]? stdin = null)
     {
-        return Execute(script.CommandLine(sudo), stdin, TimeSpan.FromSeconds(script.TimeoutSeconds));
+        var input = stdin is { Length: > 0 } ? stdin : null;
+        return Execute(ExecRequest.CommandText(script, sudo, hasInput: input is not null), input, TimeSpan.FromSeconds(script.TimeoutSeconds));
     }
 
-    private RemoteResult Execute(string commandText, byte[]? stdin, TimeSpan? timeout)
+    private RemoteResult Execute(string commandText, byte[]? stdin, TimeSpan timeout)
     {
         using var command = client.CreateCommand(commandText);
-        command.CommandTimeout = timeout ?? TimeSpan.FromMinutes(5);
+        command.CommandTimeout = timeout;
         IAsyncResult pending;
         lock (startGate)
         {
             pending = command.BeginExecute();
-            try
-            {
-                using var input = command.CreateInputStream();
-                if (stdin is not null)
-                    input.Write(stdin);
-            }
-            catch (InvalidOperationException) when (pending.IsCompleted)
-            {
-                // the command ended before reading its input (it failed at once): its own output says why
-            }
+            if (stdin is not null)
+                WriteInput(command, pending, stdin);
         }
         command.EndExecute(pending);
         return new RemoteResult(command.ExitStatus ?? -1, command.Result, command.Error);
+    }
+
+    private static void WriteInput(SshCommand command, IAsyncResult pending, byte[] stdin)
+    {
+        try
+        {
+            // disposing the stream sends the EOF
+            using var input = command.CreateInputStream();
+            input.Write(stdin);
+        }
+        catch (InvalidOperationException) when (pending.AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(10)))
+        {
+            // the channel closed before the input went (the login shell itself failed): the result says why. The
+            // wait is bounded so that a stream refused for any other reason surfaces instead of blocking the run
+        }
     }
 
     public void Dispose() => client.Dispose();
