@@ -79,6 +79,9 @@ public sealed class CertificateResourceTests : IDisposable
         // neither a certificate nor a key in the state file as it is on disk
         var onDisk = File.ReadAllText(Directory.GetFiles(dir.FullName, "*", SearchOption.AllDirectories).Single());
         Assert.DoesNotContain("BEGIN", onDisk, StringComparison.Ordinal);
+        // what status reads back from state: the CA's end (to the second) and each host certificate's
+        Assert.Equal(new DateTimeOffset(ca.NotAfter.ToUniversalTime()), HaStack.Deploy.Status.StatusReader.AuthorityEnds(engine.State));
+        Assert.Equal(["node1", "node2", "node3"], HaStack.Deploy.Status.StatusReader.Certificates(engine.State).Select(c => c.Host).Order());
         // the next up, a month on, has nothing to do
         var later = Start(plan, Deployed.AddDays(30), engine.Store.Load(), engine.Hosts);
         Refresh(later);

@@ -145,6 +145,23 @@ public sealed class StatusTests
     }
 
     [Fact]
+    public void The_CA_ending_within_a_year_is_a_note_and_a_CA_that_ended_is_degraded()
+    {
+        var now = new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero);
+        StatusHealth.Verdict At(DateTimeOffset? ends) => StatusHealth.Judge(Healthy(s => s with { AuthorityEnds = ends }), ThreeHostStack.Plan(), now);
+
+        var farOff = At(now.AddDays(400));
+        Assert.True(farOff.Healthy);
+        Assert.DoesNotContain(farOff.Notes, n => n.Contains("CA", StringComparison.Ordinal));
+        var soon = At(now.AddDays(300));
+        Assert.True(soon.Healthy);
+        Assert.Contains(soon.Notes, n => n.StartsWith("the cluster's CA ends on 2028-03-27 and HaStack does not renew a CA", StringComparison.Ordinal));
+        var ended = At(now.AddDays(-2));
+        Assert.Equal(["the cluster's CA ended on 2027-05-30: no certificate it issued is valid; give a new CA (tls.caCertificate, tls.caKey) and run hastack up"], ended.Degraded);
+        Assert.True(At(null).Healthy);
+    }
+
+    [Fact]
     public void A_stopped_replica_is_degraded_and_named()
     {
         var verdict = Judge(Healthy(s => s with { Members = [.. s.Members.Select(m => m.Name == "node1" ? m with { State = "stopped" } : m)] }));

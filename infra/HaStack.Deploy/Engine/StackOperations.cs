@@ -182,6 +182,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         var status = new HaStack.Deploy.Status.StatusReader(run.Plan, context.Session).Read(options.Stack, proof) with
         {
             Certificates = HaStack.Deploy.Status.StatusReader.Certificates(run.State),
+            AuthorityEnds = HaStack.Deploy.Status.StatusReader.AuthorityEnds(run.State),
         };
         var verdict = HaStack.Deploy.Status.StatusHealth.Judge(status, run.Plan);
         events.Status(status, verdict);

@@ -61,6 +61,8 @@ public static class StatusPrinter
             output.Line($"Certificates: {status.Certificates.Count}, the nearest end {nearest.Host}'s on {nearest.NotAfter:yyyy-MM-dd} " +
                         $"({(nearest.NotAfter - DateTimeOffset.UtcNow).TotalDays:0} days; up renews {nearest.RenewDaysBefore} days before)");
         }
+        if (status.AuthorityEnds is { } authorityEnds)
+            output.Line($"Cluster CA: ends on {authorityEnds:yyyy-MM-dd} ({(authorityEnds - DateTimeOffset.UtcNow).TotalDays:0} days; not renewed by up)");
 
         if (verdict.Degraded.Count > 0)
         {

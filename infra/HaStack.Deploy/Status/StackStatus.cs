@@ -47,4 +47,7 @@ public sealed record StackStatus(
 
     /// <summary>The hosts' certificates, from state (what was issued; the hosts are not asked).</summary>
     public IReadOnlyList<CertificateView> Certificates { get; init; } = [];
+
+    /// <summary>When the cluster's CA ends, from state; null when state records none (TLS off, or never deployed).</summary>
+    public DateTimeOffset? AuthorityEnds { get; init; }
 }

@@ -15,6 +15,9 @@ public static class StatusHealth
     }
 
     /// <param name="now">what certificates are judged against (tests move it); the clock by default</param>
+    /// <summary>How far ahead the CA's end is a note: a new CA reaches every host and every client, which takes planning.</summary>
+    public static readonly TimeSpan AuthorityWarning = TimeSpan.FromDays(365);
+
     public static Verdict Judge(StackStatus status, StackPlan plan, DateTimeOffset? now = null)
     {
         var config = plan.Config;
@@ -99,6 +102,14 @@ public static class StatusHealth
                 degraded.Add($"{certificate.Host}'s certificate ended on {certificate.NotAfter:yyyy-MM-dd}: run hastack up to issue a new one");
             else if (certificate.NotAfter - today <= TimeSpan.FromDays(certificate.RenewDaysBefore))
                 notes.Add($"{certificate.Host}'s certificate ends on {certificate.NotAfter:yyyy-MM-dd}, within the renewal threshold: the next hastack up renews it");
+        }
+        // HaStack renews host certificates, never the CA: its end needs a person's plan, so it is said a year ahead
+        if (status.AuthorityEnds is { } authorityEnds)
+        {
+            if (authorityEnds <= today)
+                degraded.Add($"the cluster's CA ended on {authorityEnds:yyyy-MM-dd}: no certificate it issued is valid; give a new CA (tls.caCertificate, tls.caKey) and run hastack up");
+            else if (authorityEnds - today <= AuthorityWarning)
+                notes.Add($"the cluster's CA ends on {authorityEnds:yyyy-MM-dd} and HaStack does not renew a CA: plan a new one (tls.caCertificate, tls.caKey; preview shows what it replaces) and hand clients its caCertificate output");
         }
         return new Verdict(degraded, notes);
     }

@@ -35,13 +35,20 @@ public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> sess
 
     /// <summary>The certificates state records (their end as the issuing <c>up</c> noted it; a malformed date is left out).</summary>
     public static IReadOnlyList<CertificateView> Certificates(HaStack.Deploy.State.StackState state) =>
-        state.Resources.Where(r => r.Type == HaStack.Infra.Graph.ResourceTypes.Certificate && r.Outputs.ContainsKey("notAfter"))
-            .Select(r => (Inputs: (HaStack.Infra.Graph.CertificateInputs)r.Spec,
-                Ends: DateTimeOffset.TryParseExact(r.Outputs["notAfter"], HaStack.Infra.Tls.CertificateRenewal.RecordedEndFormat, CultureInfo.InvariantCulture,
-                    DateTimeStyles.AssumeUniversal, out var ends) ? ends : (DateTimeOffset?)null))
+        state.Resources.Where(r => r.Type == ResourceTypes.Certificate)
+            .Select(r => (Inputs: (CertificateInputs)r.Spec, Ends: RecordedEnd(r)))
             .Where(c => c.Ends is not null)
             .Select(c => new CertificateView(c.Inputs.Host, c.Ends!.Value, c.Inputs.RenewDaysBefore))
             .OrderBy(c => c.NotAfter).ToList();
+
+    /// <summary>When the cluster's CA ends, as the <c>up</c> that made or took it recorded; null when state has none.</summary>
+    public static DateTimeOffset? AuthorityEnds(HaStack.Deploy.State.StackState state) =>
+        state.Resources.Where(r => r.Type == ResourceTypes.CertificateAuthority).Select(RecordedEnd).FirstOrDefault(e => e is not null);
+
+    private static DateTimeOffset? RecordedEnd(HaStack.Deploy.State.ResourceState resource) =>
+        resource.Outputs.TryGetValue("notAfter", out var recorded) &&
+        DateTimeOffset.TryParseExact(recorded, HaStack.Infra.Tls.CertificateRenewal.RecordedEndFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal, out var ends) ? ends : null;
 
     private List<AgentView> Agents()
     {
