@@ -64,7 +64,7 @@ public class RenderingTests
             "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf",
             "/etc/systemd/system/pgbouncer.service.d/50-hastack-recovery.conf",
             "/usr/local/lib/hastack/patroni-sync-guard", "/usr/local/lib/hastack/safe-leader/patroni", "/usr/sbin/policy-rc.d"], PathsOf("db1"));
-        Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
+        Assert.Equal(["/etc/haproxy/haproxy.cfg", "/etc/haproxy/hastack-end-sessions.lua", "/etc/hastack-vrrpd/check-layer", "/etc/hastack-vrrpd/keepalived.conf",
             "/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key",
             "/etc/systemd/system/haproxy.service.d/50-hastack-recovery.conf", "/etc/systemd/system/hastack-vrrpd.service",
             "/etc/systemd/system/keepalived.service.d/50-hastack-displaced.conf", "/usr/sbin/policy-rc.d"], PathsOf("proxy1"));

@@ -134,7 +134,7 @@ public static class Components
         _ => ["haproxy"],
         [
             // before the config that loads it: HAProxy checks both at each reload
-            new("haproxy-end-sessions.lua.sbn", HaproxyEndSessionsPath, "0644", "root", "root", FileEffect.Reload, EndsSessionsItself),
+            new("haproxy-end-sessions.lua.sbn", HaproxyEndSessionsPath, "0644", "root", "root", FileEffect.Reload),
             new("haproxy.cfg.sbn", "/etc/haproxy/haproxy.cfg", "0644", "root", "root", FileEffect.Reload),
             RecoveryDropIn("haproxy"),
         ],
@@ -145,8 +145,14 @@ public static class Components
         // Debian's always, with systemd's default start limit (5 in 10 s) that a crash loop exhausts for good
         new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"));
 
-    /// <summary>Where HAProxy does not end a down server's sessions itself (HAProxy 3.0 strands some), HaStack's Lua task does.</summary>
-    public static bool EndsSessionsItself(StackConfig c) => c.Release.HaproxyStrandsConnectsOnShutdownSessions;
+    /// <summary>
+    /// How long HaStack's Lua task lets a server that answered its check as the wrong role (a switchover, a demotion,
+    /// a crashed postmaster) keep its sessions: at once where HAProxy ends sessions cleanly, 1 s where ending them
+    /// strands a connect still in setup (HAProxy 3.0). The task, not <c>on-marked-down shutdown-sessions</c>, ends them
+    /// on every release, because only it can tell that case from a server that stopped answering (a killed Patroni,
+    /// whose primary keeps serving its sessions meanwhile).
+    /// </summary>
+    public static int AnsweredDownGraceMs(StackConfig c) => c.Release.HaproxyStrandsConnectsOnShutdownSessions ? 1000 : 0;
 
     public const string HaproxyEndSessionsPath = "/etc/haproxy/hastack-end-sessions.lua";
 

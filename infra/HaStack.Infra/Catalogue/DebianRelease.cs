@@ -26,8 +26,8 @@ namespace HaStack.Infra.Catalogue;
 /// </param>
 /// <param name="HaproxyStrandsConnectsOnShutdownSessions">
 /// HAProxy 3.0's <c>on-marked-down shutdown-sessions</c> leaves a client whose connection to that server was still
-/// being set up with no timer at all: it waits until it gives up by itself. On those releases HaStack ends a down
-/// server's sessions from a Lua task inside HAProxy, once no connection to the server can still be in setup
+/// being set up with no timer at all: it waits until it gives up by itself. HaStack ends a down server's sessions from
+/// a Lua task inside HAProxy on every release; on those it waits until no connection to the server can still be in setup
 /// </param>
 public sealed record DebianRelease(
     int Number,

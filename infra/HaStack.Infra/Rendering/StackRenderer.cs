@@ -99,7 +99,7 @@ public static class StackRenderer
             ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
                 ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
             ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort), ("backend_port", topology.BackendPort),
-                ("ends_sessions_itself", Components.EndsSessionsItself(c))),
+                ("answered_down_grace_ms", Components.AnsweredDownGraceMs(c))),
             ["vip"] = Obj(("address", c.Vip.Address), ("prefix", c.Vip.PrefixLength), ("interface", c.Vip.Interface), ("router_id", c.Vip.RouterId),
                 ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
                 ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
