@@ -14,10 +14,10 @@ public static class StatusHealth
         public bool Healthy => Degraded.Count == 0;
     }
 
-    /// <param name="now">what certificates are judged against (tests move it); the clock by default</param>
     /// <summary>How far ahead the CA's end is a note: a new CA reaches every host and every client, which takes planning.</summary>
     public static readonly TimeSpan AuthorityWarning = TimeSpan.FromDays(365);
 
+    /// <param name="now">what certificates are judged against (tests move it); the clock by default</param>
     public static Verdict Judge(StackStatus status, StackPlan plan, DateTimeOffset? now = null)
     {
         var config = plan.Config;
