@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Rendering;
 using HaStack.Lab.Tests.Agent;
 using HaStack.Lab.Tests.Lab;
@@ -81,7 +82,13 @@ public class RenderedConfigTests(LabFixture fixture)
     {
         var node = lab.Hosts[^1];
         Files.PutTls(node); // its checks trust the cluster's CA: HAProxy loads the file when it reads the config
-        LabStackFiles.Put(node, "/tmp/hastack-check/haproxy.cfg", Files.Content(node.Name, "/etc/haproxy/haproxy.cfg"));
+        // the config loads HaStack's Lua task by its path: both files beside each other here, so HAProxy compiles and
+        // runs the task's script too
+        const string lua = "/tmp/hastack-check/hastack-end-sessions.lua";
+        LabStackFiles.Put(node, lua, Files.Content(node.Name, Components.HaproxyEndSessionsPath));
+        var config = Files.Content(node.Name, "/etc/haproxy/haproxy.cfg");
+        Assert.Contains($"lua-load {Components.HaproxyEndSessionsPath}\n", config, StringComparison.Ordinal);
+        LabStackFiles.Put(node, "/tmp/hastack-check/haproxy.cfg", config.Replace($"lua-load {Components.HaproxyEndSessionsPath}\n", $"lua-load {lua}\n", StringComparison.Ordinal));
         var result = node.Run("haproxy -c -f /tmp/hastack-check/haproxy.cfg");
         Assert.True(result.ExitStatus == 0, result.ToString());
         Assert.DoesNotContain("WARNING", result.Stdout + result.Stderr, StringComparison.Ordinal);
