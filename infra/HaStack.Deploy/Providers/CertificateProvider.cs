@@ -20,7 +20,7 @@ internal sealed class CertificateProvider : IResourceProvider
         var issued = CertificateAuthorityProvider.Stored(secrets).Issue(inputs.Names, context.Clock(), inputs.Validity);
         secrets.Set(TlsSecrets.Key(inputs.Host), issued.PrivateKeyPem);
         secrets.Set(TlsSecrets.Certificate(inputs.Host), issued.CertificatePem);
-        var notAfter = CertificateRenewal.NotAfter(issued.CertificatePem);
+        var notAfter = CertificateFacts.End(issued.CertificatePem);
         context.Log($"issued {inputs.Host}'s certificate, valid until {notAfter:yyyy-MM-dd HH:mm}Z");
         return new Dictionary<string, string> { ["notAfter"] = notAfter.ToString(CertificateRenewal.RecordedEndFormat, CultureInfo.InvariantCulture) };
     }

@@ -20,7 +20,7 @@ public sealed partial record AuthorityInputs(string Stack, int Days, string? Giv
         config.Tls.CaCertificate is { } pem ? X509Certificate2.CreateFromPem(pem).ExportCertificatePem() : null);
 
     /// <summary>What the host certificates name their issuer by: <c>generated</c>, or the given CA's SHA-256.</summary>
-    public string Issuer => GivenCertificate is null ? Generated : FingerprintOf(GivenCertificate);
+    public string Issuer => GivenCertificate is null ? Generated : CertificateFacts.Fingerprint(GivenCertificate);
 
     public override IReadOnlyDictionary<string, string> ToInputs()
     {
@@ -42,12 +42,6 @@ public sealed partial record AuthorityInputs(string Stack, int Days, string? Giv
         else if (inputs.ContainsKey("certificate"))
             throw new InvalidInputException("certificate", "is recorded for a generated CA");
         return new AuthorityInputs(Matching(inputs, "stack", StackName(), "a stack name"), Whole(inputs, "days", 1, 36500), certificate);
-    }
-
-    internal static string FingerprintOf(string pem)
-    {
-        using var certificate = X509Certificate2.CreateFromPem(pem);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(certificate.RawData));
     }
 
     [GeneratedRegex(@"\A[A-Za-z0-9._-]{1,100}\z")]

@@ -28,10 +28,10 @@ public sealed class CertificateAuthority
 
     public string CertificatePem => certificate.ExportCertificatePem();
 
-    public DateTimeOffset NotAfter => new(certificate.NotAfter.ToUniversalTime());
+    public DateTimeOffset NotAfter => CertificateFacts.End(certificate);
 
     /// <summary>SHA-256 of the certificate (DER), lower-case hex: what the host certificates' inputs name their issuer by.</summary>
-    public string Fingerprint => Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+    public string Fingerprint => CertificateFacts.Fingerprint(certificate);
 
     /// <summary>A new CA for the stack <paramref name="stack"/>, valid from <paramref name="now"/> for <paramref name="validity"/>.</summary>
     public static (CertificateAuthority Authority, PemPair Pem) Create(string stack, DateTimeOffset now, TimeSpan validity)

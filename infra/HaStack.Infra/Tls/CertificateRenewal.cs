@@ -30,7 +30,7 @@ public static class CertificateRenewal
             var names = NamesOf(issued);
             if (names is null || !names.SameAs(wanted))
                 return $"its names ({Describe(names)}) are not the host's ({Describe(wanted)})";
-            var end = new DateTimeOffset(issued.NotAfter.ToUniversalTime());
+            var end = CertificateFacts.End(issued);
             if (end - now <= threshold)
                 return end <= now ? $"it expired on {end:yyyy-MM-dd HH:mm}Z" : $"it expires on {end:yyyy-MM-dd HH:mm}Z, within the renewal threshold of {threshold.TotalDays:0.##} days";
             return null;
@@ -39,13 +39,6 @@ public static class CertificateRenewal
 
     /// <summary>How state records a certificate's end (the notAfter output), in UTC.</summary>
     public const string RecordedEndFormat = "yyyy-MM-ddTHH:mm:ssZ";
-
-    /// <summary>When <paramref name="pem"/>'s certificate ends, in UTC.</summary>
-    public static DateTimeOffset NotAfter(string pem)
-    {
-        using var certificate = X509Certificate2.CreateFromPem(pem);
-        return new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
-    }
 
     private static bool SignedBy(X509Certificate2 issued, X509Certificate2 authority)
     {
