@@ -9,6 +9,7 @@ var root = new RootCommand("HaStack: PostgreSQL without a single point of failur
     RenderCommand.Create(),
     GraphCommand.Create(),
     OutputCommand.Create(),
+    AdoptStateCommand.Create(),
 };
 foreach (var command in EngineCommands.Create())
     root.Subcommands.Add(command);

@@ -42,21 +42,14 @@ public static class StackPipeline
             return phrase;
         if (environment("PULUMI_CONFIG_PASSPHRASE_FILE") is not { Length: > 0 } file)
             return null;
-        if (!File.Exists(file))
-            throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} does not exist (or is a directory)");
         try
         {
             // as pulumi reads it: a trailing newline is part of the passphrase
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read);
-            var buffer = new byte[MaxPassphraseFileBytes + 1];
-            var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
-            return read > MaxPassphraseFileBytes
-                ? throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} is longer than {MaxPassphraseFileBytes} bytes")
-                : System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+            return System.Text.Encoding.UTF8.GetString(LocalFiles.BoundedFile.ReadBytes(file, MaxPassphraseFileBytes, $"PULUMI_CONFIG_PASSPHRASE_FILE={file}"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LocalFiles.LocalFileException e)
         {
-            throw new PassphraseUnreadableException($"PULUMI_CONFIG_PASSPHRASE_FILE={file} cannot be read: {e.Message}");
+            throw new PassphraseUnreadableException(e.Message);
         }
     }
 

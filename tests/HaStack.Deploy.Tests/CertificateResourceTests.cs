@@ -26,13 +26,15 @@ public sealed class CertificateResourceTests : IDisposable
     private Engine Start(StackPlan plan, DateTimeOffset now, StackState? state = null, Dictionary<string, FakeHost>? hosts = null)
     {
         hosts ??= new Dictionary<string, FakeHost>(StringComparer.Ordinal);
-        state ??= new StackState { Project = "hastack", Stack = "s" };
-        var context = new ApplyContext(plan, new SecretStore(state, plan.Config, "pw"), h =>
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        var loaded = store.Load("pw"); // opens the stack's key, which the store authenticates what it saves with
+        state ??= loaded;
+        var context = new ApplyContext(plan, new SecretStore(state, plan.Config, store.Key), h =>
         {
             lock (hosts)
                 return hosts.TryGetValue(h, out var host) ? host : hosts[h] = new FakeHost(h, (_, _) => FakeHost.Ok());
         }, _ => { }, purgeData: false) { AgentBinary = () => [1], Clock = () => now };
-        return new Engine(context, state, new StateStore(dir.FullName, "hastack", "s"), hosts);
+        return new Engine(context, state, store, hosts);
     }
 
     /// <summary>What refresh does before a plan, for the CA and the certificates (the fake hosts answer nothing a host resource could be read back from).</summary>
@@ -83,7 +85,7 @@ public sealed class CertificateResourceTests : IDisposable
         Assert.Equal(new DateTimeOffset(ca.NotAfter.ToUniversalTime()), HaStack.Deploy.Status.StatusReader.AuthorityEnds(engine.State));
         Assert.Equal(["node1", "node2", "node3"], HaStack.Deploy.Status.StatusReader.Certificates(engine.State).Select(c => c.Host).Order());
         // the next up, a month on, has nothing to do
-        var later = Start(plan, Deployed.AddDays(30), engine.Store.Load(), engine.Hosts);
+        var later = Start(plan, Deployed.AddDays(30), engine.Store.Load("pw"), engine.Hosts);
         Refresh(later);
         Assert.All(Planner.Plan(plan.Graph, later.State), s => Assert.Equal(StepOp.Same, s.Op));
     }
@@ -97,7 +99,7 @@ public sealed class CertificateResourceTests : IDisposable
         var firstCa = WrittenTo(engine.Hosts["node2"], "/etc/hastack/tls/ca.crt");
         var firstCertificate = WrittenTo(engine.Hosts["node2"], "/etc/hastack/tls/host.crt");
 
-        var renewing = Start(plan, Deployed.AddDays(75), engine.Store.Load(), engine.Hosts);
+        var renewing = Start(plan, Deployed.AddDays(75), engine.Store.Load("pw"), engine.Hosts);
         Refresh(renewing);
         var steps = Planner.Plan(plan.Graph, renewing.State).Where(s => s.IsChange).ToList();
         var certificates = steps.Where(s => s.Type == ResourceTypes.Certificate).ToList();
@@ -133,7 +135,7 @@ public sealed class CertificateResourceTests : IDisposable
         Assert.True(engine.Context.Secrets.Has(TlsSecrets.Key("node3")));
 
         var twoHosts = StackPipeline.Plan(plan.Config with { Hosts = plan.Config.Hosts.Take(2).ToList() }, new string('b', 64));
-        var next = Start(twoHosts, Deployed.AddDays(1), engine.Store.Load(), engine.Hosts);
+        var next = Start(twoHosts, Deployed.AddDays(1), engine.Store.Load("pw"), engine.Hosts);
         Refresh(next);
         var steps = Planner.Plan(twoHosts.Graph, next.State);
         Assert.Contains(steps, s => s.Op == StepOp.Delete && s.Id == $"{ResourceTypes.Certificate}::node3");

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using HaStack.Deploy.State;
 using HaStack.Infra.Graph;
@@ -16,7 +17,11 @@ public sealed class HostileStateFileTests : IDisposable
 
     public void Dispose() => dir.Delete(recursive: true);
 
-    private static readonly string Salt = PassphraseCrypter.Create("pw").SaltState;
+    /// <summary>The stack's key, made once: an attacker who knows it (the second line of defence) passes the authentication.</summary>
+    private static readonly (string Salt, PassphraseCrypter Key) Stack = PassphraseCrypter.Create("pw");
+    private static readonly string Salt = Stack.Salt;
+
+    private StackState Load() => new StateStore(dir.FullName, "hastack", "s").Load(_ => Stack.Key);
 
     /// <summary>A valid state of the 3-host test stack, as JSON.</summary>
     private static JsonObject ValidState()
@@ -30,17 +35,7 @@ public sealed class HostileStateFileTests : IDisposable
             state.Hosts[host] = new HostRecord($"10.77.0.{i}", 0, null, null);
         state.Secrets["replication"] = "v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAAAA";
         state.Outputs["vipAddress"] = new OutputValue("10.77.0.100", false);
-        var scratch = Directory.CreateTempSubdirectory("hastack-state-json");
-        try
-        {
-            var store = new StateStore(scratch.FullName, "hastack", "s");
-            store.Save(state);
-            return JsonNode.Parse(File.ReadAllText(store.StatePath))!.AsObject();
-        }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
+        return JsonNode.Parse(JsonSerializer.Serialize(state, StateJson.Default.StackState))!.AsObject();
     }
 
     private static JsonObject Resource(JsonObject state, string id) =>
@@ -55,6 +50,18 @@ public sealed class HostileStateFileTests : IDisposable
         r["inputHash"] = HaStack.Infra.Graph.Resource.HashOf((string)r["type"]!, (string)r["name"]!, inputs);
     };
 
+    /// <summary>Adds a resource with its id, name and hash as HaStack computes them: only the catalogue check can stop it.</summary>
+    private static Action<JsonObject> AddResource(string type, string host, string name, Dictionary<string, string> inputs) => state =>
+    {
+        var sorted = new SortedDictionary<string, string>(inputs, StringComparer.Ordinal);
+        state["resources"]!.AsArray().Add(new JsonObject
+        {
+            ["id"] = $"{type}::{name}", ["type"] = type, ["name"] = name, ["host"] = host,
+            ["inputHash"] = HaStack.Infra.Graph.Resource.HashOf(type, name, sorted),
+            ["dependsOn"] = new JsonArray(), ["inputs"] = new JsonObject(sorted.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))), ["outputs"] = new JsonObject(),
+        });
+    };
+
     private const string HaproxyCfg = "hastack:host:File::node1:/etc/haproxy/haproxy.cfg";
     private const string Haproxy = "hastack:host:Service::node1:haproxy";
     private const string Patroni = "hastack:host:Service::node1:patroni";
@@ -67,14 +74,15 @@ public sealed class HostileStateFileTests : IDisposable
     public static TheoryData<string, string, string> TextCases() => new()
     {
         { "truncated", "{\"version\": 1, \"project\": \"hastack\", \"resou", "is not a HaStack state file" },
-        { "null", "null", "holds null" },
-        { "an array", "[]", "is not a HaStack state file" },
-        { "empty object", "{}", "not of hastack/s" },
+        { "null", "null", "holds no JSON object" },
+        { "an array", "[]", "holds no JSON object" },
+        { "empty object", "{}", "has no encryptionSalt" },
         { "empty file", "", "is not a HaStack state file" },
         { "not JSON", "version: 1\n", "is not a HaStack state file" },
         { "resources of the wrong type", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":{}}", "is not a HaStack state file" },
-        { "resources null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":null}", "null" },
-        { "a resource null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":[null]}", "resources[0] is null" },
+        { "resources null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":null}", "has no encryptionSalt" },
+        { "a resource null", "{\"version\":1,\"project\":\"hastack\",\"stack\":\"s\",\"resources\":[null]}", "has no encryptionSalt" },
+        { "a key given twice", "{\"version\":2,\"version\":1,\"project\":\"hastack\",\"stack\":\"s\"}", "is not a HaStack state file" },
         { "version as a string", "{\"version\":\"1\",\"project\":\"hastack\",\"stack\":\"s\"}", "is not a HaStack state file" },
         { "nesting past the JSON reader's limit", new string('[', 100_000), "is not a HaStack state file" },
     };
@@ -160,8 +168,32 @@ public sealed class HostileStateFileTests : IDisposable
         ["an input as a number"] = (s => Resource(s, HaproxyCfg)["inputs"]!["mode"] = 644, "is not a HaStack state file"),
         ["a name with a newline"] = (s => { var r = Resource(s, HaproxyCfg); r["name"] = "node1:/etc/x\n"; r["id"] = "hastack:host:File::node1:/etc/x\n"; }, "is not its type and name"),
         ["a packages resource of another host"] = (s => Resource(s, Packages)["host"] = "node2", "does not belong to host"),
+        // what a tampered state could make a delete touch, each hash recomputed and the state sealed: refused by the catalogue
+        ["a file HaStack never writes (/etc/shadow)"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/shadow", new() { ["path"] = "/etc/shadow", ["mode"] = "0640", ["owner"] = "root", ["group"] = "shadow", ["content"] = "x" }),
+            "'/etc/shadow' is not a file any HaStack component writes"),
+        ["sshd's config"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/ssh/sshd_config", new() { ["path"] = "/etc/ssh/sshd_config", ["mode"] = "0644", ["owner"] = "root", ["group"] = "root", ["content"] = "x" }),
+            "is not a file any HaStack component writes"),
+        ["a file on a host that exists only in state"] = (s => { s["hosts"]!["node9"] = new JsonObject { ["address"] = "10.77.0.99", ["sshPort"] = 22 };
+            AddResource(ResourceTypes.File, "node9", "node9:/etc/passwd", new() { ["path"] = "/etc/passwd", ["mode"] = "0644", ["owner"] = "root", ["group"] = "root", ["content"] = "x" })(s); },
+            "is not a file any HaStack component writes"),
+        ["the ssh service"] = (AddResource(ResourceTypes.Service, "node1", "node1:ssh", new() { ["unit"] = "ssh", ["enabled"] = "true", ["ready"] = "Active 30", ["data"] = "" }),
+            "unit 'ssh' is not a service any HaStack component runs"),
+        ["a stock PostgreSQL service over a whole version's data"] = (AddResource(ResourceTypes.Service, "node1", "node1:postgresql", new() { ["unit"] = "postgresql", ["enabled"] = "true", ["ready"] = "Active 30", ["data"] = "/var/lib/postgresql/15" }),
+            "unit 'postgresql' is not a service"),
+        ["Patroni over a whole version's data"] = (Input(Patroni, "data", "/var/lib/postgresql/15"), "data directory '/var/lib/postgresql/15' is not one the patroni service keeps"),
+        ["Patroni over etcd's data"] = (Input(Patroni, "data", "/var/lib/etcd/hastack"), "is not one the patroni service keeps"),
+        ["HAProxy with a data directory"] = (Input(Haproxy, "data", "/var/lib/postgresql/15/main"), "is not one the haproxy service keeps"),
+        ["the agent binary elsewhere"] = (Input(Agent, "path", "/usr/bin/sudo"), "is not where HaStack puts the agent"),
         ["a verification switched by text"] = (Input("hastack:cluster:Verification::vip-failover", "enabled", "yes"), "input 'enabled'"),
     };
+
+    /// <summary>Writes the state as it is, or sealed with the stack's key (as whoever holds the passphrase could).</summary>
+    private string Write(JsonObject state, bool seal = true)
+    {
+        if (seal)
+            StateStore.Seal(state, Stack.Key);
+        return Write(state.ToJsonString());
+    }
 
     private string Write(string text)
     {
@@ -174,8 +206,8 @@ public sealed class HostileStateFileTests : IDisposable
     [Fact]
     public void The_untouched_state_loads()
     {
-        Write(ValidState().ToJsonString());
-        var state = new StateStore(dir.FullName, "hastack", "s").Load();
+        Write(ValidState());
+        var state = Load();
         Assert.All(state.Resources, r => Assert.NotNull(r.Spec));
     }
 
@@ -184,7 +216,7 @@ public sealed class HostileStateFileTests : IDisposable
     public void A_damaged_state_file_is_one_error_naming_the_file(string what, string text, string expect)
     {
         var path = Write(text);
-        var e = Assert.Throws<StateFileException>(() => new StateStore(dir.FullName, "hastack", "s").Load());
+        var e = Assert.Throws<StateFileException>(Load);
         Assert.True(e.Message.Contains(expect, StringComparison.Ordinal), $"{what}: {e.Message}");
         Assert.StartsWith(path, e.Message, StringComparison.Ordinal);
     }
@@ -195,8 +227,8 @@ public sealed class HostileStateFileTests : IDisposable
     {
         var state = ValidState();
         Mutations[what].Change(state);
-        Write(state.ToJsonString());
-        var e = Assert.Throws<StateFileException>(() => new StateStore(dir.FullName, "hastack", "s").Load());
+        Write(state);
+        var e = Assert.Throws<StateFileException>(Load);
         Assert.True(e.Message.Contains(expect, StringComparison.Ordinal), $"{what}: {e.Message}");
     }
 
@@ -205,6 +237,49 @@ public sealed class HostileStateFileTests : IDisposable
     {
         var store = new StateStore(dir.FullName, "hastack", "s");
         Directory.CreateDirectory(store.StatePath);
-        Assert.Contains("is a directory", Assert.Throws<StateFileException>(store.Load).Message, StringComparison.Ordinal);
+        Assert.Contains("is a directory", Assert.Throws<StateFileException>(() => store.Load("pw")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_state_changed_by_someone_without_the_passphrase_is_refused_whatever_hash_they_recompute()
+    {
+        var state = ValidState();
+        StateStore.Seal(state, Stack.Key);
+        Input(HaproxyCfg, "mode", "0777")(state);
+        Write(state, seal: false);
+        var e = Assert.Throws<StateFileException>(Load);
+        Assert.Contains("authentication code does not match", e.Message, StringComparison.Ordinal);
+        Assert.False(e.Unauthenticated);
+    }
+
+    [Fact]
+    public void A_state_sealed_under_another_passphrase_is_refused()
+    {
+        var state = ValidState();
+        StateStore.Seal(state, PassphraseCrypter.Create("another").Crypter);
+        Write(state, seal: false);
+        Assert.Contains("authentication code does not match", Assert.Throws<StateFileException>(Load).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_state_of_an_earlier_release_is_refused_until_the_operator_adopts_it_and_then_loads_sealed()
+    {
+        Write(ValidState(), seal: false);
+        var e = Assert.Throws<StateFileException>(Load);
+        Assert.True(e.Unauthenticated);
+        Assert.Contains("hastack adopt-state --stack s", e.Message, StringComparison.Ordinal);
+        var store = new StateStore(dir.FullName, "hastack", "s");
+        var adopted = store.Load(_ => Stack.Key, adoptUnauthenticated: true);
+        store.Save(adopted);
+        Assert.NotEmpty(Load().Resources);
+    }
+
+    [Fact]
+    public void A_connection_record_no_resource_uses_is_not_kept()
+    {
+        var state = ValidState();
+        state["hosts"]!["node9"] = new JsonObject { ["address"] = "10.77.0.99", ["sshPort"] = 22 };
+        Write(state);
+        Assert.DoesNotContain("node9", Load().Hosts.Keys);
     }
 }

@@ -17,7 +17,7 @@ public sealed class StateStoreTests : IDisposable
     {
         var store = new StateStore(dir.FullName, "hastack", "s");
         Assert.False(store.Exists);
-        var state = store.Load();
+        var state = store.Load("pw");
         var resource = PlannerTests.Graph().Resources.First(r => r.Type == HaStack.Infra.Graph.ResourceTypes.File);
         state.Project = "hastack";
         state.Stack = "s";
@@ -29,7 +29,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(Path.Combine(dir.FullName, ".hastack", "stacks", "hastack", "s.json"), store.StatePath);
         Assert.False(File.Exists(store.StatePath + ".tmp"));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.StatePath));
-        var again = store.Load();
+        var again = store.Load("pw");
         Assert.Equal(resource.InputHash, again.Find(resource.Id)!.InputHash);
         Assert.Equal(resource.Spec, again.Find(resource.Id)!.Spec);
         Assert.Equal("1", again.Outputs["x"].Value);
@@ -135,8 +135,8 @@ public sealed class StateStoreTests : IDisposable
               hastack:hosts: [{ name: a, address: 10.0.0.1 }, { name: b, address: 10.0.0.2 }, { name: c, address: 10.0.0.3 }]
               hastack:vip: { address: 10.0.0.100/24 }
             """, "s"), () => null).Config!;
-        var state = store.Load();
-        var secrets = new SecretStore(state, config, "pw");
+        var state = store.Load("pw");
+        var secrets = new SecretStore(state, config, store.Key);
         secrets.Generate("replication", 32);
         var value = secrets.Value("replication");
         Assert.Matches("^[A-Za-z0-9]{32}$", value);
@@ -144,9 +144,9 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(value, secrets.Value("replication"));
         store.Save(state);
         Assert.DoesNotContain(value, File.ReadAllText(store.StatePath), StringComparison.Ordinal);
-        var reopened = new SecretStore(store.Load(), config, "pw");
+        var reopened = new SecretStore(store.Load("pw"), config, store.Key);
         Assert.Equal(value, reopened.Value("replication"));
-        Assert.Throws<IncorrectPassphraseException>(() => new SecretStore(store.Load(), config, "wrong"));
+        Assert.Throws<IncorrectPassphraseException>(() => store.Load("wrong"));
         Assert.Equal($"a@@secret:replication:sql@@b".Replace("@@secret:replication:sql@@", value, StringComparison.Ordinal),
             reopened.Reveal("a@@secret:replication:sql@@b"));
     }

@@ -63,8 +63,9 @@ public sealed class StepRunnerTests : IDisposable
     private (ApplyContext Context, StackState State, StateStore Store) Setup(StackPlan plan, World world, StackState? state = null, bool purge = false)
     {
         var store = new StateStore(dir.FullName, "hastack", "s");
-        state ??= new StackState { Project = "hastack", Stack = "s" };
-        var secrets = new SecretStore(state, plan.Config, "pw");
+        var loaded = store.Load("pw"); // opens the stack's key, which the store authenticates what it saves with
+        state ??= loaded;
+        var secrets = new SecretStore(state, plan.Config, store.Key);
         var context = new ApplyContext(plan, secrets, h => world[h], m => { lock (world.Log) world.Log.Add(m); }, purge) { AgentBinary = () => [1, 2, 3] };
         return (context, state, store);
     }
@@ -95,7 +96,7 @@ public sealed class StepRunnerTests : IDisposable
         Assert.Contains(world["node1"].Ran, r => r.Script.What == "running the SQL setup" && r.Stdin is { Length: > 0 });
         Assert.DoesNotContain(world["node2"].Ran, r => r.Script.What == "running the SQL setup");
         // a second plan against what was recorded has nothing to do
-        Assert.All(Planner.Plan(plan.Graph, store.Load()), s => Assert.Equal(StepOp.Same, s.Op));
+        Assert.All(Planner.Plan(plan.Graph, store.Load("pw")), s => Assert.Equal(StepOp.Same, s.Op));
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class StepRunnerTests : IDisposable
 
         // fixed: the next run creates what is missing and nothing else
         world["node2"].Handler = (_, _) => FakeHost.Ok();
-        var resumed = Setup(plan, world, store.Load());
+        var resumed = Setup(plan, world, store.Load("pw"));
         var steps = Planner.Plan(plan.Graph, resumed.State);
         // exactly what did not happen the first time: the failed step and what waited on it (Patroni on every host
         // waits for every etcd member), all as creates; what was done is not done again
@@ -171,7 +172,7 @@ public sealed class StepRunnerTests : IDisposable
         var (context, state, store) = Setup(plan, world);
         var reports = Run(context, state, store, Planner.Plan(plan.Graph, state), parallelism: 1, cancel: cancel.Token);
         Assert.Contains(reports, r => r.Step.Id == "hastack:host:Packages::node1" && r.Outcome == StepOutcome.Done);
-        Assert.NotNull(store.Load().Find("hastack:host:Packages::node1"));
+        Assert.NotNull(store.Load("pw").Find("hastack:host:Packages::node1"));
         Assert.Contains(reports, r => r.Outcome == StepOutcome.Skipped && r.Message == "cancelled");
         Assert.DoesNotContain(world.Hosts.Values.SelectMany(h => h.Ran), r => r.Script.What.StartsWith("starting", StringComparison.Ordinal));
     }
@@ -187,7 +188,7 @@ public sealed class StepRunnerTests : IDisposable
 
         var three = Plan();
         var later = new World();
-        var after = Setup(three, later, store.Load(), purge: true);
+        var after = Setup(three, later, store.Load("pw"), purge: true);
         var steps = Planner.Plan(three.Graph, after.State);
         var reports = Run(after.Context, after.State, after.Store, steps);
         Assert.All(reports, r => Assert.Equal(StepOutcome.Done, r.Outcome));

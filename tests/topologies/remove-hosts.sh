@@ -18,31 +18,47 @@ grep -E "vipMoveMs|sqlRecoveryMs" "$DIR/up.log"
 # -- a tampered state value: refused before any host is contacted
 logins() { for n in node1 node2 node3 node4 node5; do ssh_node $n "journalctl -q -u ssh.service --no-pager | grep -c 'Accepted publickey' || true"; done | paste -sd' '; }
 cp "$STATE" "$DIR/state.good"
+# the issue-26 attack: files, units and data HaStack never writes, and a host only state knows, every input hash
+# recomputed as HaStack computes it; the state's authentication code (keyed by the passphrase) cannot be
 python3 - "$STATE" <<'PY'
 import hashlib, json, sys
 path = sys.argv[1]
 state = json.load(open(path))
-r = next(r for r in state["resources"] if r["id"] == "hastack:host:File::node1:/etc/haproxy/haproxy.cfg")
-r["inputs"]["path"] = "/etc/haproxy/haproxy.cfg; touch /tmp/hastack-tampered; echo"
-# the hash as HaStack computes it, so only the value's own check can stop it
-text = r["type"] + "\n" + r["name"] + "\n" + "".join(f"{k}={len(v)}:{v}\n" for k, v in sorted(r["inputs"].items()))
-r["inputHash"] = hashlib.sha256(text.encode()).hexdigest()
+def add(kind, host, name, inputs):
+    text = kind + "\n" + name + "\n" + "".join(f"{k}={len(v)}:{v}\n" for k, v in sorted(inputs.items()))
+    state["resources"].append({"id": f"{kind}::{name}", "type": kind, "name": name, "host": host, "dependsOn": [], "inputs": inputs,
+                               "outputs": {}, "inputHash": hashlib.sha256(text.encode()).hexdigest()})
+add("hastack:host:File", "node1", "node1:/etc/shadow", {"path": "/etc/shadow", "mode": "0640", "owner": "root", "group": "shadow", "content": "x"})
+add("hastack:host:Service", "node1", "node1:ssh", {"unit": "ssh", "enabled": "true", "ready": "Active 30", "data": ""})
+add("hastack:host:File", "node9", "node9:/etc/passwd", {"path": "/etc/passwd", "mode": "0644", "owner": "root", "group": "root", "content": "x"})
+state["hosts"]["node9"] = {"address": "10.77.0.99", "sshPort": 22}
 json.dump(state, open(path, "w"), indent=2)
 PY
 before=$(logins)
 tampered=$(sha256sum < "$STATE")
 for verb in preview refresh "up --yes"; do
   if hastack $verb > "$DIR/tampered.log" 2>&1; then fail "$verb accepted a tampered state"; fi
-  grep -q "removal.json: resources\[.*input 'path'" "$DIR/tampered.log" || { cat "$DIR/tampered.log"; fail "$verb: no state-file error"; }
+  grep -q "removal.json: its authentication code does not match" "$DIR/tampered.log" || { cat "$DIR/tampered.log"; fail "$verb: no state-file error"; }
 done
 # each count of logins is a login itself: exactly one more per host means HaStack logged into none
 after=$(logins)
 [[ $(python3 -c 'import sys; b, a = sys.argv[1].split(), sys.argv[2].split(); print(all(int(y) == int(x) + 1 for x, y in zip(b, a)))' "$before" "$after") == True ]] ||
   fail "a host was logged into while the state was tampered (logins $before -> $after)"
 [[ $(sha256sum < "$STATE") == "$tampered" ]] || fail "the tampered state was rewritten"
-for n in node1 node2 node3 node4 node5; do ssh_node $n "test ! -e /tmp/hastack-tampered" || fail "$n ran the tampered command"; done
+for n in node1 node2 node3 node4 node5; do ssh_node $n "test -e /etc/shadow" || fail "$n lost /etc/shadow"; done
+# a state of an earlier release (no authentication code) is refused until the operator adopts it, once
+python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); del s["authentication"]; json.dump(s, open(sys.argv[1], "w"), indent=2)' "$DIR/state.good"
 cp "$DIR/state.good" "$STATE"
-echo "remove-hosts: a tampered state is refused; no host was logged into"
+before=$(logins)
+if hastack preview > "$DIR/unsealed.log" 2>&1; then fail "preview accepted a state without an authentication code"; fi
+grep -q "adopt-state" "$DIR/unsealed.log" || { cat "$DIR/unsealed.log"; fail "no word on adopting the state"; }
+if hastack adopt-state > "$DIR/adopt.log" 2>&1; then fail "adopt-state adopted without --yes"; fi
+hastack adopt-state --yes > "$DIR/adopt.log" 2>&1 || { cat "$DIR/adopt.log"; fail "adopt-state --yes"; }
+after=$(logins)
+[[ $(python3 -c 'import sys; b, a = sys.argv[1].split(), sys.argv[2].split(); print(all(int(y) == int(x) + 1 for x, y in zip(b, a)))' "$before" "$after") == True ]] ||
+  fail "a host was logged into while the state was unauthenticated (logins $before -> $after)"
+hastack preview --expect-no-changes > "$DIR/adopted.log" 2>&1 || { tail -20 "$DIR/adopted.log"; fail "the adopted state does not match the hosts"; }
+echo "remove-hosts: a tampered state is refused and no host was logged into; an earlier release's state is adopted once, on --yes"
 
 # the primary is put on a host that leaves (node4 or node5): up must switch over to a host that stays before anything
 # else. In synchronous mode Patroni switches over only to the named sync standby: step until it is one of them.

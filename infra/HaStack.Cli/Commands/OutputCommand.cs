@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using HaStack.Deploy.State;
 using HaStack.Infra;
+using HaStack.Infra.Config;
 
 namespace HaStack.Cli.Commands;
 
@@ -23,13 +24,28 @@ internal static class OutputCommand
             {
                 return Print(parse, name, json, showSecrets);
             }
-            catch (Exception e) when (e is StateFileException or PassphraseUnreadableException or HaStack.Infra.Stack.IncorrectPassphraseException)
+            catch (Exception e) when (e is StateFileException or PassphraseUnreadableException or HaStack.Infra.Stack.IncorrectPassphraseException or OutputUnreadableException)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 1;
             }
         });
         return command;
+    }
+
+    private sealed class OutputUnreadableException(string message) : Exception(message);
+
+    /// <summary>A secret output decrypted, or one error line: state is authenticated, so a value that does not open was sealed under another key.</summary>
+    private static string Reveal(StateStore store, string name, string sealedValue)
+    {
+        try
+        {
+            return store.Key.Decrypt(sealedValue);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+        {
+            throw new OutputUnreadableException($"{store.StatePath}: outputs.{TextRules.Printable(name)} does not decrypt with the stack's key; fix: run `hastack up` to record it again");
+        }
     }
 
     private static int Print(ParseResult parse, Argument<string?> name, Option<bool> json, Option<bool> showSecrets)
@@ -41,28 +57,26 @@ internal static class OutputCommand
                 Console.Error.WriteLine(d);
             return 1;
         }
-        var state = new StateStore(Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!), config.Project, config.Stack).Load();
-        Func<OutputValue, string> show = v => v.Secret ? "[secret]" : v.Value;
-        if (parse.GetValue(showSecrets) && state.EncryptionSalt is not null)
+        var phrase = StackPipeline.Passphrase(Environment.GetEnvironmentVariable);
+        if (phrase is null)
         {
-            var phrase = StackPipeline.Passphrase(Environment.GetEnvironmentVariable);
-            if (phrase is null)
-            {
-                Console.Error.WriteLine("error: --show-secrets needs the passphrase: set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE");
-                return 1;
-            }
-            var crypter = HaStack.Infra.Stack.PassphraseCrypter.Open(state.EncryptionSalt, phrase);
-            show = v => v.Secret ? crypter.Decrypt(v.Value) : v.Value;
+            Console.Error.WriteLine("error: the state is authenticated with the stack's passphrase: set PULUMI_CONFIG_PASSPHRASE, or PULUMI_CONFIG_PASSPHRASE_FILE to a file holding it");
+            return 1;
         }
-        var values = state.Outputs.ToDictionary(kv => kv.Key, kv => show(kv.Value));
+        var store = new StateStore(Path.GetFullPath(parse.GetValue(StackOptions.Cwd)!), config.Project, config.Stack);
+        var state = store.Load(phrase);
+        Func<string, OutputValue, string> show = (_, v) => v.Secret ? "[secret]" : v.Value;
+        if (parse.GetValue(showSecrets))
+            show = (key, v) => v.Secret ? Reveal(store, key, v.Value) : v.Value;
+        var values = state.Outputs.ToDictionary(kv => kv.Key, kv => show(kv.Key, kv.Value));
         if (parse.GetValue(name) is { } one)
         {
             if (!values.TryGetValue(one, out var value))
             {
-                Console.Error.WriteLine($"error: current stack does not have output property '{one}'");
+                Console.Error.WriteLine($"error: current stack does not have output property '{TextRules.Printable(one)}'");
                 return 1;
             }
-            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(value, CliJson.Default.String) : value);
+            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(value, CliJson.Default.String) : TextRules.ForTerminal(value, multiline: true));
             return 0;
         }
         if (parse.GetValue(json))
@@ -79,7 +93,7 @@ internal static class OutputCommand
         var width = Math.Max("OUTPUT".Length, values.Keys.Max(k => k.Length));
         Console.WriteLine($"    {"OUTPUT".PadRight(width)}  VALUE");
         foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            Console.WriteLine($"    {key.PadRight(width)}  {OutputValue.OnOneLine(key, value)}");
+            Console.WriteLine($"    {TextRules.Printable(key).PadRight(width)}  {TextRules.Printable(OutputValue.OnOneLine(key, value))}");
         return 0;
     }
 }

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using HaStack.Infra.Config;
+using HaStack.Infra.LocalFiles;
 
 namespace HaStack.Deploy.Agent;
 
@@ -11,11 +13,19 @@ public static class AgentArtifact
 {
     public const string RelativePath = "artifacts/hastack-vrrpd/hastack-vrrpd";
 
+    /// <summary>Far above the native agent's size (a few MB): a larger file is not the agent and is not read into memory.</summary>
+    public const int MaxBinaryBytes = 256 << 20;
+
+    /// <summary>The binary's bytes, bounded and from a regular file only.</summary>
+    /// <exception cref="LocalFileException">it is not a regular file, is too large or cannot be read</exception>
+    public static byte[] Read(string path) => BoundedFile.ReadBytes(path, MaxBinaryBytes, "the agent binary");
+
     /// <summary>The binary's path, or an error line. <paramref name="say"/> gets one line when a publish runs.</summary>
     public static (string? Path, string? Error) Locate(string projectDirectory, Func<string, string?> environment, Action<string> say)
     {
         if (environment("HASTACK_AGENT_BINARY") is { Length: > 0 } given)
-            return File.Exists(given) ? (given, null) : (null, $"HASTACK_AGENT_BINARY={given} does not exist");
+            return BoundedFile.KindOf(given) is var kind && kind == BoundedFile.FileKind.Regular ? (given, null)
+                : (null, $"HASTACK_AGENT_BINARY='{TextRules.Printable(given)}' {BoundedFile.Describe(kind)}; fix: point it at the published hastack-vrrpd binary");
         var binary = Path.Combine(projectDirectory, RelativePath);
         var sources = Path.Combine(projectDirectory, "agent");
         if (!Directory.Exists(Path.Combine(sources, "HaStack.Vrrpd")))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using HaStack.Deploy.Agent;
 using HaStack.Deploy.Planning;
 using HaStack.Deploy.Providers;
 using HaStack.Deploy.Remote;
@@ -306,7 +307,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
     }
 
     private ApplyContext Context(PreparedRun run, bool purgeData) =>
-        new(run.Plan, run.Secrets, run.Sessions.Get, events.Info, purgeData) { AgentBinary = () => File.ReadAllBytes(run.AgentBinary) };
+        new(run.Plan, run.Secrets, run.Sessions.Get, events.Info, purgeData) { AgentBinary = () => AgentArtifact.Read(run.AgentBinary) };
 
     private int Apply(PreparedRun run, IReadOnlyList<PlannedStep> steps, string verb, bool purgeData)
     {

@@ -70,19 +70,28 @@ public static class StackPreparation
             events.Problem($"error: {keyProblem}; no host was contacted");
             return null;
         }
-        var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(agent)));
+        string sha;
+        try
+        {
+            sha = Convert.ToHexStringLower(SHA256.HashData(AgentArtifact.Read(agent)));
+        }
+        catch (HaStack.Infra.LocalFiles.LocalFileException e)
+        {
+            events.Problem($"error: {e.Message}");
+            return null;
+        }
         var store = new StateStore(options.ProjectDirectory, config.Project, config.Stack);
         IDisposable? held = null;
         SessionPool? sessions = null;
         try
         {
             held = lockFor is null ? null : store.Lock(lockFor, events.Warning);
-            var state = store.Load();
+            var state = store.Load(passphrase);
             sessions = new SessionPool(config, state);
             // the hosts' release decides packages and settings: read (read only) before anything is planned
             if (HostReleases.Resolve(config, state, sessions, events) is { } resolved)
             {
-                var secrets = new SecretStore(state, resolved, passphrase);
+                var secrets = new SecretStore(state, resolved, store.Key);
                 events.Mask(secrets.Plaintexts());
                 return new PreparedRun(StackPipeline.Plan(resolved, sha), store, state, secrets, agent, sessions, held);
             }
@@ -100,7 +109,7 @@ public static class StackPreparation
         {
             events.Problem($"error: {store.StatePath}: {e.Message}");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or HaStack.Infra.LocalFiles.LocalFileException)
         {
             events.Problem($"error: {e.Message}");
         }
@@ -115,12 +124,16 @@ public static class StackPreparation
         var path = SshFiles.PrivateKeyPath(config.Ssh);
         try
         {
-            using var key = new Renci.SshNet.PrivateKeyFile(path);
+            using var key = new Renci.SshNet.PrivateKeyFile(new MemoryStream(SshFiles.ReadPrivateKey(config.Ssh)));
             return null;
+        }
+        catch (HaStack.Infra.LocalFiles.LocalFileException e)
+        {
+            return $"{e.Message} (an unencrypted SSH private key the hosts accept)";
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Renci.SshNet.Common.SshException or ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            return $"hastack:ssh.privateKeyFile: '{path}' {(File.Exists(path) ? $"cannot be used as an SSH private key ({e.Message})" : "does not exist")}; fix: point ssh.privateKeyFile at an unencrypted private key the hosts accept";
+            return $"hastack:ssh.privateKeyFile: '{TextRules.Printable(path)}' cannot be used as an SSH private key ({e.Message}); fix: point ssh.privateKeyFile at an unencrypted private key the hosts accept";
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed class HostSession : IHostSession, IDisposable
         var user = host.SshUser ?? ssh.User;
         var port = host.SshPort > 0 ? host.SshPort : ssh.Port;
         sudo = user != "root" && ssh.Sudo;
-        var key = new PrivateKeyFile(SshFiles.PrivateKeyPath(ssh));
+        var key = new PrivateKeyFile(new MemoryStream(SshFiles.ReadPrivateKey(ssh)));
         var info = new ConnectionInfo(host.Address, port, user, new PrivateKeyAuthenticationMethod(user, key))
         {
             Timeout = TimeSpan.FromSeconds(ssh.ConnectTimeoutSeconds),

@@ -17,18 +17,27 @@ public sealed class SecretStore
     private readonly PassphraseCrypter crypter;
     private readonly IReadOnlyDictionary<string, string> fromConfig;
 
-    public SecretStore(StackState state, StackConfig config, string passphrase)
+    /// <param name="key">the stack's key, as <see cref="StateStore.Load"/> opened it from the state's salt</param>
+    public SecretStore(StackState state, StackConfig config, PassphraseCrypter key)
     {
         this.state = state;
-        if (state.EncryptionSalt is null)
-        {
-            var (salt, created) = PassphraseCrypter.Create(passphrase);
-            state.EncryptionSalt = salt;
-            crypter = created;
-        }
-        else
-            crypter = PassphraseCrypter.Open(state.EncryptionSalt, passphrase);
+        crypter = key;
         fromConfig = StackRenderer.SecretsFromStack(config);
+    }
+
+    /// <summary>Opens the state's salt with <paramref name="passphrase"/>, or gives a state without one a new salt.</summary>
+    public SecretStore(StackState state, StackConfig config, string passphrase)
+        : this(state, config, OpenOrCreate(state, passphrase))
+    {
+    }
+
+    private static PassphraseCrypter OpenOrCreate(StackState state, string passphrase)
+    {
+        if (state.EncryptionSalt is not null)
+            return PassphraseCrypter.Open(state.EncryptionSalt, passphrase);
+        var (salt, created) = PassphraseCrypter.Create(passphrase);
+        state.EncryptionSalt = salt;
+        return created;
     }
 
     // steps run in parallel and the state is saved while others work: every touch of state.Secrets holds the

@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using HaStack.Infra.Config;
+using HaStack.Infra.LocalFiles;
+using HaStack.Infra.Stack;
 
 namespace HaStack.Deploy.State;
 
@@ -15,7 +19,7 @@ public sealed class StackLockedException(string message) : Exception(message);
 public sealed class StateStore
 {
     /// <summary>A state file past this size is not one HaStack wrote (a large cluster's is well under 10 MB).</summary>
-    public const long MaxStateBytes = 64L << 20;
+    public const int MaxStateBytes = 64 << 20;
 
     private readonly string path;
     private readonly string lockPath;
@@ -36,43 +40,151 @@ public sealed class StateStore
     public string StatePath => path;
     public string LogDirectory => Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(path)!)!)!, "logs");
 
-    public bool Exists => File.Exists(path);
+    public bool Exists => BoundedFile.KindOf(path) != BoundedFile.FileKind.Missing;
 
-    /// <exception cref="StateFileException">the file cannot be read, is not JSON of the state's shape, or fails validation</exception>
-    public StackState Load()
+    /// <summary>The field of the state file that holds its authentication code (<see cref="PassphraseCrypter.StateCode"/>).</summary>
+    public const string CodeField = "authentication";
+
+    private PassphraseCrypter? key;
+
+    /// <summary>The stack's key, as <see cref="Load"/> opened it: what seals the state's secrets and authenticates the file.</summary>
+    public PassphraseCrypter Key => key ?? throw new InvalidOperationException("the state is not loaded: its key is not known yet");
+
+    /// <summary>
+    /// Reads the state: a regular file within <see cref="MaxStateBytes"/>, JSON without duplicate keys, its
+    /// authentication code checked under the stack's passphrase before anything in it is believed, then every value
+    /// checked like user input (<see cref="StateValidator"/>). A stack without a state gets a new one, with its salt.
+    /// </summary>
+    /// <param name="adoptUnauthenticated">accept a state without a code (written by a HaStack before codes existed): the operator confirmed it</param>
+    /// <exception cref="StateFileException">unreadable, malformed, not authentic, or fails validation</exception>
+    /// <exception cref="IncorrectPassphraseException">the passphrase does not open the state's salt</exception>
+    public StackState Load(string passphrase, bool adoptUnauthenticated = false)
     {
-        if (!Exists)
-            return Directory.Exists(path)
-                ? throw new StateFileException(path, "is a directory, not a state file")
-                : new StackState { Project = Project, Stack = Stack };
+        if (BoundedFile.KindOf(path) == BoundedFile.FileKind.Missing)
+        {
+            var (salt, created) = PassphraseCrypter.Create(passphrase);
+            key = created;
+            return new StackState { Project = Project, Stack = Stack, EncryptionSalt = salt };
+        }
+        return Load(salt => PassphraseCrypter.Open(salt, passphrase), adoptUnauthenticated);
+    }
+
+    /// <param name="open">opens the state's salt: the passphrase's key derivation (tests give a key made once)</param>
+    internal StackState Load(Func<string, PassphraseCrypter> open, bool adoptUnauthenticated = false)
+    {
+        var kind = BoundedFile.KindOf(path);
+        if (kind != BoundedFile.FileKind.Regular)
+            throw new StateFileException(path, $"{BoundedFile.Describe(kind)}; fix: move it away (HaStack writes a regular file there)");
+        JsonObject root;
         StackState? state;
         try
         {
-            if (new FileInfo(path).Length > MaxStateBytes)
-                throw new StateFileException(path, $"is larger than {MaxStateBytes >> 20} MB; it is not a state file HaStack wrote");
-            state = JsonSerializer.Deserialize(File.ReadAllText(path), StateJson.Default.StackState);
+            var bytes = BoundedFile.ReadBytes(path, MaxStateBytes, "the state file");
+            root = JsonNode.Parse(bytes, documentOptions: ReadOptions) as JsonObject ?? throw new StateFileException(path, "holds no JSON object, so no state");
+            state = root.Deserialize(StateJson.Default.StackState);
         }
-        catch (JsonException e)
+        catch (LocalFileException e)
         {
-            throw new StateFileException(path, $"is not a HaStack state file: {e.Message}");
+            throw new StateFileException(path, e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException or FormatException)
         {
-            throw new StateFileException(path, $"cannot be read: {e.Message}");
+            // ArgumentException: a key given twice inside a map that System.Text.Json builds itself
+            throw new StateFileException(path, $"is not a HaStack state file: {TextRules.Printable(e.Message)}");
         }
         if (state is null)
             throw new StateFileException(path, "holds null, not a state");
+        key = Authenticate(root, state, open, adoptUnauthenticated);
         StateValidator.Validate(state, path, Project, Stack);
         return state;
     }
 
+    private PassphraseCrypter Authenticate(JsonObject root, StackState state, Func<string, PassphraseCrypter> open, bool adoptUnauthenticated)
+    {
+        var code = root[CodeField];
+        root.Remove(CodeField);
+        if (state.EncryptionSalt is not { } salt)
+            throw new StateFileException(path, "has no encryptionSalt, so nothing proves who wrote it; fix: move it away to start over (HaStack then deploys as if nothing were there)");
+        PassphraseCrypter opened;
+        try
+        {
+            opened = open(salt);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new StateFileException(path, "encryptionSalt is not a v1 salt; fix: restore the file from a backup, or move it away to start over");
+        }
+        if (code is null)
+        {
+            if (adoptUnauthenticated)
+                return opened;
+            throw new StateFileException(path,
+                $"has no authentication code: it was written by a HaStack before 2026-12 or put together by hand; fix: if HaStack wrote it, review its hosts and run `hastack adopt-state --stack {Stack}` once to adopt it",
+                unauthenticated: true);
+        }
+        if (code.GetValueKind() != JsonValueKind.String || !opened.StateCodeMatches(Canonical(root), code.GetValue<string>()))
+            throw new StateFileException(path, "its authentication code does not match its content: it was changed outside HaStack; fix: restore the file from a backup, or move it away to start over");
+        return opened;
+    }
+
+    /// <summary>The state as the code covers it: every object's keys in ordinal order, no spaces, whatever the file's layout.</summary>
+    internal static byte[] Canonical(JsonNode? node)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+            WriteCanonical(writer, node);
+        return buffer.ToArray();
+    }
+
+    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject map:
+                writer.WriteStartObject();
+                foreach (var (name, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(name);
+                    WriteCanonical(writer, value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonArray list:
+                writer.WriteStartArray();
+                foreach (var item in list)
+                    WriteCanonical(writer, item);
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+
+    /// <summary>Sets the state's authentication code over everything else in it.</summary>
+    internal static void Seal(JsonObject root, PassphraseCrypter key)
+    {
+        root.Remove(CodeField);
+        root[CodeField] = key.StateCode(Canonical(root));
+    }
+
+    private static readonly JsonDocumentOptions ReadOptions = new() { AllowDuplicateProperties = false, MaxDepth = 64 };
+
+    /// <summary>Writes the state with its authentication code, atomically (temporary file, fsync, rename), owner-only.</summary>
     public void Save(StackState state)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // the code is computed over the text as it will be read back, so the writer's and the reader's views agree
+        var root = JsonNode.Parse(JsonSerializer.Serialize(state, StateJson.Default.StackState), documentOptions: ReadOptions)!.AsObject();
+        Seal(root, Key);
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            JsonSerializer.Serialize(stream, state, StateJson.Default.StackState);
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                root.WriteTo(writer);
             stream.Flush(flushToDisk: true);
         }
         File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
@@ -119,9 +231,10 @@ public sealed class StateStore
     {
         try
         {
-            return JsonSerializer.Deserialize(File.ReadAllText(ownerPath), StateJson.Default.StateLock);
+            return BoundedFile.KindOf(ownerPath) == BoundedFile.FileKind.Missing ? null
+                : JsonSerializer.Deserialize(BoundedFile.ReadText(ownerPath, 4096, "the lock's owner note"), StateJson.Default.StateLock);
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is JsonException or LocalFileException)
         {
             return null;
         }

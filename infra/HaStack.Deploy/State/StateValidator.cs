@@ -1,12 +1,16 @@
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.State;
 
 /// <summary>The state file is not what HaStack writes: where, and what is wrong. Nothing was done on any host.</summary>
-public sealed class StateFileException(string path, string problem) : Exception($"{path}: {problem}")
+public sealed class StateFileException(string path, string problem, bool unauthenticated = false) : Exception($"{path}: {problem}")
 {
     public string Problem { get; } = problem;
+
+    /// <summary>The state is otherwise readable but carries no authentication code: one an earlier HaStack wrote, which the operator may adopt.</summary>
+    public bool Unauthenticated { get; } = unauthenticated;
 }
 
 /// <summary>
@@ -70,14 +74,16 @@ public static class StateValidator
                 throw Fail($"{at}.name '{TextRules.Printable(r.Name)}' is not its host and path");
             if (r.Type == ResourceTypes.Service && r.Name != $"{r.Host}:{((ServiceInputs)r.Spec).Unit}")
                 throw Fail($"{at}.name '{TextRules.Printable(r.Name)}' is not its host and unit");
+            if (WrittenByHaStack(r.Spec) is { } foreign)
+                throw Fail($"{at} ({TextRules.Printable(r.Id)}): {foreign}");
         }
         foreach (var (name, host) in state.Hosts!)
         {
             if (!Names.HostName().IsMatch(name) || host is null || !StackValidator.IsIpv4(host.Address ?? "") || host.SshPort is < 0 or > 65535 ||
                 (host.SshUser is not null && !Names.UnixUser().IsMatch(host.SshUser)) || (host.HostKey is not null && !Names.HostKey().IsMatch(host.HostKey)))
                 throw Fail($"hosts.{TextRules.Printable(name)} is not a host name with an IPv4 address, a port, a login name and a host key as the stack file allows");
-            if (host.Release is { } release && Infra.Catalogue.DebianReleases.ByNumber(release) is null)
-                throw Fail($"hosts.{TextRules.Printable(name)}.release {release} is not a Debian release HaStack deploys onto ({Infra.Catalogue.DebianReleases.Known})");
+            if (host.Release is { } release && DebianReleases.ByNumber(release) is null)
+                throw Fail($"hosts.{TextRules.Printable(name)}.release {release} is not a Debian release HaStack deploys onto ({DebianReleases.Known})");
         }
         foreach (var (name, value) in state.Secrets!)
         {
@@ -89,6 +95,41 @@ public static class StateValidator
             if (TextRules.Check(name) is not null || value?.Value is null || (value.Secret && !IsSealed(value.Value)))
                 throw Fail($"outputs.{TextRules.Printable(name)} is malformed");
         }
+        // a connection record no resource uses is left over from a run that stopped early: nothing is done there, so
+        // it is not kept (and no host is ever reached through a record alone)
+        foreach (var unused in state.Hosts!.Keys.Where(h => !state.Resources.Any(r => r.Host == h)).ToList())
+            state.Hosts.Remove(unused);
+    }
+
+    /// <summary>
+    /// Why a recorded resource is not one HaStack could have written, or null: a delete works from what state recorded,
+    /// so a file, unit, binary or data directory outside the component catalogue must never reach one.
+    /// </summary>
+    internal static string? WrittenByHaStack(ResourceInputs spec) => spec switch
+    {
+        FileInputs file when !CatalogueFiles.Contains(file.Path) =>
+            $"path '{TextRules.Printable(file.Path)}' is not a file any HaStack component writes",
+        AgentBinaryInputs binary when binary.Path != Components.AgentBinaryPath =>
+            $"path '{TextRules.Printable(binary.Path)}' is not where HaStack puts the agent ({Components.AgentBinaryPath})",
+        ServiceInputs service when Components.All.FirstOrDefault(c => c.Unit == service.Unit) is not { } component =>
+            $"unit '{TextRules.Printable(service.Unit)}' is not a service any HaStack component runs",
+        ServiceInputs service when service.DataDirectories.FirstOrDefault(d => !IsDataDirectoryOf(service.Unit, d)) is { } data =>
+            $"data directory '{TextRules.Printable(data)}' is not one the {service.Unit} service keeps",
+        _ => null,
+    };
+
+    private static readonly HashSet<string> CatalogueFiles =
+        Components.All.SelectMany(c => c.Files).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>What the catalogue makes for a unit: PostgreSQL's directory for a release HaStack knows, or etcd's for a scope.</summary>
+    private static bool IsDataDirectoryOf(string unit, string directory)
+    {
+        if (unit == Components.Postgres.Unit)
+            return Enumerable.Range(StackValidator.MinPostgresVersion, StackValidator.MaxPostgresVersion - StackValidator.MinPostgresVersion + 1)
+                .Any(version => directory == Components.PostgresDataDirectory(version));
+        if (unit == Components.Etcd.Unit)
+            return directory.StartsWith(Components.EtcdDataRoot, StringComparison.Ordinal) && Names.Scope().IsMatch(directory[Components.EtcdDataRoot.Length..]);
+        return false;
     }
 
     /// <summary>Pulumi's v1 form: v1:BASE64:BASE64 (a secret) or v1:BASE64:v1:BASE64:BASE64 (a salt).</summary>

@@ -8,12 +8,16 @@ public static class Components
 {
     private static IReadOnlyList<string> None(StackConfig _) => [];
 
-    public static string PostgresDataDirectory(StackConfig c) => $"/var/lib/postgresql/{c.PostgresVersion}/main";
+    public static string PostgresDataDirectory(StackConfig c) => PostgresDataDirectory(c.PostgresVersion);
+
+    public static string PostgresDataDirectory(int version) => $"/var/lib/postgresql/{version}/main";
+
+    public const string EtcdDataRoot = "/var/lib/etcd/";
 
     public static string PostgresBinDirectory(StackConfig c) => $"/usr/lib/postgresql/{c.PostgresVersion}/bin";
 
     /// <summary>Not Debian's /var/lib/etcd/default: a member must join with a data directory of its own cluster only.</summary>
-    public static string EtcdDataDirectory(StackConfig c) => $"/var/lib/etcd/{c.Patroni.Scope}";
+    public static string EtcdDataDirectory(StackConfig c) => EtcdDataRoot + c.Patroni.Scope;
 
     /// <summary>Where every data directory HaStack makes lives: --purge-data removes nothing outside these.</summary>
     /// <summary>Written before an etcd member's first start (<see cref="Operations.HostOperations.StartService"/>): the cluster it starts in.</summary>

@@ -256,10 +256,12 @@ public static partial class StackValidator
     public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host) =>
         Catalogue.Components.On(config, host).SelectMany(c => c.Ports).Select(p => (p.Of(config), p.Key));
 
+    public const int MinPostgresVersion = 13, MaxPostgresVersion = 17;
+
     private static void CheckPostgres(StackConfig config, Reporter error, Reporter warn)
     {
         var pg = config.Postgres;
-        if (pg.Version is < 13 or > 17)
+        if (pg.Version is < MinPostgresVersion or > MaxPostgresVersion)
             error("postgres-version", "postgres.version", pg.Version, "is not a PostgreSQL major version HaStack deploys",
                 "use 13-17, or remove it for the one the hosts' Debian ships (12: 15, 13: 17); others come from apt.postgresql.org");
         foreach (var (name, value) in pg.Parameters)

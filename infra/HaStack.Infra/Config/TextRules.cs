@@ -24,6 +24,13 @@ public static class TextRules
         return null;
     }
 
+    /// <summary>
+    /// A value read from state or a host as a terminal may show it: control characters (an escape sequence would
+    /// drive the terminal, a newline would forge a line of a plan) escaped; line feeds kept when <paramref name="multiline"/>.
+    /// </summary>
+    public static string ForTerminal(string text, bool multiline = false) =>
+        multiline ? string.Join('\n', text.Split('\n').Select(Printable)) : Printable(text);
+
     /// <summary>The value as a diagnostic may show it: control characters escaped, so a report is one line.</summary>
     public static string Printable(string text) =>
         string.Concat(text.Select(c => char.IsControl(c) || c is '\u2028' or '\u2029' ? $"\\u{(int)c:x4}" : c.ToString()));

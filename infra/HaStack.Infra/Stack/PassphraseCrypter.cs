@@ -27,13 +27,16 @@ public sealed class PassphraseCrypter
         var parts = saltState.Split(':', 3);
         if (parts.Length != 3 || parts[0] != "v1")
             throw new FormatException($"encryptionsalt '{saltState}' is not Pulumi's v1:<salt>:<check value> form");
-        var crypter = new PassphraseCrypter(DeriveKey(passphrase, Convert.FromBase64String(parts[1])));
+        var salt = Convert.TryFromBase64String(parts[1], new byte[parts[1].Length], out var saltLength) ? Convert.FromBase64String(parts[1]) : null;
+        if (salt is null || saltLength != SaltBytes)
+            throw new FormatException($"encryptionsalt's salt is not {SaltBytes} bytes in base64");
+        var crypter = new PassphraseCrypter(DeriveKey(passphrase, salt));
         try
         {
             if (crypter.Decrypt(parts[2]) != CheckPlaintext)
                 throw new IncorrectPassphraseException();
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or FormatException)
         {
             throw new IncorrectPassphraseException();
         }
@@ -71,7 +74,15 @@ public sealed class PassphraseCrypter
         var clear = new byte[sealedBytes.Length - TagBytes];
         using var aes = new AesGcm(key, TagBytes);
         aes.Decrypt(nonce, sealedBytes.AsSpan(0, clear.Length), sealedBytes.AsSpan(clear.Length), clear);
-        return Encoding.UTF8.GetString(clear);
+        try
+        {
+            // strictly: a replaced byte would deploy another password than the one stored
+            return StrictUtf8.GetString(clear);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new CryptographicException("the secret decrypts to bytes that are not UTF-8 text");
+        }
     }
 
     /// <summary>
@@ -83,6 +94,22 @@ public sealed class PassphraseCrypter
         var versionKey = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("hastack secret version"));
         return "v1:" + Convert.ToHexStringLower(HMACSHA256.HashData(versionKey, Encoding.UTF8.GetBytes(plaintext)))[..32];
     }
+
+    /// <summary>
+    /// The authentication code of a state's content: an HMAC-SHA256 under a key of its own derived from the stack's
+    /// key, so only whoever holds the passphrase can write a state HaStack accepts (an unkeyed hash anyone can recompute).
+    /// </summary>
+    public string StateCode(ReadOnlySpan<byte> content)
+    {
+        var stateKey = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes("hastack state authentication"));
+        return "v1:" + Convert.ToHexStringLower(HMACSHA256.HashData(stateKey, content));
+    }
+
+    /// <summary>Whether <paramref name="code"/> is <see cref="StateCode"/> of <paramref name="content"/>, compared in constant time.</summary>
+    public bool StateCodeMatches(ReadOnlySpan<byte> content, string code) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(StateCode(content)), Encoding.UTF8.GetBytes(code));
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static byte[] DeriveKey(string passphrase, byte[] salt) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(passphrase), salt, Iterations, HashAlgorithmName.SHA256, 32);

@@ -1,4 +1,5 @@
 using HaStack.Infra.Config;
+using HaStack.Infra.LocalFiles;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -28,22 +29,27 @@ public static class StackFiles
     {
         var projectPath = Path.Combine(directory, ProjectFile);
         var stackPath = Path.Combine(directory, StackFileName(stack));
-        if (!File.Exists(projectPath))
+        if (BoundedFile.KindOf(projectPath) == BoundedFile.FileKind.Missing)
             return Missing(stack, ProjectFile, $"no {ProjectFile} in {Path.GetFullPath(directory)}", "run hastack in the project's directory, or pass --cwd DIR");
-        if (!File.Exists(stackPath))
+        if (BoundedFile.KindOf(stackPath) == BoundedFile.FileKind.Missing)
         {
             var others = Directory.GetFiles(directory, "Pulumi.*.yaml").Select(p => Path.GetFileName(p)[7..^5]).Order().ToList();
             return Missing(stack, StackFileName(stack), $"no stack file {StackFileName(stack)}",
                 others.Count == 0 ? "create it (see Pulumi.prod.yaml in the HaStack repository)" : $"stacks here: {string.Join(", ", others)}");
         }
+        var texts = new List<string>(2);
         foreach (var (path, name) in new[] { (projectPath, ProjectFile), (stackPath, StackFileName(stack)) })
         {
-            var size = new FileInfo(path).Length;
-            if (size > YamlLimits.MaxFileBytes)
-                return Missing(stack, name, $"is {size} bytes; a stack file is at most {YamlLimits.MaxFileBytes} bytes",
-                    "this is not a stack file HaStack wrote or documents; check what the file holds");
+            try
+            {
+                texts.Add(BoundedFile.ReadText(path, YamlLimits.MaxFileBytes, name));
+            }
+            catch (LocalFileException e)
+            {
+                return Missing(stack, name, e.Message, "a stack file is a regular YAML file of at most 1 MiB; check what the file holds");
+            }
         }
-        return Parse(File.ReadAllText(projectPath), File.ReadAllText(stackPath), stack);
+        return Parse(texts[0], texts[1], stack);
     }
 
     public static StackDocument Parse(string projectText, string stackText, string stack)
@@ -135,8 +141,20 @@ public static class StackFiles
         }
         if (stream.Documents.Count == 0)
             return new ConfigMap([], new SourceLocation(file, 1));
+        if (stream.Documents.Count > 1)
+        {
+            diagnostics.Add(Diagnostic.Error("yaml-documents", file, null, $"holds {stream.Documents.Count} YAML documents; a stack file is one (pulumi refuses the others too)",
+                "remove the `---` line and what follows it, or merge it into the first document", new SourceLocation(file, (int)stream.Documents[1].RootNode.Start.Line)));
+            return null;
+        }
         var budget = new NodeBudget();
         var root = Convert(stream.Documents[0].RootNode, file, budget);
+        if (budget.Cycle is { } loop)
+        {
+            diagnostics.Add(Diagnostic.Error("yaml-alias-cycle", file, null, "has an alias inside the value it names (`&a { key: *a }`): the value would never end",
+                "write the value out instead of referring to itself", loop));
+            return null;
+        }
         if (budget.Exceeded is { } at)
         {
             diagnostics.Add(Diagnostic.Error("yaml-too-large", file, null,
@@ -152,6 +170,12 @@ public static class StackFiles
     {
         private int used;
         public SourceLocation? Exceeded { get; private set; }
+
+        /// <summary>Where an alias first named a node it sits inside of.</summary>
+        public SourceLocation? Cycle { get; set; }
+
+        /// <summary>The nodes from the root to the one being converted: an alias resolves to the very node it names.</summary>
+        public HashSet<YamlNode> Path { get; } = new(ReferenceEqualityComparer.Instance);
 
         public bool Take(SourceLocation at)
         {
@@ -169,6 +193,23 @@ public static class StackFiles
         var at = new SourceLocation(file, (int)node.Start.Line);
         if (!budget.Take(at))
             return new ConfigScalar("", at);
+        if (!budget.Path.Add(node))
+        {
+            budget.Cycle ??= at;
+            return new ConfigScalar("", at);
+        }
+        try
+        {
+            return ConvertWithin(node, file, budget, at);
+        }
+        finally
+        {
+            budget.Path.Remove(node);
+        }
+    }
+
+    private static ConfigNode ConvertWithin(YamlNode node, string file, NodeBudget budget, SourceLocation at)
+    {
         switch (node)
         {
             case YamlMappingNode map:
