@@ -3,7 +3,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 [[ $(id -u) == 0 ]] || die "host-setup.sh needs root"
-NEEDED=(debootstrap systemd-container iproute2 openssh-client util-linux zstd tshark debian-archive-keyring openssl curl)
+# postgresql: the SQL setup is run against a throwaway local server (on a socket of its own; its main cluster is not used)
+NEEDED=(debootstrap systemd-container iproute2 openssh-client util-linux zstd tshark debian-archive-keyring openssl curl postgresql)
 missing=()
 for p in "${NEEDED[@]}"; do
   dpkg-query -W -f '${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed || missing+=("$p")

@@ -1,6 +1,9 @@
 -- Written by HaStack: roles, databases and PgBouncer's lookup function, run with psql on the primary.
 -- Idempotent: every run brings the cluster to this state, passwords included.
 \set ON_ERROR_STOP on
+-- every literal below is written with only its quotes doubled, which is safe only while backslashes are plain
+-- characters: set so for this session whatever the server's postgres.parameters say
+SET standard_conforming_strings = on;
 SELECT 'CREATE ROLE pgbouncer_auth LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'pgbouncer_auth') \gexec
 ALTER ROLE pgbouncer_auth LOGIN PASSWORD '@@secret:pgbouncer-auth:sql@@';
 SELECT 'CREATE ROLE app LOGIN' WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app') \gexec
@@ -17,6 +20,7 @@ SELECT count(pg_terminate_backend(a.pid)) AS ended_sessions FROM pg_stat_activit
   WHERE d.description = 'a user of a HaStack stack file; NOLOGIN once removed from it' AND NOT r.rolcanlogin;
 SELECT 'CREATE DATABASE appdb OWNER app' WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'appdb') \gexec
 \connect postgres
+SET standard_conforming_strings = on;
 CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
 CREATE OR REPLACE FUNCTION pgbouncer.user_lookup(in i_username text, out uname text, out phash text)
 RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS
@@ -25,6 +29,7 @@ REVOKE ALL ON FUNCTION pgbouncer.user_lookup(text) FROM public;
 GRANT USAGE ON SCHEMA pgbouncer TO pgbouncer_auth;
 GRANT EXECUTE ON FUNCTION pgbouncer.user_lookup(text) TO pgbouncer_auth;
 \connect template1
+SET standard_conforming_strings = on;
 CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
 CREATE OR REPLACE FUNCTION pgbouncer.user_lookup(in i_username text, out uname text, out phash text)
 RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS
@@ -33,6 +38,7 @@ REVOKE ALL ON FUNCTION pgbouncer.user_lookup(text) FROM public;
 GRANT USAGE ON SCHEMA pgbouncer TO pgbouncer_auth;
 GRANT EXECUTE ON FUNCTION pgbouncer.user_lookup(text) TO pgbouncer_auth;
 \connect appdb
+SET standard_conforming_strings = on;
 CREATE SCHEMA IF NOT EXISTS pgbouncer AUTHORIZATION postgres;
 CREATE OR REPLACE FUNCTION pgbouncer.user_lookup(in i_username text, out uname text, out phash text)
 RETURNS record LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog AS
