@@ -92,22 +92,35 @@ public static class Planner
     private static List<string> ChangedKeys(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
         before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
 
-    private static IEnumerable<ResourceState> ReverseDependencyOrder(IReadOnlyList<ResourceState> resources)
+    /// <summary>
+    /// Dependents before what they depend on; among the ready ones, the latest in state first (and past a cycle, the
+    /// latest left). A heap of ready positions keeps it O(n log n): a large state must not take minutes to plan.
+    /// </summary>
+    private static IEnumerable<ResourceState> ReverseDependencyOrder(List<ResourceState> resources)
     {
-        var ids = resources.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var dependents = resources.ToDictionary(r => r.Id, _ => 0, StringComparer.Ordinal);
+        var position = new Dictionary<string, int>(resources.Count, StringComparer.Ordinal);
+        for (var i = 0; i < resources.Count; i++)
+            position.TryAdd(resources[i].Id, i);
+        var dependents = new int[resources.Count];
         foreach (var r in resources)
-            foreach (var d in r.DependsOn.Where(ids.Contains))
-                dependents[d]++;
-        var remaining = resources.ToList();
+            foreach (var d in r.DependsOn)
+                if (position.TryGetValue(d, out var at))
+                    dependents[at]++;
+        var remaining = new SortedSet<int>(Enumerable.Range(0, resources.Count));
+        var ready = new PriorityQueue<int, int>();
+        foreach (var i in remaining.Where(i => dependents[i] == 0))
+            ready.Enqueue(i, -i);
         while (remaining.Count > 0)
         {
-            // nothing left depends on it: it can go (state order breaks ties, last first)
-            var next = remaining.LastOrDefault(r => dependents[r.Id] == 0) ?? remaining[^1];
-            yield return next;
+            int next;
+            do
+                next = ready.TryDequeue(out var i, out _) ? i : remaining.Max;
+            while (!remaining.Contains(next));
             remaining.Remove(next);
-            foreach (var d in next.DependsOn.Where(ids.Contains))
-                dependents[d]--;
+            yield return resources[next];
+            foreach (var d in resources[next].DependsOn)
+                if (position.TryGetValue(d, out var at) && --dependents[at] == 0 && remaining.Contains(at))
+                    ready.Enqueue(at, -at);
         }
     }
 }

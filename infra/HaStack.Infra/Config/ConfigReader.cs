@@ -49,6 +49,10 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                 if (required)
                     context.Error("required-key", KeyOf(key), null, "is required", $"set {KeyOf(key)} ({expected})", map?.Location);
                 return null;
+            case ConfigScalar { Text.Length: 0 } empty when required:
+                // an empty value is as good as none: every check after this one would skip it
+                context.Error("empty-value", KeyOf(key), "\"\"", "is empty", $"set {KeyOf(key)} ({expected})", empty.Location);
+                return null;
             case ConfigScalar scalar:
                 return Checked(KeyOf(key), scalar.Text, scalar.Location, multiline);
             case ConfigSecure:

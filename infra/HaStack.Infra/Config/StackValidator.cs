@@ -256,6 +256,9 @@ public static partial class StackValidator
     public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host) =>
         Catalogue.Components.On(config, host).SelectMany(c => c.Ports).Select(p => (p.Of(config), p.Key));
 
+    /// <summary>An hour: far past any real connect, and within what SSH.NET's timeout takes.</summary>
+    public const int MaxSshConnectTimeoutSeconds = 3600;
+
     public const int MinPostgresVersion = 13, MaxPostgresVersion = 17;
 
     private static void CheckPostgres(StackConfig config, Reporter error, Reporter warn)
@@ -364,8 +367,8 @@ public static partial class StackValidator
         if (string.IsNullOrEmpty(config.Ssh.KnownHostsFile) && unpinned.Count > 0)
             error("host-key-unpinned", "ssh.knownHostsFile", "", $"is empty and {string.Join(", ", unpinned)} pin no hostKey: their identity could not be checked",
                 "set ssh.knownHostsFile, or a hostKey on every host");
-        if (config.Ssh.ConnectTimeoutSeconds < 1)
-            error("ssh-timeout", "ssh.connectTimeoutSeconds", config.Ssh.ConnectTimeoutSeconds, "must be at least 1 second", "use the default, 10");
+        if (config.Ssh.ConnectTimeoutSeconds is < 1 or > MaxSshConnectTimeoutSeconds)
+            error("ssh-timeout", "ssh.connectTimeoutSeconds", config.Ssh.ConnectTimeoutSeconds, $"must be 1-{MaxSshConnectTimeoutSeconds} seconds (a connect that waits longer waits for a host that is not there)", "use the default, 10");
     }
 
     /// <summary>
