@@ -99,6 +99,11 @@ public class HostileStackFileTests
         { "a host as a string", "wrong-type", "hastack:hosts[0]", Replace(Host1, "    - node1 # <-") },
         { "parameters as a list", "wrong-type", "hastack:postgres.parameters", Extra("hastack:postgres:\n  parameters: [a, b] # <-") },
         { "a parameter as a mapping", "wrong-type", "hastack:postgres.parameters.work_mem", Extra("hastack:postgres:\n  parameters:\n    work_mem: { a: 1 } # <-") },
+        // empty values skipped every later check, then crashed rendering (issue 26)
+        { "an empty host name", "empty-value", "hastack:hosts[0].name", Replace(Host1, "    - { name: \"\", address: 10.77.0.11 } # <-") },
+        { "an empty host address", "empty-value", "hastack:hosts[0].address", Replace(Host1, "    - { name: node1, address: \"\" } # <-") },
+        { "an empty VIP address", "empty-value", "hastack:vip.address", Replace(Vip, "    address: \"\" # <-") },
+        { "an SSH timeout SSH.NET cannot take", "ssh-timeout", "hastack:ssh.connectTimeoutSeconds", Replace(Key, Key + "\n    connectTimeoutSeconds: 2147484 # <-") },
     };
 
     [Theory]
@@ -121,6 +126,10 @@ public class HostileStackFileTests
         { "65 nested mappings", "yaml-too-deep", "config:\n  hastack:x: " + string.Concat(Enumerable.Repeat("{a: ", 65)) + "1" + new string('}', 65) + "\n" },
         { "1,001 aliases", "yaml-too-large", "config:\n  hastack:x: &a 1\n  hastack:y: [" + string.Join(", ", Enumerable.Repeat("*a", 1001)) + "]\n" },
         { "a file of 2 MB", "yaml-too-large", "config:\n  hastack:x: \"" + new string('x', 2 << 20) + "\"\n" },
+        // the alias resolves to the mapping it sits in: walking it never ended (a stack overflow, exit 134)
+        { "an alias inside the value it names", "yaml-alias-cycle", "config:\n  hastack:vip: &m { address: *m }\n" },
+        { "an alias cycle through a list", "yaml-alias-cycle", "config:\n  hastack:hosts: &l [ { name: a, more: *l } ]\n" },
+        { "a second YAML document", "yaml-documents", "config:\n  hastack:vip: { address: 10.77.0.100/24 }\n---\nconfig: {}\n" },
     };
 
     private static string AliasBomb()
