@@ -41,8 +41,9 @@ public sealed class FileConfigSource : IConfigSource
 
     public IReadOnlyList<string> Expand(string pattern, string includingFile)
     {
-        var full = Path.IsPathRooted(pattern) ? pattern : Path.Combine(Path.GetDirectoryName(includingFile) ?? ".", pattern);
-        var directory = Path.GetDirectoryName(full) ?? ".";
+        // a bare file name ("main.conf") has "" for its directory: the current one
+        var full = Path.IsPathRooted(pattern) ? pattern : Path.Combine(Path.GetDirectoryName(includingFile) is { Length: > 0 } including ? including : ".", pattern);
+        var directory = Path.GetDirectoryName(full) is { Length: > 0 } parent ? parent : ".";
         var name = Path.GetFileName(full);
         if (!Directory.Exists(directory))
             return [];

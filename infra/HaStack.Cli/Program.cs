@@ -13,4 +13,13 @@ var root = new RootCommand("HaStack: PostgreSQL without a single point of failur
 };
 foreach (var command in EngineCommands.Create())
     root.Subcommands.Add(command);
-return root.Parse(args).Invoke();
+var parsed = root.Parse(args);
+// a usage error is exit 2, as the header says (System.CommandLine's own is 1), with no command run and no host read
+if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+{
+    foreach (var error in parsed.Errors)
+        Console.Error.WriteLine($"error: {HaStack.Infra.Config.TextRules.Printable(error.Message)}");
+    Console.Error.WriteLine("usage: see `hastack --help` or `hastack COMMAND --help`");
+    return 2;
+}
+return parsed.Invoke();

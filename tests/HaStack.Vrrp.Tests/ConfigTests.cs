@@ -263,7 +263,7 @@ public class ConfigTests
         Single(result, Severity.Error, "priority 0: must be a whole number from 1 to 255");
         Single(result, Severity.Error, "state LEADER: use MASTER or BACKUP");
         Single(result, Severity.Error, "'10.77.0.300' is not an IP address");
-        Single(result, Severity.Error, "10.77.0.100/33: the prefix length must be 0 to 32");
+        Single(result, Severity.Error, "10.77.0.100/33: the prefix length must be 1 to 32");
     }
 
     [Fact]

@@ -182,6 +182,9 @@ public static class ConfigLoader
         }
 
         /// <summary>A keyword that is not supported in the block it is in: warning or error, with the fix.</summary>
+        private static bool LooksLikeKeyword(string word) =>
+            word.Length is >= 1 and <= 64 && word.All(c => c is >= 'a' and <= 'z' or >= '0' and <= '9' or '_');
+
         public void Misplaced(ConfigNode node, string block, IReadOnlySet<string> supported, IReadOnlySet<string> unsupported)
         {
             if (unsupported.Contains(node.Keyword))
@@ -194,6 +197,12 @@ public static class ConfigLoader
             {
                 var where = home == TopLevel ? "at the top level" : $"inside {home} {{ }}";
                 Warning(node.Location, $"'{node.Keyword}' belongs {where}, not {(block == TopLevel ? "at the top level" : $"in {block}")}; it is ignored here (keepalived ignores it too)");
+                return;
+            }
+            if (!LooksLikeKeyword(node.Keyword))
+            {
+                // not shown: an include may have pulled in a file that is no config (/etc/shadow), whose lines are not ours to print
+                Error(node.Location, $"this line is not a keepalived statement (a keyword is lower-case letters, digits and '_'); remove it or check what the file holds");
                 return;
             }
             var guess = Nearest(node.Keyword, supported.Concat(unsupported));
@@ -398,7 +407,9 @@ public static class ConfigLoader
                             Warning(child.Location, $"auth_pass is {raw.AuthPassword.Length} characters; VRRPv2 carries only the first 8 (as keepalived does), so peers must share those 8");
                         break;
                     default:
-                        Error(child.Location, $"unknown keyword '{child.Keyword}' in authentication; it takes auth_type and auth_pass");
+                        Error(child.Location, LooksLikeKeyword(child.Keyword)
+                            ? $"unknown keyword '{child.Keyword}' in authentication; it takes auth_type and auth_pass"
+                            : "this line is not a keepalived statement; authentication takes auth_type and auth_pass");
                         break;
                 }
             }
@@ -417,9 +428,9 @@ public static class ConfigLoader
                     continue;
                 var maxPrefix = address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128;
                 var prefix = maxPrefix;
-                if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > maxPrefix))
+                if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix is < 1 || prefix > maxPrefix))
                 {
-                    Error(item.Location, $"{text}: the prefix length must be 0 to {maxPrefix}, e.g. {address}/24");
+                    Error(item.Location, $"{InterfaceName.Printable(text)}: the prefix length must be 1 to {maxPrefix}, e.g. {address}/24");
                     continue;
                 }
                 string? device = null, label = null;
@@ -569,6 +580,17 @@ public static class ConfigLoader
             return null;
         }
 
+        private static string? NotUnicast(IPAddress address)
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                return address.Equals(IPAddress.IPv6Any) ? "the unspecified address" : address.IsIPv6Multicast ? "a multicast address" : null;
+            var first = address.GetAddressBytes()[0];
+            return first == 0 ? "in 0.0.0.0/8 (\"this network\")"
+                : first is >= 224 and <= 239 ? "a multicast address (224.0.0.0/4; VRRP's own group is 224.0.0.18)"
+                : first >= 240 ? (address.Equals(IPAddress.Broadcast) ? "the broadcast address" : "in the reserved 240.0.0.0/4")
+                : null;
+        }
+
         private IPAddress? Address(ConfigNode node, string? text, AddressFamily? family)
         {
             if (text is null)
@@ -577,11 +599,16 @@ public static class ConfigLoader
                 return null;
             }
             if (IPAddress.TryParse(text, out var address) && (family is null || address.AddressFamily == family)
-                && text.Count(c => c == '.') is 3 or 0)
+                && text.Count(c => c == '.') is 3 or 0
+                // 10.0.0.0100 parses as 10.0.0.100; each program reading such text reads it its own way
+                && (address.AddressFamily != AddressFamily.InterNetwork || address.ToString() == text))
             {
-                return address;
+                if (NotUnicast(address) is not { } kind)
+                    return address;
+                Error(node.Location, $"'{text}' is {kind}: no router can own it or be reached at it; write a unicast address like 10.0.0.100");
+                return null;
             }
-            Error(node.Location, $"'{text}' is not an IP{(family == AddressFamily.InterNetwork ? "v4" : "")} address; write it like 10.0.0.100");
+            Error(node.Location, $"'{InterfaceName.Printable(text)}' is not an IP{(family == AddressFamily.InterNetwork ? "v4" : "")} address; write it like 10.0.0.100 (no leading zeros)");
             return null;
         }
     }

@@ -47,6 +47,8 @@ internal static class ConfigRules
                 Error(at, $"{name} is defined twice (first at {names[instance.Name].Location}); rename one");
             if (raw.Interface is null)
                 Error(at, $"{name} has no 'interface': name the interface the addresses live on, e.g. interface eth0");
+            else if (!InterfaceName.IsValid(raw.Interface))
+                Error(at, $"{name}: interface '{InterfaceName.Printable(raw.Interface)}' is not one the kernel accepts: {InterfaceName.Rule}");
             if (raw.VirtualRouterId is null)
                 Error(at, $"{name} has no 'virtual_router_id': pick 1-255, the same on every router of the group and unique on the network segment");
 

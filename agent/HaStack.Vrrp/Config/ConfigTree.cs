@@ -12,6 +12,35 @@ public static class ConfigTree
 {
     private const int MaxIncludeDepth = 8;
 
+    /// <summary>
+    /// Files read for one config, includes counted each time they are read, and their bytes: nine files that each
+    /// include *.conf reach each other along factorially many paths, and 300 includes of a 0.9 MiB file are 270 MiB;
+    /// a real config reads a handful of small files.
+    /// </summary>
+    public const int MaxFilesRead = 256;
+
+    public const long MaxBytesRead = 16L << 20;
+
+    private sealed class ReadBudget
+    {
+        public int Files;
+        public long Bytes;
+        public bool Exceeded;
+
+        /// <summary>Counts a read; false (with one error for the whole config) once the budget is spent.</summary>
+        public bool Take(string text, SourceLocation at, List<Diagnostic> diagnostics)
+        {
+            Files++;
+            Bytes += text.Length;
+            if (Files <= MaxFilesRead && Bytes <= MaxBytesRead)
+                return true;
+            if (!Exceeded)
+                diagnostics.Add(new(Severity.Error, at, $"includes read more than {MaxFilesRead} files or {MaxBytesRead >> 20} MiB in all; a config is a handful of small files: check for includes that reach each other"));
+            Exceeded = true;
+            return false;
+        }
+    }
+
     /// <summary>keepalived's deepest real block is three levels; past this a config is damaged or hostile, and recursion must stop.</summary>
     public const int MaxBlockDepth = 16;
 
@@ -26,13 +55,15 @@ public static class ConfigTree
             diagnostics.Add(new(Severity.Error, new(file, 0), "cannot read the file (missing, unreadable, not a regular file, or over 1 MiB)"));
             return [];
         }
-        Lex(file, text, source, tokens, diagnostics, [file]);
+        var budget = new ReadBudget();
+        budget.Take(text, new SourceLocation(file, 0), diagnostics);
+        Lex(file, text, source, tokens, diagnostics, [file], budget);
         var position = 0;
         var nodes = ParseBlock(tokens, ref position, diagnostics, topLevel: true, null, depth: 0);
         return nodes;
     }
 
-    private static void Lex(string file, string text, IConfigSource source, List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack)
+    private static void Lex(string file, string text, IConfigSource source, List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack, ReadBudget budget)
     {
         var lines = text.Split('\n');
         for (var index = 0; index < lines.Length; index++)
@@ -41,7 +72,7 @@ public static class ConfigTree
             var words = SplitLine(lines[index].TrimEnd('\r'), location, diagnostics);
             if (words.Count > 0 && words[0].Text == "include" && !words[0].Quoted)
             {
-                Include(words, location, source, tokens, diagnostics, includeStack);
+                Include(words, location, source, tokens, diagnostics, includeStack, budget);
                 continue;
             }
             foreach (var word in words)
@@ -52,8 +83,10 @@ public static class ConfigTree
     }
 
     private static void Include(List<(string Text, bool Quoted)> words, SourceLocation location, IConfigSource source,
-        List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack)
+        List<Token> tokens, List<Diagnostic> diagnostics, List<string> includeStack, ReadBudget budget)
     {
+        if (budget.Exceeded)
+            return;
         if (words.Count != 2)
         {
             diagnostics.Add(new(Severity.Error, location, "include takes one file name or pattern, e.g. include /etc/hastack-vrrpd/conf.d/*.conf"));
@@ -80,7 +113,9 @@ public static class ConfigTree
                 diagnostics.Add(new(Severity.Error, location, $"cannot read included file {included} (unreadable, not a regular file, or over 1 MiB)"));
                 continue;
             }
-            Lex(included, text, source, tokens, diagnostics, [.. includeStack, included]);
+            if (!budget.Take(text, location, diagnostics))
+                return;
+            Lex(included, text, source, tokens, diagnostics, [.. includeStack, included], budget);
         }
     }
 

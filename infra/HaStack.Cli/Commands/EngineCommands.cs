@@ -11,7 +11,18 @@ internal static class EngineCommands
     private static readonly Option<bool> SkipPreview = new("--skip-preview", "-f") { Description = "apply without showing the plan first (implies --yes)" };
     private static readonly Option<bool> Diff = new("--diff") { Description = "show each changed input, file contents as a line diff" };
     private static readonly Option<bool> ExpectNoChanges = new("--expect-no-changes") { Description = "exit 7 if any change is proposed" };
-    private static readonly Option<int> Parallel = new("--parallel", "-p") { Description = "steps run at once (default 8)", DefaultValueFactory = _ => 8 };
+    private static readonly Option<int> Parallel = CreateParallel();
+
+    private static Option<int> CreateParallel()
+    {
+        var option = new Option<int>("--parallel", "-p") { Description = "steps run at once, 1-64 (default 8)", DefaultValueFactory = _ => 8 };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+                result.AddError("--parallel must be 1-64 (steps run at once)");
+        });
+        return option;
+    }
     private static readonly Option<bool> Json = new("--json", "-j") { Description = "one JSON object per line: each step, then a summary (and the outputs)" };
 
     public static IEnumerable<Command> Create()
@@ -44,6 +55,11 @@ internal static class EngineCommands
                 "then restored: layer-stop, agent-kill, pgbouncer-kill, patroni-kill, postmaster-kill, switchover",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        faults.Validators.Add(result =>
+        {
+            if (HaStack.Deploy.Verification.Faults.UnknownNames(result.GetValueOrDefault<string?>()) is { Count: > 0 } unknown)
+                result.AddError($"--faults: {string.Join(", ", unknown.Select(HaStack.Infra.Config.TextRules.Printable))}: not a fault; the faults are {string.Join(", ", HaStack.Deploy.Verification.Faults.Names)}");
+        });
         var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")
         {
             StackOptions.Stack, StackOptions.Cwd, Json, fromEngine, faults,

@@ -148,6 +148,11 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                 return null;
             case ConfigSecure secure:
                 var opened = context.Open(KeyOf(key), secure);
+                if (opened is not null && opened.Reveal().Length == 0)
+                {
+                    context.Error("empty-secret", KeyOf(key), "[secret]", "is encrypted but empty", "set the secret again with a value, or remove the key", secure.Location);
+                    return null;
+                }
                 if (opened is not null && TextRules.Check(opened.Reveal(), multiline) is { } broken)
                 {
                     context.Error(broken.Rule, KeyOf(key), "[secret]", broken.Problem, "set the secret again without it", secure.Location);
@@ -201,6 +206,7 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
     {
         var node = Take(key);
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var folded = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (node is null)
             return result;
         if (node is not ConfigMap m)
@@ -213,6 +219,12 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
             context.Locations[$"{KeyOf(key)}.{name}"] = value.Location;
             if (TextRules.Check(name) is { } badName)
                 context.Error(badName.Rule, $"{KeyOf(key)}.{TextRules.Printable(name)}", TextRules.Printable(name), "is a name that " + badName.Problem[..1].ToLowerInvariant() + badName.Problem[1..], badName.Fix, value.Location);
+            else if (!folded.TryAdd(name, name))
+                // PostgreSQL, PgBouncer and Patroni read names whatever their case: one of the two would be dropped
+                context.Error("duplicate-key", $"{KeyOf(key)}.{TextRules.Printable(name)}", TextRules.Printable(name), $"is also given as '{TextRules.Printable(folded[name])}'; names are read whatever their case",
+                    "keep one of them", value.Location);
+            else if (value is ConfigScalar { Text.Length: 0 } empty)
+                context.Error("empty-value", $"{KeyOf(key)}.{TextRules.Printable(name)}", "\"\"", "is empty (a null or a missing value)", "give it a value, or remove the line", empty.Location);
             else if (value is ConfigScalar s)
             {
                 if (Checked($"{KeyOf(key)}.{name}", s.Text, s.Location) is { } text)

@@ -39,10 +39,6 @@ public static partial class Names
     [GeneratedRegex(@"\A[0-9a-f]{64}\z")]
     public static partial Regex Sha256Hex();
 
-    /// <summary>A Linux interface name.</summary>
-    [GeneratedRegex(@"\A[a-zA-Z0-9_.:-]{1,15}\z")]
-    public static partial Regex Interface();
-
     /// <summary>A secret's name, as secret tokens carry it.</summary>
     [GeneratedRegex(@"\A[a-z0-9_-]{1,80}\z")]
     public static partial Regex SecretName();
@@ -50,6 +46,15 @@ public static partial class Names
     /// <summary>A pinned SSH host key: as ssh-keyscan prints it, or its SHA256 fingerprint.</summary>
     [GeneratedRegex(@"\A((ssh-(ed25519|rsa|dss)|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*|SHA256:[A-Za-z0-9+/]{43})\z")]
     public static partial Regex HostKey();
+
+    /// <summary>
+    /// A Pulumi project or stack name (alphanumerics, '-', '_', '.', at most 100): both name files and directories
+    /// of the state, so "." and ".." are refused beside it (<see cref="IsPulumiName"/>).
+    /// </summary>
+    [GeneratedRegex(@"\A[A-Za-z0-9_.-]{1,100}\z")]
+    private static partial Regex PulumiNameShape();
+
+    public static bool IsPulumiName(string name) => PulumiNameShape().IsMatch(name) && name is not ("." or "..");
 
     /// <summary>Patroni's cluster name: a key prefix in etcd and a directory name.</summary>
     [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,63}\z")]

@@ -66,7 +66,8 @@ public sealed record PostgresSettings(
     IReadOnlyDictionary<string, string> Parameters,
     SynchronousMode SynchronousMode,
     IReadOnlyList<AppUser> Users,
-    IReadOnlyList<AppDatabase> Databases);
+    IReadOnlyList<AppDatabase> Databases,
+    bool AcceptDataLoss = false);
 
 /// <param name="PrimaryStartTimeout">
 /// seconds a crashed primary may take to come back in place before Patroni fails over instead; 0 fails over at once

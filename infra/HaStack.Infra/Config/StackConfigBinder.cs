@@ -134,7 +134,7 @@ public static class StackConfigBinder
             return database;
         }).ToList();
         var settings = new PostgresSettings(r.OptionalInt("version"), r.Int("port", 5432), r.StringMap("parameters"),
-            r.Enum("synchronousMode", SynchronousMode.On), users, databases);
+            r.Enum("synchronousMode", SynchronousMode.On), users, databases, r.Bool("acceptDataLoss", false));
         r.Finish();
         return settings;
     }

@@ -23,6 +23,31 @@ public static partial class StackValidator
         ["config_file"] = "Patroni's defaults",
         ["synchronous_standby_names"] = "hastack:postgres.synchronousMode (Patroni sets it)",
         ["hot_standby"] = "Patroni (replicas need it on)",
+        // Patroni's local settings win over these: set here, they would be shown as applied and do nothing
+        ["ssl"] = "hastack:tls.enabled (PostgreSQL takes TLS with the host's certificate)",
+        ["ssl_cert_file"] = "hastack:tls (the host's certificate)",
+        ["ssl_key_file"] = "hastack:tls (the host's key)",
+        ["ssl_ca_file"] = "hastack:tls (the cluster's CA)",
+        ["unix_socket_directories"] = "Debian's /var/run/postgresql, which HaStack's own commands and PgBouncer connect through",
+        ["password_encryption"] = "HaStack (scram-sha-256: every pg_hba line HaStack writes accepts scram only, so md5 passwords could not log in)",
+        // not settings: directives of postgresql.conf, which Patroni writes itself
+        ["include"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
+        ["include_dir"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
+        ["include_if_exists"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
+    };
+
+    /// <summary>
+    /// Settings that give up HaStack's promise that no acknowledged write is lost, and what each gives up: refused
+    /// unless the stack says postgres.acceptDataLoss: true, and then warned about.
+    /// </summary>
+    private static string? DataLossOf(string name, string value, StackConfig config) => (name.ToLowerInvariant(), value.ToLowerInvariant()) switch
+    {
+        ("fsync", "off" or "false" or "0" or "no") => "a crash of the host can corrupt the data directory and lose acknowledged writes",
+        ("full_page_writes", "off" or "false" or "0" or "no") => "a crash of the host can leave torn pages that recovery cannot repair",
+        ("synchronous_commit", "off") => "a commit is acknowledged before it is on disk anywhere: a crash loses the last acknowledged writes",
+        ("synchronous_commit", "local") when config.Postgres.SynchronousMode != SynchronousMode.Off =>
+            "a commit is acknowledged before the synchronous standby has it: a failover loses acknowledged writes despite synchronousMode",
+        _ => null,
     };
 
     /// <summary>Roles HaStack creates for itself; an application user may not take their names.</summary>
@@ -52,12 +77,17 @@ public static partial class StackValidator
                 parent = cut > 0 ? parent[..cut] : "";
                 at = locations.GetValueOrDefault(parent);
             }
-            found.Add(new Diagnostic(severity, rule, fullKey, value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture),
-                problem, fix, at == default ? null : at));
+            var diagnostic = new Diagnostic(severity, rule, fullKey, value is null ? null : Convert.ToString(value, CultureInfo.InvariantCulture),
+                problem, fix, at == default ? null : at);
+            // a rule checked per host says the same thing of every host: once is enough
+            if (!found.Contains(diagnostic))
+                found.Add(diagnostic);
         }
         void Error(string rule, string key, object? value, string problem, string fix) => Report(Severity.Error, rule, key, value, problem, fix);
         void Warn(string rule, string key, object? value, string problem, string fix) => Report(Severity.Warning, rule, key, value, problem, fix);
 
+        if (config.Hosts.Count == 0 && locations.ContainsKey(ns + "hosts"))
+            Error("hosts-none", "hosts", "[]", "lists no hosts: there is nothing to deploy onto", "list the hosts (name, address, roles); a cluster needs at least 3");
         CheckHosts(config, Error);
         CheckRoles(config, Error, Warn);
         CheckVip(config, Error);
@@ -98,6 +128,13 @@ public static partial class StackValidator
         }
         if (tls.CaCertificate is null || tls.CaKey is null)
             return;
+        var blocks = tls.CaCertificate.Split("-----BEGIN ", StringSplitOptions.None).Length - 1;
+        if (blocks != 1)
+        {
+            error("tls-ca-one-certificate", "tls.caCertificate", null, $"holds {blocks} PEM blocks; HaStack would use the first and drop the rest",
+                "give the CA's own certificate alone (an intermediate's chain is not supported)");
+            return;
+        }
         try
         {
             var authority = Tls.CertificateAuthority.Load(new Tls.PemPair(tls.CaCertificate, tls.CaKey.Reveal()));
@@ -131,6 +168,9 @@ public static partial class StackValidator
             if (host.Address.Length > 0 && !IsIpv4(host.Address))
                 error("host-address", $"{key}.address", host.Address, "is not an IPv4 address in dotted-quad form",
                     "write the address the other hosts reach it at, e.g. 10.0.0.11, without leading zeros (etcd, Patroni and VRRP peers use it)");
+            else if (host.Address.Length > 0 && NotUnicast(host.Address) is { } kind)
+                error("host-address-not-unicast", $"{key}.address", host.Address, $"is {kind}, not a host's address",
+                    "write the unicast address the other hosts reach it at, e.g. 10.0.0.11");
             else if (host.Address.Length > 0 && !addresses.TryAdd(host.Address, i))
                 error("duplicate-host-address", $"{key}.address", host.Address, $"is also the address of hosts[{addresses[host.Address]}]",
                     "list each machine once; give it several roles instead");
@@ -186,6 +226,11 @@ public static partial class StackValidator
         var vipValid = IsIpv4(vip.Address);
         if (vip.Address.Length > 0 && !vipValid)
             error("vip-address", "vip.address", vip.Address, "is not an IPv4 address in dotted-quad form", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24, without leading zeros");
+        else if (vipValid && NotUnicast(vip.Address) is { } kind)
+        {
+            error("vip-address-not-unicast", "vip.address", vip.Address, $"is {kind}: clients cannot connect to it", "pick an unused unicast address in the hosts' subnet");
+            vipValid = false;
+        }
         if (vip.PrefixLength == -1 && vip.Address.Length > 0)
             error("vip-prefix", "vip.address", vip.Address, "has no prefix length", "add the subnet's prefix, e.g. /24, as the hosts' interface has it");
         else if (vip.PrefixLength is -2 or (< 1 and > -1) or > 32)
@@ -231,8 +276,8 @@ public static partial class StackValidator
                     "holds a character keepalived's config syntax cannot carry in a word (a space, '#', '!', a quote, a brace or a backslash)",
                     "use letters, digits and punctuation other than those");
         }
-        if (!Names.Interface().IsMatch(vip.Interface))
-            error("interface-name", "vip.interface", vip.Interface, "is not a Linux interface name", "write the interface that holds the hosts' addresses, e.g. eth0 (at most 15 characters)");
+        if (!HaStack.Vrrp.Config.InterfaceName.IsValid(vip.Interface))
+            error("interface-name", "vip.interface", vip.Interface, $"is not a Linux interface name: {HaStack.Vrrp.Config.InterfaceName.Rule}", "write the interface that holds the hosts' addresses, e.g. eth0");
     }
 
     private static void CheckPorts(StackConfig config, Reporter error)
@@ -240,21 +285,45 @@ public static partial class StackValidator
         foreach (var host in config.Hosts)
         {
             var used = new Dictionary<int, string>();
+            // sshd listens there too: a service on its port would not start, or would take HaStack's own way in
+            var ssh = host.SshPort > 0 ? host.SshPort : config.Ssh.Port;
+            if (ssh is >= 1 and <= 65535)
+                used[ssh] = host.SshPort > 0 ? $"hosts[{config.Hosts.ToList().IndexOf(host)}].sshPort" : "ssh.port";
             foreach (var (port, key) in PortsOf(config, host))
             {
                 if (port is < 1 or > 65535)
                     error("port-range", key, port, "is not a TCP port", "use 1-65535");
+                else if (port < 1024 && UnprivilegedPortKeys.Contains(key))
+                    error("port-privileged", key, port, "is below 1024, which the service cannot bind: it runs as an unprivileged user (postgres or etcd)", "use a port from 1024 up");
                 else if (used.TryGetValue(port, out var other))
-                    error("port-clash", key, port, $"is also {other} on {host.Name}", "give each service on a host its own port");
+                    error("port-clash", key, port, other == "ssh.port" ? "is also ssh.port, where sshd listens on every host" : $"is also {other} on {host.Name}",
+                        "give each service on a host its own port");
                 else
                     used[port] = key;
             }
         }
     }
 
+    /// <summary>Ports of services that run as postgres or etcd, which cannot bind below 1024.</summary>
+    private static readonly HashSet<string> UnprivilegedPortKeys = new(StringComparer.Ordinal)
+    {
+        "postgres.port", "patroni.restPort", "pgbouncer.port", "etcd.clientPort", "etcd.peerPort",
+    };
+
     /// <summary>The ports a host listens on, by the key that sets each (from the components it runs).</summary>
     public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host) =>
         Catalogue.Components.On(config, host).SelectMany(c => c.Ports).Select(p => (p.Of(config), p.Key));
+
+    /// <summary>The least a derived setting may be, and why: below it the cluster cannot replicate or serve.</summary>
+    private static (long Minimum, string Why)? ParameterFloor(string name, StackConfig config) => name.ToLowerInvariant() switch
+    {
+        "max_wal_senders" => (config.HostsWith(HostRole.Db).Count(), "each replica streams through one sender, and a rewind or a backup takes another"),
+        "max_replication_slots" => (config.HostsWith(HostRole.Db).Count(), "Patroni keeps a slot for each member"),
+        "max_connections" => (20, "PostgreSQL reserves some for superusers, and Patroni, the replicas and PgBouncer's pools need the rest"),
+        _ => null,
+    };
+
+    public const int MaxPatroniSeconds = 3600;
 
     /// <summary>An hour: far past any real connect, and within what SSH.NET's timeout takes.</summary>
     public const int MaxSshConnectTimeoutSeconds = 3600;
@@ -274,6 +343,18 @@ public static partial class StackValidator
                     "write the name as SHOW lists it: letters, digits and '_' (an extension's as class.name), at most 63 characters");
             else if (ManagedParameters.TryGetValue(name.ToLowerInvariant(), out var owner))
                 error("postgres-managed-parameter", $"postgres.parameters.{name}", name, "is set by HaStack itself", $"remove it; it comes from {owner}");
+            else if (DataLossOf(name, value, config) is { } givenUp)
+            {
+                if (pg.AcceptDataLoss)
+                    warn("postgres-data-loss", $"postgres.parameters.{name}", value, $"gives up HaStack's promise that no acknowledged write is lost: {givenUp}", "accepted because postgres.acceptDataLoss is true");
+                else
+                    error("postgres-data-loss", $"postgres.parameters.{name}", value, $"would lose acknowledged writes: {givenUp}",
+                        "remove it; or, if this cluster's data may be lost, also set postgres.acceptDataLoss: true");
+            }
+            else if (ParameterFloor(name, config) is { } floor && !(long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= floor.Minimum))
+                error("postgres-parameter-too-low", $"postgres.parameters.{name}", value, $"must be a whole number of at least {floor.Minimum}: {floor.Why}", $"use {floor.Minimum} or more, or remove it");
+            else if (name.Equals("wal_level", StringComparison.OrdinalIgnoreCase) && value.Equals("minimal", StringComparison.OrdinalIgnoreCase))
+                error("postgres-parameter-breaks-replication", $"postgres.parameters.{name}", value, "keeps no WAL for replicas: none could stream, and Patroni refuses it", "remove it (replica), or use logical");
             if (value.Length > 4096)
                 error("postgres-parameter-value", $"postgres.parameters.{name}", value[..40] + "...", $"is {value.Length} characters long", "PostgreSQL settings are short; check the value");
         }
@@ -299,6 +380,8 @@ public static partial class StackValidator
                     "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
             else if (ReservedRoles.Contains(name) || name.StartsWith("pg_", StringComparison.Ordinal))
                 error("role-reserved", $"postgres.users[{i}].name", name, "is a role HaStack or PostgreSQL creates itself", "pick another name");
+            else if (SqlKeywords.RoleProblem(name) is { } keyword)
+                error("role-keyword", $"postgres.users[{i}].name", name, keyword, "pick another name (e.g. add a prefix: app_user)");
             if (!users.Add(name))
                 error("duplicate-role", $"postgres.users[{i}].name", name, "is listed twice", "list each user once");
         }
@@ -313,6 +396,8 @@ public static partial class StackValidator
                     "use lower-case letters, digits and '_', starting with a letter or '_'");
             else if (db.Name is "postgres" or "template0" or "template1")
                 error("database-reserved", $"postgres.databases[{i}].name", db.Name, "exists in every cluster already", "pick another name");
+            else if (SqlKeywords.DatabaseProblem(db.Name) is { } keyword)
+                error("database-keyword", $"postgres.databases[{i}].name", db.Name, keyword, "pick another name (e.g. add a prefix: app_db)");
             if (!databases.Add(db.Name))
                 error("duplicate-database", $"postgres.databases[{i}].name", db.Name, "is listed twice", "list each database once");
             if (db.Owner != "postgres" && !pg.Users.Any(u => u.Name == db.Owner))
@@ -326,13 +411,18 @@ public static partial class StackValidator
         var p = config.Patroni;
         if (p.Ttl < 20)
             error("patroni-ttl-min", "patroni.ttl", p.Ttl, "is below Patroni's minimum of 20 seconds", "use 20 or more");
+        // an hour: a leader lock that outlives a dead primary that long is an outage, not a setting (and the sum
+        // below stays far from int's end)
+        foreach (var (key, value) in new[] { ("patroni.ttl", p.Ttl), ("patroni.loopWait", p.LoopWait), ("patroni.retryTimeout", p.RetryTimeout) })
+            if (value > MaxPatroniSeconds)
+                error("patroni-timer-max", key, value, $"is more than {MaxPatroniSeconds} seconds: a dead primary would keep the leader lock that long", "use Patroni's defaults (ttl 30, loopWait 10, retryTimeout 10) or close to them");
         if (p.LoopWait < 1 || p.RetryTimeout < 1)
             error("patroni-timer-min", p.LoopWait < 1 ? "patroni.loopWait" : "patroni.retryTimeout", Math.Min(p.LoopWait, p.RetryTimeout),
                 "must be at least 1 second", "use the defaults (loopWait 1, retryTimeout 5) unless you have measured otherwise");
-        if (p.LoopWait + 2 * p.RetryTimeout > p.Ttl)
+        if (p.LoopWait + 2L * p.RetryTimeout > p.Ttl && Math.Max(p.Ttl, Math.Max(p.LoopWait, p.RetryTimeout)) <= MaxPatroniSeconds)
             error("patroni-timing", "patroni.ttl", p.Ttl,
-                $"is less than loopWait + 2 × retryTimeout ({p.LoopWait} + 2 × {p.RetryTimeout} = {p.LoopWait + 2 * p.RetryTimeout}): the leader lock could expire while the leader is still retrying, and two primaries follow",
-                $"raise ttl to at least {p.LoopWait + 2 * p.RetryTimeout}, or lower loopWait/retryTimeout");
+                $"is less than loopWait + 2 × retryTimeout ({p.LoopWait} + 2 × {p.RetryTimeout} = {p.LoopWait + 2L * p.RetryTimeout}): the leader lock could expire while the leader is still retrying, and two primaries follow",
+                $"raise ttl to at least {p.LoopWait + 2L * p.RetryTimeout}, or lower loopWait/retryTimeout");
         if (p.MaximumLagOnFailover < 0)
             error("patroni-maximum-lag", "patroni.maximumLagOnFailover", p.MaximumLagOnFailover, "is negative", "give the bytes a replica may lag and still be promoted (default 1048576)");
         if (p.PrimaryStartTimeout is < 0 or > 86400)
@@ -377,6 +467,15 @@ public static partial class StackValidator
     /// </summary>
     public static bool IsIpv4(string text) =>
         IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && ip.ToString() == text;
+
+    /// <summary>What kind of address <paramref name="ipv4"/> (canonical) is when no host can own it, or null for a unicast one.</summary>
+    public static string? NotUnicast(string ipv4) => (Ip(ipv4) >> 24) switch
+    {
+        0 => "in 0.0.0.0/8 (\"this network\")",
+        >= 224 and <= 239 => "a multicast address (224.0.0.0/4)",
+        >= 240 => Ip(ipv4) == uint.MaxValue ? "the broadcast address" : "in the reserved 240.0.0.0/4",
+        _ => null,
+    };
 
     private static uint Ip(string text) => BitConverter.ToUInt32(IPAddress.Parse(text).GetAddressBytes().Reverse().ToArray());
 

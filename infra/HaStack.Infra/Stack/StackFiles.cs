@@ -27,6 +27,9 @@ public static class StackFiles
     /// <summary>Reads both files from <paramref name="directory"/>; a missing file is a diagnostic, not an exception.</summary>
     public static StackDocument Read(string directory, string stack)
     {
+        if (!Names.IsPulumiName(stack))
+            return Missing(stack, "--stack", $"'{TextRules.Printable(stack)}' is not a stack name (it names the stack file and the state)",
+                "use at most 100 letters, digits, '-', '_' and '.', as pulumi does (not . or ..)");
         var projectPath = Path.Combine(directory, ProjectFile);
         var stackPath = Path.Combine(directory, StackFileName(stack));
         if (BoundedFile.KindOf(projectPath) == BoundedFile.FileKind.Missing)
@@ -61,6 +64,9 @@ public static class StackFiles
         var projectName = (project?["name"] as ConfigScalar)?.Text ?? "";
         if (project is not null && projectName.Length == 0)
             diagnostics.Add(Diagnostic.Error("project-name", "name", null, "Pulumi.yaml has no project name", "add `name: hastack`", project.Location));
+        else if (project is not null && !Names.IsPulumiName(projectName))
+            diagnostics.Add(Diagnostic.Error("project-name", "name", TextRules.Printable(projectName), "is not a project name (it names the state's directory)",
+                "use at most 100 letters, digits, '-', '_' and '.', as pulumi does (not . or ..)", project["name"]?.Location ?? project.Location));
 
         var values = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
         if (project?["config"] is ConfigMap projectConfig)
