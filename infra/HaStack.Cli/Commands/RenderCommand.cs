@@ -29,14 +29,27 @@ internal static class RenderCommand
             var plan = StackPipeline.Plan(config);
             var known = parse.GetValue(showSecrets) ? StackRenderer.SecretsFromStack(config) : new Dictionary<string, string>();
             var root = parse.GetValue(output)!;
-            foreach (var file in plan.Files)
+            var kind = HaStack.Infra.LocalFiles.BoundedFile.KindOf(root);
+            if (kind is not (HaStack.Infra.LocalFiles.BoundedFile.FileKind.Directory or HaStack.Infra.LocalFiles.BoundedFile.FileKind.Missing))
             {
-                var target = Path.Combine(root, file.Host ?? "cluster", file.Path.TrimStart('/'));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                var content = SecretTokens.Substitute(file.Content, name => known.GetValueOrDefault(name) ?? $"[secret:{name}]");
-                File.WriteAllText(target, content);
-                if (!OperatingSystem.IsWindows())
+                Console.Error.WriteLine($"error: --out '{HaStack.Infra.Config.TextRules.Printable(root)}' {HaStack.Infra.LocalFiles.BoundedFile.Describe(kind)}; fix: give a directory to write the files under (it is made if missing)");
+                return 1;
+            }
+            try
+            {
+                foreach (var file in plan.Files)
+                {
+                    var target = Path.Combine(root, file.Host ?? "cluster", file.Path.TrimStart('/'));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    var content = SecretTokens.Substitute(file.Content, name => known.GetValueOrDefault(name) ?? $"[secret:{name}]");
+                    File.WriteAllText(target, content);
                     File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: --out '{HaStack.Infra.Config.TextRules.Printable(root)}': the files cannot be written there ({e.Message}); fix: give a directory you can write to");
+                return 1;
             }
             Console.WriteLine($"{plan.Files.Count} files written under {root}");
             return 0;

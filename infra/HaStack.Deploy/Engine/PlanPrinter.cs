@@ -110,7 +110,7 @@ public static class PlanPrinter
                 output.Line($"      ~ {key}: {Show(before)} => {Show(after)}");
         }
         if (step.Drifted)
-            output.Line($"      ~ drift: {step.Recorded?.Drift}");
+            output.Line($"      ~ drift: {HaStack.Infra.Config.TextRules.Printable(step.Recorded?.Drift ?? "")}");
     }
 
     private static string Show(string? value) => value is null ? "" : $"\"{SecretTokens.Mask(value)}\"";

@@ -17,7 +17,7 @@ public sealed class TextRunEvents(RunOutput output) : IRunEvents
     public void StepFinished(StepReport report) => PlanPrinter.Progress(output, report);
 
     public void Drift(ResourceState resource) =>
-        output.Line($" ~  {resource.Type,-28} {resource.Name,-52} drifted: {resource.Drift}", LineStyle.Update);
+        output.Line($" ~  {resource.Type,-28} {resource.Name,-52} drifted: {HaStack.Infra.Config.TextRules.Printable(resource.Drift ?? "")}", LineStyle.Update);
 
     public void Summary(RunSummary summary)
     {

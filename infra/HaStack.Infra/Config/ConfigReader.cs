@@ -169,6 +169,10 @@ internal sealed class ConfigReader(ConfigMap? map, string path, BindingContext c
                     return null;
                 }
                 return new Secret(fromEngine.Text);
+            case ConfigMap map when map["secure"] is not null:
+                context.Error("secure-value-shape", KeyOf(key), "(not shown)", "has a `secure:` that is not one encrypted text (v1:...)",
+                    $"set it again: pulumi config set --secret --path '{KeyOf(key)}'", node.Location);
+                return null;
             default:
                 context.Error("secret-in-plaintext", KeyOf(key), "(not shown)", "is a secret written in plaintext in the stack file",
                     $"remove it and run: pulumi config set --secret --path '{KeyOf(key)}' (or hastack's own: PULUMI_CONFIG_PASSPHRASE=... and an encrypted value)", node.Location);

@@ -37,6 +37,13 @@ internal sealed class SecureValueOpener(StackDocument document, Func<string?> pa
         if (failed)
             return false;
         failed = true;
+        if (document.SecretsProvider is { } provider && !provider.StartsWith("passphrase", StringComparison.Ordinal))
+        {
+            Diagnostics.Add(Diagnostic.Error("secrets-provider", key, "[secret]",
+                $"is encrypted by the secrets provider '{TextRules.Printable(provider)}', which HaStack's engine cannot open (it reads Pulumi's passphrase provider)",
+                "run the stack through the Pulumi program (pulumi up), or move it to the passphrase provider: pulumi stack change-secrets-provider passphrase", node.Location));
+            return false;
+        }
         if (document.EncryptionSalt is null)
         {
             Diagnostics.Add(Diagnostic.Error("no-encryption-salt", key, "[secret]", $"is encrypted, but {document.StackFile} has no encryptionsalt",

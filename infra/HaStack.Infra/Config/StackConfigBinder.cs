@@ -111,7 +111,8 @@ public static class StackConfigBinder
         var prefix = slash < 0 ? -1 : int.TryParse(address[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : -2;
         var version = r.Int("vrrpVersion", 3);
         // the VRID is unique per network segment; the VIP's last octet is the usual pick (autobase does the same)
-        var lastOctet = int.TryParse(ip.Split('.').Last(), NumberStyles.None, CultureInfo.InvariantCulture, out var o) ? o : 51;
+        // (a VIP ending in .0 or .255 is refused for itself; its default id must not be refused on a key never written)
+        var lastOctet = int.TryParse(ip.Split('.').Last(), NumberStyles.None, CultureInfo.InvariantCulture, out var o) && o is >= 1 and <= 254 ? o : 51;
         var vip = new VipSettings(ip, prefix, r.String("interface", "eth0"), r.Int("routerId", lastOctet), r.Enum("floatsOver", VipLayer.Haproxy),
             version, r.Decimal("advertInterval", version == 2 ? 1m : 0.1m), r.Bool("unicast", true), r.Bool("preempt", false),
             r.Int("statusPort", 9651), r.Secret("authPassword"));

@@ -201,7 +201,7 @@ public static partial class StackValidator
                 "give the etcd role to 3 hosts");
         else if (etcd > 0 && etcd % 2 == 0)
             warn("etcd-even", "hosts", etcd, "etcd members tolerate no more failures than one member fewer, and add a vote to lose",
-                $"use {etcd - 1} or {etcd + 1} etcd members");
+                etcd > 7 ? "use 3 or 5 etcd members (each one more adds latency to every write)" : $"use {etcd - 1} or {etcd + 1} etcd members");
         var vipHosts = config.VipHosts.Count;
         var layerRole = config.VipRole.ToString().ToLowerInvariant();
         if (config.Hosts.Count > 0 && vipHosts < 2)
@@ -245,7 +245,10 @@ public static partial class StackValidator
             if (vip.PrefixLength <= 30 && (Ip(vip.Address) == network || Ip(vip.Address) == broadcast))
                 error("vip-network-address", "vip.address", vip.Address, "is the subnet's network or broadcast address", "pick an unused host address in the subnet");
             var outside = config.VipHosts.Where(h => IsIpv4(h.Address) && Subnet(h.Address, vip.PrefixLength).Network != network).ToList();
-            if (outside.Count > 0)
+            if (outside.Count > 0 && vip.PrefixLength == 32)
+                error("vip-prefix", "vip.address", vip.Address, "has prefix /32, a subnet of the VIP alone: no host is in it, and VRRP and gratuitous ARP work within the hosts' segment",
+                    "write the prefix of the hosts' subnet, e.g. /24");
+            else if (outside.Count > 0)
             {
                 var hostSubnet = $"{FormatIp(Subnet(outside[0].Address, vip.PrefixLength).Network)}/{vip.PrefixLength}";
                 error("vip-outside-subnet", "vip.address", vip.Address,

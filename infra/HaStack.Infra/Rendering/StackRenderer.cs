@@ -11,7 +11,7 @@ namespace HaStack.Infra.Rendering;
 /// Templates (compiled in from <c>templates/</c>) + topology → the files of every host. Deterministic: the same
 /// topology gives the same bytes. Secrets are written as tokens (<see cref="SecretTokens"/>).
 /// </summary>
-public static class StackRenderer
+public static partial class StackRenderer
 {
     /// <summary>The names of the secrets HaStack generates once per stack and keeps in state.</summary>
     public static readonly IReadOnlyList<string> GeneratedSecrets = ["postgres-superuser", "replication", "rewind", "pgbouncer-auth", "patroni-rest"];
@@ -120,8 +120,18 @@ public static class StackRenderer
         var unplaced = settings.FirstOrDefault(s => s.Section is not ("" or PatroniDynamicConfig.PostgresqlSection or PatroniDynamicConfig.ParametersSection));
         if (unplaced is not null)
             throw new InvalidOperationException($"patroni.yml.sbn has no place for {unplaced.Path}");
-        return settings.Where(s => s.Section == section).Select(s => Obj(("key", s.Key), ("json", s.Json))).ToList();
+        return settings.Where(s => s.Section == section).Select(s => Obj(("key", s.Key), ("json", JsonAsYaml(s.Json)))).ToList();
     }
+
+    /// <summary>
+    /// A JSON value as YAML reads it: JSON is YAML, except that JSON writes a character past U+FFFF as two escaped
+    /// surrogates (a backslash-u pair), which YAML loaders refuse; YAML's own 8-digit escape (backslash-U) says the same.
+    /// </summary>
+    internal static string JsonAsYaml(string json) => SurrogatePairEscape().Replace(json, m =>
+        "\\U" + char.ConvertToUtf32((char)Convert.ToInt32(m.Groups[1].Value, 16), (char)Convert.ToInt32(m.Groups[2].Value, 16)).ToString("X8", System.Globalization.CultureInfo.InvariantCulture));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\\u(D[89AB][0-9A-F]{2})\\u(D[C-F][0-9A-F]{2})", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex SurrogatePairEscape();
 
     private static ScriptObject WithSecretFunction(ScriptObject model)
     {

@@ -5,7 +5,8 @@ namespace HaStack.Infra.Stack;
 
 /// <summary>The passphrase is wrong: the stack's check value does not decrypt to "pulumi".</summary>
 public sealed class IncorrectPassphraseException() : Exception(
-    "incorrect passphrase: set PULUMI_CONFIG_PASSPHRASE to the stack's passphrase, or PULUMI_CONFIG_PASSPHRASE_FILE to a file holding it");
+    "incorrect passphrase: set PULUMI_CONFIG_PASSPHRASE to the stack's passphrase, or PULUMI_CONFIG_PASSPHRASE_FILE to a file holding it " +
+    "(as pulumi reads that file, a newline at its end is part of the passphrase: write it with printf, not echo)");
 
 /// <summary>
 /// Pulumi's passphrase secrets provider, byte for byte: the key is PBKDF2-HMAC-SHA256 of the passphrase over the

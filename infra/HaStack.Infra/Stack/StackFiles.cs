@@ -15,7 +15,8 @@ public sealed record StackDocument(
     string StackFile,
     string? EncryptionSalt,
     IReadOnlyDictionary<string, ConfigNode> Values,
-    IReadOnlyList<Diagnostic> Diagnostics);
+    IReadOnlyList<Diagnostic> Diagnostics,
+    string? SecretsProvider = null);
 
 /// <summary>Reads Pulumi's project and stack files the way the pulumi CLI does (reference/pulumi.md §4.1-4.2).</summary>
 public static class StackFiles
@@ -80,10 +81,11 @@ public static class StackFiles
             }
         }
 
-        string? salt = null;
+        string? salt = null, secretsProvider = null;
         if (stackRoot is not null)
         {
             salt = (stackRoot["encryptionsalt"] as ConfigScalar)?.Text;
+            secretsProvider = (stackRoot["secretsprovider"] as ConfigScalar)?.Text;
             foreach (var (topKey, node) in stackRoot.Entries)
             {
                 if (topKey is "config" or "encryptionsalt" or "secretsprovider" or "encryptedkey" or "environment")
@@ -107,7 +109,7 @@ public static class StackFiles
                 diagnostics.Add(Diagnostic.Error("stack-config-shape", "config", null, "must be a mapping of keys to values",
                     "write `config:` then indented `hastack:KEY: value` lines", notMap.Location));
         }
-        return new StackDocument(projectName, stack, stackFile, salt, values, diagnostics);
+        return new StackDocument(projectName, stack, stackFile, salt, values, diagnostics, secretsProvider);
     }
 
     /// <summary>A key of this project: <c>project:key</c>, or a bare key (the CLI rewrites it to the project's namespace).</summary>
