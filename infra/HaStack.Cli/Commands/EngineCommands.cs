@@ -18,7 +18,8 @@ internal static class EngineCommands
         var option = new Option<int>("--parallel", "-p") { Description = "steps run at once, 1-64 (default 8)", DefaultValueFactory = _ => 8 };
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is < 1 or > 64)
+            // a value that is no number is System.CommandLine's own error; asked for, it would throw
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var steps) && steps is < 1 or > 64)
                 result.AddError("--parallel must be 1-64 (steps run at once)");
         });
         return option;
@@ -57,7 +58,7 @@ internal static class EngineCommands
         };
         faults.Validators.Add(result =>
         {
-            if (HaStack.Deploy.Verification.Faults.UnknownNames(result.GetValueOrDefault<string?>()) is { Count: > 0 } unknown)
+            if (HaStack.Deploy.Verification.Faults.UnknownNames(result.Tokens is [var token] ? token.Value : null) is { Count: > 0 } unknown)
                 result.AddError($"--faults: {string.Join(", ", unknown.Select(HaStack.Infra.Config.TextRules.Printable))}: not a fault; the faults are {string.Join(", ", HaStack.Deploy.Verification.Faults.Names)}");
         });
         var verify = new Command("verify", "prove failover on a deployed stack: SQL through the VIP, stop the VIP holder's proxy, measure, restore")

@@ -228,6 +228,9 @@ public static class StackFiles
                     (kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString(), Convert(kv.Value, file, budget))).ToList(), at);
             case YamlSequenceNode list:
                 return new ConfigList(list.Children.Select(c => Convert(c, file, budget)).ToList(), at);
+            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "~" or "null" or "Null" or "NULL" }:
+                // YAML's null, written plainly: no value, as an empty one (a quoted "~" is the text ~)
+                return new ConfigScalar("", at);
             case YamlScalarNode scalar:
                 return new ConfigScalar(scalar.Value ?? "", at);
             default:
