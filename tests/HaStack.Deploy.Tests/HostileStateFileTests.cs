@@ -184,6 +184,7 @@ public sealed class HostileStateFileTests : IDisposable
         ["Patroni over etcd's data"] = (Input(Patroni, "data", "/var/lib/etcd/hastack"), "is not one the patroni service keeps"),
         ["HAProxy with a data directory"] = (Input(Haproxy, "data", "/var/lib/postgresql/15/main"), "is not one the haproxy service keeps"),
         ["the agent binary elsewhere"] = (Input(Agent, "path", "/usr/bin/sudo"), "is not where HaStack puts the agent"),
+        ["more resources than the largest stack has"] = (s => { var list = s["resources"]!.AsArray(); while (list.Count <= StateValidator.MaxResources) list.Add(null); }, "resources; the largest stack HaStack deploys"),
         ["a verification switched by text"] = (Input("hastack:cluster:Verification::vip-failover", "enabled", "yes"), "input 'enabled'"),
     };
 

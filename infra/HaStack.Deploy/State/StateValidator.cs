@@ -33,6 +33,8 @@ public static class StateValidator
             throw Fail("encryptionSalt is not a v1 salt");
         if (state.Resources is null || state.Secrets is null || state.Outputs is null || state.Hosts is null)
             throw Fail("a top-level list or map is null");
+        if (state.Resources.Count > MaxResources)
+            throw Fail($"records {state.Resources.Count} resources; the largest stack HaStack deploys ({StackValidator.MaxHosts} hosts, {StackValidator.MaxUsers} users) has at most {MaxResources}");
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < state.Resources!.Count; i++)
         {
@@ -100,6 +102,14 @@ public static class StateValidator
         foreach (var unused in state.Hosts!.Keys.Where(h => !state.Resources.Any(r => r.Host == h)).ToList())
             state.Hosts.Remove(unused);
     }
+
+    /// <summary>
+    /// The most resources a state can hold: per host, each catalogue file and service, its packages, agent binary and
+    /// certificate; per cluster, the generated passwords, one per user, the CA, the SQL setup, Patroni's settings and the proof.
+    /// </summary>
+    public static readonly int MaxResources =
+        StackValidator.MaxHosts * (Components.All.Sum(c => c.Files.Count + (c.Unit is null ? 0 : 1)) + 3) +
+        Infra.Rendering.StackRenderer.GeneratedSecrets.Count + StackValidator.MaxUsers + 4;
 
     /// <summary>
     /// Why a recorded resource is not one HaStack could have written, or null: a delete works from what state recorded,
