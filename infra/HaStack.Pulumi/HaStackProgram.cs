@@ -21,7 +21,7 @@ public sealed class StackInvalidException(string message) : Exception(message);
 /// </summary>
 public static class HaStackProgram
 {
-    public static async Task<IDictionary<string, object?>> Run()
+    public static Task<IDictionary<string, object?>> Run()
     {
         var project = Deployment.Instance.ProjectName;
         var stack = Deployment.Instance.StackName;
@@ -35,11 +35,14 @@ public static class HaStackProgram
         // the program runs in its main directory (infra/HaStack.Pulumi); the project's files are under RootDirectory
         var root = Deployment.Instance.RootDirectory;
         var agentBinary = Environment.GetEnvironmentVariable("HASTACK_AGENT_BINARY") ?? Path.Combine(root, "artifacts", "hastack-vrrpd", "hastack-vrrpd");
-        var agentSha = File.Exists(agentBinary) ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(await File.ReadAllBytesAsync(agentBinary))) : null;
+        // bounded and regular files only, as the embedded engine reads them (a FIFO or /dev/zero is refused, not read)
+        var agentSha = HaStack.Infra.LocalFiles.BoundedFile.KindOf(agentBinary) == HaStack.Infra.LocalFiles.BoundedFile.FileKind.Missing ? null
+            : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                HaStack.Infra.LocalFiles.BoundedFile.ReadBytes(agentBinary, HaStack.Infra.Catalogue.Components.AgentBinaryMaxBytes, "HASTACK_AGENT_BINARY")));
         var plan = StackPipeline.Plan(stackConfig, agentSha);
         var knownHosts = SshFiles.ReadKnownHosts(stackConfig.Ssh);
         var program = ProgramMapper.Map(plan, host => HostKeyOf(host, stackConfig, knownHosts), agentBinary);
-        var privateKey = Output.CreateSecret(await File.ReadAllTextAsync(SshFiles.PrivateKeyPath(stackConfig.Ssh)));
+        var privateKey = Output.CreateSecret(System.Text.Encoding.UTF8.GetString(SshFiles.ReadPrivateKey(stackConfig.Ssh)));
 
         // the secrets every rendered file may name: generated passwords and the stack's own secret values
         var secrets = new Dictionary<string, Output<string>>(StringComparer.Ordinal);
@@ -101,7 +104,7 @@ public static class HaStackProgram
             foreach (var figure in new[] { "vipHolderBefore", "vipHolderAfter", "vipMoveMs", "sqlRecoveryMs", "verifiedAt" })
                 outputs[figure] = proof.Apply(json => Figure(json, figure));
         }
-        return outputs;
+        return Task.FromResult<IDictionary<string, object?>>(outputs);
     }
 
     /// <summary>What the engine set for this program: PULUMI_CONFIG (decrypted) and PULUMI_CONFIG_SECRET_KEYS, as the SDK reads them.</summary>

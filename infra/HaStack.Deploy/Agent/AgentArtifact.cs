@@ -13,12 +13,9 @@ public static class AgentArtifact
 {
     public const string RelativePath = "artifacts/hastack-vrrpd/hastack-vrrpd";
 
-    /// <summary>Far above the native agent's size (a few MB): a larger file is not the agent and is not read into memory.</summary>
-    public const int MaxBinaryBytes = 64 << 20;
-
     /// <summary>The binary's bytes, bounded and from a regular file only.</summary>
     /// <exception cref="LocalFileException">it is not a regular file, is too large or cannot be read</exception>
-    public static byte[] Read(string path) => BoundedFile.ReadBytes(path, MaxBinaryBytes, "the agent binary (HASTACK_AGENT_BINARY, or the checkout's artifacts/hastack-vrrpd)");
+    public static byte[] Read(string path) => BoundedFile.ReadBytes(path, HaStack.Infra.Catalogue.Components.AgentBinaryMaxBytes, "the agent binary (HASTACK_AGENT_BINARY, or the checkout's artifacts/hastack-vrrpd)");
 
     /// <summary>The binary's path, or an error line. <paramref name="say"/> gets one line when a publish runs.</summary>
     public static (string? Path, string? Error) Locate(string projectDirectory, Func<string, string?> environment, Action<string> say)

@@ -189,6 +189,9 @@ public static class Components
     public const string AgentBinaryPath = "/usr/local/sbin/hastack-vrrpd";
     public const string AgentBinaryMode = "0755";
 
+    /// <summary>Far above the native agent's size (a few MB): a larger file is not the agent and is not read into memory.</summary>
+    public const int AgentBinaryMaxBytes = 64 << 20;
+
     /// <summary>The cluster-wide SQL setup, run on the primary; not a file on any host.</summary>
     public static readonly ComponentFile SqlSetup = new("cluster-setup.sql.sbn", "cluster-setup.sql", "0600", "postgres", "postgres", FileEffect.None);
 
