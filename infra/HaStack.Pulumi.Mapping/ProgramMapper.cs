@@ -1,3 +1,4 @@
+using HaStack.Infra.Rendering;
 using System.Security.Cryptography;
 using System.Text;
 using HaStack.Infra;
@@ -118,7 +119,7 @@ public static class ProgramMapper
                     // its figures as JSON; it runs again whenever anything in the graph changed
                     var graphHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", plan.Graph.Resources.Select(r => r.InputHash)))));
                     resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.LocalCommand, null, deps,
-                        Create: $"hastack verify --stack {Shell.Quote(config.Stack)} --from-engine --json", Secrets: ["postgres-superuser"], Triggers: [graphHash]));
+                        Create: $"hastack verify --stack {Shell.Quote(config.Stack)} --from-engine --json", Secrets: [SecretNames.PostgresSuperuser], Triggers: [graphHash]));
                     break;
                 case VerificationInputs:
                     break;

@@ -95,7 +95,7 @@ public static class HaStackProgram
         {
             ["vipAddress"] = stackConfig.Vip.Address,
             ["writer"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{writes}/postgres",
-            ["postgresPassword"] = secrets["postgres-superuser"],
+            ["postgresPassword"] = secrets[SecretNames.PostgresSuperuser],
         };
         if (reads is { } readPort)
             outputs["reader"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{readPort}/postgres";
@@ -179,7 +179,7 @@ public static class HaStackProgram
     private static Local.Command LocalCommand(ProgramResource resource, Dictionary<string, Output<string>> secrets,
         Dictionary<string, string> config, IReadOnlyCollection<string> secretKeys, string project, string stack, string root, CustomResourceOptions options)
     {
-        var input = secrets["postgres-superuser"].Apply(password => JsonSerializer.Serialize(new Dictionary<string, object>
+        var input = secrets[SecretNames.PostgresSuperuser].Apply(password => JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["project"] = project,
             ["stack"] = stack,

@@ -1,3 +1,4 @@
+using HaStack.Infra.Rendering;
 using System.Diagnostics;
 using HaStack.Deploy.Agent;
 using HaStack.Deploy.Planning;
@@ -196,7 +197,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         events.Phase($"Switching over ({options.Stack})");
         try
         {
-            var result = new Cluster.PlannedSwitchover(run.Plan, context.Session, context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")).Run(to);
+            var result = new Cluster.PlannedSwitchover(run.Plan, context.Session, context.Secrets.Value(SecretNames.PatroniRest), text => events.Info($"    {text}")).Run(to);
             new ClusterChecks(run.Plan, context.Session).WaitWhole("the cluster is whole after the switchover");
             events.Info($"    {result.To} is the primary ({result.From} was), after {result.Took.TotalSeconds:0.00} s; the cluster is whole");
             return ExitCodes.Ok;
@@ -219,7 +220,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
         events.Phase($"Fault matrix ({options.Stack}): {faults.Count} fault(s), one at a time, while a client writes through {run.Plan.Config.Vip.Address}");
         try
         {
-            var matrix = new FaultMatrix(run.Plan, context.Session, context.Secrets.Value("postgres-superuser"), context.Secrets.Value("patroni-rest"),
+            var matrix = new FaultMatrix(run.Plan, context.Session, context.Secrets.Value(SecretNames.PostgresSuperuser), context.Secrets.Value(SecretNames.PatroniRest),
                 text => events.Info($"  {text}"));
             var (outcomes, lost) = matrix.Run(faults, events.FaultMeasured);
             if (lost.Count > 0)
@@ -332,7 +333,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             Cluster.LeavingHosts.StopLeavingAgents(run.Plan, steps, context.Session, text => events.Info($"    {text}"));
             if (Cluster.LeavingHosts.HandOverPrimary(run.Plan, steps, context.Session,
                     name => run.Plan.Config.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? run.State.Hosts[name].Address,
-                    () => context.Secrets.Value("patroni-rest"), text => events.Info($"    {text}")) is { } handedOver)
+                    () => context.Secrets.Value(SecretNames.PatroniRest), text => events.Info($"    {text}")) is { } handedOver)
                 events.Info($"    {handedOver.To} is the primary ({handedOver.From} was, and leaves), after {handedOver.Took.TotalSeconds:0.00} s");
             Cluster.LeavingHosts.RemoveLeavingEtcdMembers(steps, context.Session, text => events.Info($"    {text}"));
         }
@@ -387,7 +388,7 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             outputs["reader"] = new OutputValue($"postgresql://postgres@{config.Vip.Address}:{r}/postgres{checks}", false);
         if (secrets.Has(TlsSecrets.CaCertificate))
             outputs["caCertificate"] = new OutputValue(secrets.Value(TlsSecrets.CaCertificate), false);
-        outputs["postgresPassword"] = new OutputValue(secrets.Encrypt(secrets.Value("postgres-superuser")), true);
+        outputs["postgresPassword"] = new OutputValue(secrets.Encrypt(secrets.Value(SecretNames.PostgresSuperuser)), true);
         if (run.State.Resources.FirstOrDefault(res => res.Type == ResourceTypes.Verification) is { } verified)
             RecordVerification(outputs, verified.Outputs);
         run.Store.Save(run.State);

@@ -109,7 +109,7 @@ public static class StateValidator
     /// </summary>
     public static readonly int MaxResources =
         StackValidator.MaxHosts * (Components.All.Sum(c => c.Files.Count + (c.Unit is null ? 0 : 1)) + 3) +
-        Infra.Rendering.StackRenderer.GeneratedSecrets.Count + StackValidator.MaxUsers + 4;
+        Infra.Rendering.SecretNames.Generated.Count + StackValidator.MaxUsers + 4;
 
     /// <summary>
     /// Why a recorded resource is not one HaStack could have written, or null: a delete works from what state recorded,

@@ -1,3 +1,4 @@
+using HaStack.Infra.Rendering;
 using System.Diagnostics;
 using System.Globalization;
 using HaStack.Deploy.Providers;
@@ -30,7 +31,7 @@ public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> ses
     private readonly HaStack.Infra.Config.StackConfig config = plan.Config;
     private readonly ClusterChecks checks = new(plan, session);
 
-    public FailoverProof(ApplyContext context) : this(context.Plan, context.Session, context.Secrets.Value("postgres-superuser"))
+    public FailoverProof(ApplyContext context) : this(context.Plan, context.Session, context.Secrets.Value(SecretNames.PostgresSuperuser))
     {
     }
 

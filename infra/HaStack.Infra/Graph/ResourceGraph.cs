@@ -34,7 +34,7 @@ public sealed class ResourceGraph
         var resources = new List<Resource>();
         var secretOwners = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        foreach (var name in StackRenderer.GeneratedSecrets.Concat(config.Postgres.Users.Where(u => u.Password is null).Select(u => StackRenderer.UserSecret(u.Name))))
+        foreach (var name in SecretNames.Generated.Concat(config.Postgres.Users.Where(u => u.Password is null).Select(u => SecretNames.User(u.Name))))
         {
             var password = new Resource(ResourceTypes.Password, name, null, [], new PasswordInputs(32), []);
             resources.Add(password);

@@ -335,7 +335,7 @@ public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IRe
     public const string SettingPrefix = "setting:";
 
     /// <summary>The secret that authenticates a write of the configuration (Patroni's REST API user).</summary>
-    public const string RestSecret = "patroni-rest";
+    public const string RestSecret = SecretNames.PatroniRest;
 
     /// <summary>The REST password as a token (state never holds its value): the first line of the write's standard input.</summary>
     public static readonly string PasswordToken = SecretTokens.Token(RestSecret, SecretEncoding.Raw);

@@ -13,19 +13,14 @@ namespace HaStack.Infra.Rendering;
 /// </summary>
 public static partial class StackRenderer
 {
-    /// <summary>The names of the secrets HaStack generates once per stack and keeps in state.</summary>
-    public static readonly IReadOnlyList<string> GeneratedSecrets = ["postgres-superuser", "replication", "rewind", "pgbouncer-auth", "patroni-rest"];
-
-    public static string UserSecret(string user) => $"user-{user.Replace('_', '-')}";
-
     /// <summary>The secrets the stack file itself holds, by the name their tokens use (the rest are generated).</summary>
     public static IReadOnlyDictionary<string, string> SecretsFromStack(StackConfig config)
     {
         var secrets = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var user in config.Postgres.Users.Where(u => u.Password is not null))
-            secrets[UserSecret(user.Name)] = user.Password!.Reveal();
+            secrets[SecretNames.User(user.Name)] = user.Password!.Reveal();
         if (config.Vip.AuthPassword is { } vrrp)
-            secrets["vrrp-auth"] = vrrp.Reveal();
+            secrets[SecretNames.VrrpAuth] = vrrp.Reveal();
         if (config.Tls.CaKey is { } caKey)
             secrets[Tls.TlsSecrets.CaKey] = caKey.Reveal();
         return secrets;
@@ -60,7 +55,7 @@ public static partial class StackRenderer
         var pg = topology.Config.Postgres;
         var model = new ScriptObject
         {
-            ["users"] = pg.Users.Select(u => Obj(("name", u.Name), ("secret", UserSecret(u.Name)))).ToList(),
+            ["users"] = pg.Users.Select(u => Obj(("name", u.Name), ("secret", SecretNames.User(u.Name)))).ToList(),
             // how the SQL setup knows the roles it made: one removed from the stack file later is found by it
             ["managed_role_comment"] = ManagedRoleComment,
             ["databases"] = pg.Databases.Select(d => Obj(("name", d.Name), ("owner", d.Owner))).ToList(),

@@ -192,7 +192,7 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         var crypter = PassphraseCrypter.Open(state.GetProperty("encryptionSalt").GetString()!, EngineProject.Passphrase);
         var secrets = state.GetProperty("secrets").EnumerateObject().ToDictionary(p => p.Name, p => crypter.Decrypt(p.Value.GetString()!));
         // the generated passwords, and the cluster's CA and each host's certificate and key
-        Assert.Equal(HaStack.Infra.Rendering.StackRenderer.GeneratedSecrets.Order(StringComparer.Ordinal),
+        Assert.Equal(HaStack.Infra.Rendering.SecretNames.Generated.Order(StringComparer.Ordinal),
             secrets.Keys.Where(k => !k.StartsWith("tls-", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(2 + 2 * lab.Hosts.Count, secrets.Keys.Count(k => k.StartsWith("tls-", StringComparison.Ordinal)));
         var passwords = secrets.Values.ToList();
