@@ -24,6 +24,15 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
 
     public static RemoteResult Ok(string stdout = "") => new(0, stdout, "");
 
+    /// <summary>Patroni's /cluster as its REST API answers it, with the fields HaStack reads.</summary>
+    public static string PatroniCluster(IEnumerable<(string Name, string Role, string State, int? Timeline)> members) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["members"] = members.Select(m => m.Timeline is { } t
+                ? new Dictionary<string, object> { ["name"] = m.Name, ["role"] = m.Role, ["state"] = m.State, ["timeline"] = t }
+                : new Dictionary<string, object> { ["name"] = m.Name, ["role"] = m.Role, ["state"] = m.State }).ToList(),
+        });
+
     public static RemoteResult Fail(string stderr) => new(1, "", stderr);
 
     public IEnumerable<string> Texts => Ran.Select(r => r.Script.Text);

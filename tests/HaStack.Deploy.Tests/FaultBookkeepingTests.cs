@@ -1,3 +1,4 @@
+using HaStack.Deploy.Status;
 using HaStack.Deploy.Verification;
 using HaStack.Infra.Topology;
 
@@ -97,8 +98,8 @@ public class FaultBookkeepingTests
     [Fact]
     public void A_member_that_says_running_on_an_older_timeline_than_the_leaders_is_not_whole_yet()
     {
-        var members = new[] { "node1 leader running 7", "node2 sync_standby streaming 7", "node3 replica running 7" }
-            .Select(PatroniMember.Parse).OfType<PatroniMember>().ToList();
+        var members = StatusParsers.Members(FakeHost.PatroniCluster([("node1", "leader", "running", 7), ("node2", "sync_standby", "streaming", 7), ("node3", "replica", "running", 7)]))
+            .Select(PatroniMember.Of).ToList();
         Assert.Equal(3, members.Count);
         Assert.True(ClusterChecks.IsWhole(members, databaseHosts: 3, wantSync: 1));
         // the old primary back from a failover, not yet rewound: running, on the timeline it led
@@ -107,11 +108,12 @@ public class FaultBookkeepingTests
         Assert.False(ClusterChecks.IsWhole(members.Select(m => m.Name == "node3" ? m with { State = "starting", Timeline = null } : m).ToList(), 3, 1));
         Assert.False(ClusterChecks.IsWhole(members.Take(2).ToList(), 3, 1));
         Assert.False(ClusterChecks.IsWhole(members.Select(m => m with { Role = m.IsSyncStandby ? "replica" : m.Role }).ToList(), 3, 1));
-        // what the script prints for a member /cluster gives no timeline, and lines that are not members
-        Assert.Null(PatroniMember.Parse("node3 replica starting -")!.Timeline);
-        Assert.Null(PatroniMember.Parse("node3 replica running"));
-        Assert.Null(PatroniMember.Parse("node3 replica running 7x"));
-        Assert.Null(PatroniMember.Parse("node3 replica running -7"));
+        // a member /cluster gives no timeline (one starting), and replies that are not Patroni's /cluster
+        Assert.Null(PatroniMember.Of(StatusParsers.Members(FakeHost.PatroniCluster([("node3", "replica", "starting", null)])).Single()).Timeline);
+        Assert.Throws<FormatException>(() => StatusParsers.Members("{\"members\": [{\"name\": \"node3\", \"role\": \"replica\"}]}"));
+        Assert.Throws<FormatException>(() => StatusParsers.Members("node3 replica running 7"));
+        Assert.Throws<FormatException>(() => StatusParsers.Members("{}"));
+        Assert.Throws<FormatException>(() => StatusParsers.Members("[]"));
     }
 
     [Fact]

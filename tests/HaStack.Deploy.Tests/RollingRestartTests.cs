@@ -61,8 +61,8 @@ public class RollingRestartTests
             {
                 // the VIP on node3 alone
                 "looking for 10.77.0.100" => host == "node3" ? FakeHost.Ok() : FakeHost.Fail(""),
-                "reading Patroni's members" => FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
-                    $"{n} {(n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica")} running 3"))),
+                "reading Patroni's members" => FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
+                    (n, n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica", "running", (int?)3)))),
                 "reading the primary's synchronous standbys" => FakeHost.Ok(Sync),
                 "reading which members wait for a restart" => FakeHost.Ok(string.Join('\n', Pending.Order(StringComparer.Ordinal))),
                 _ => FakeHost.Ok(),

@@ -63,8 +63,8 @@ public class SwitchoverTests
                     $"writes,{n},0,{(n == routed ? "UP" : "DOWN")},1")) + "\nwrites,BACKEND,0,UP,1\n");
             }
             if (script.What == "reading Patroni's members")
-                return FakeHost.Ok(string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
-                    $"{n} {(n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica")} {(n == Leader ? "running" : "streaming")} 3")));
+                return FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
+                    (n, n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica", n == Leader ? "running" : "streaming", (int?)3))));
             return FakeHost.Ok();
         }
 

@@ -14,7 +14,7 @@ public static class StatusParsers
     public static IReadOnlyList<MemberView> Members(string json)
     {
         using var document = Parse(json, "Patroni's /cluster");
-        if (!document.RootElement.TryGetProperty("members", out var members) || members.ValueKind != JsonValueKind.Array)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("members", out var members) || members.ValueKind != JsonValueKind.Array)
             throw new FormatException("Patroni's /cluster has no members list");
         return members.EnumerateArray().Select(m => new MemberView(
             RequiredString(m, "name", "a Patroni member"),
@@ -30,7 +30,7 @@ public static class StatusParsers
     public static AgentView Agent(string host, string json, bool holdsVip)
     {
         using var document = Parse(json, "the agent's /status");
-        if (!document.RootElement.TryGetProperty("instances", out var instances) || instances.ValueKind != JsonValueKind.Array)
+        if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("instances", out var instances) || instances.ValueKind != JsonValueKind.Array)
             throw new FormatException("the agent's /status has no instances list");
         var first = instances.EnumerateArray().FirstOrDefault();
         if (first.ValueKind != JsonValueKind.Object)

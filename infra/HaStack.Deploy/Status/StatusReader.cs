@@ -81,10 +81,9 @@ public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> sess
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var url = SqlTarget.Of(plan.Config, db).Url("/cluster");
             var members = Try($"Patroni on {db.Name}", () =>
             {
-                var answer = session(db.Name).Run(HostOperations.HttpGet("reading Patroni's members", url));
+                var answer = session(db.Name).Run(HostOperations.PatroniCluster(SqlTarget.Of(plan.Config, db)));
                 return answer.Ok ? StatusParsers.Members(answer.Stdout) : null;
             }, quiet: true);
             if (members is not null)

@@ -11,15 +11,9 @@ namespace HaStack.Deploy.Verification;
 /// <summary>A Patroni member as /cluster reports it; <paramref name="Timeline"/> null when it reports none (starting, stopped).</summary>
 public sealed record PatroniMember(string Name, string Role, string State, int? Timeline = null)
 {
-    /// <summary>One line of <see cref="HostOperations.PatroniMembers"/>: name, role, state, timeline; null when malformed.</summary>
-    public static PatroniMember? Parse(string line)
-    {
-        var p = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (p.Length != 4)
-            return null;
-        int? timeline = int.TryParse(p[3], NumberStyles.None, CultureInfo.InvariantCulture, out var t) ? t : null;
-        return p[3] == "-" || timeline is not null ? new PatroniMember(p[0], p[1], p[2], timeline) : null;
-    }
+    /// <summary>A member as Patroni's /cluster gives it (<see cref="Status.StatusParsers.Members"/>, the one parser of that reply).</summary>
+    public static PatroniMember Of(Status.MemberView member) =>
+        new(member.Name, member.Role, member.State, member.Timeline is { } t and >= 0 and <= int.MaxValue ? (int)t : null);
 
     public bool IsLeader => PatroniRoles.IsLeader(Role);
 
@@ -73,11 +67,17 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var answer = session(db.Name).Run(HostOperations.PatroniMembers(SqlTarget.Of(config, db)));
+            var answer = session(db.Name).Run(HostOperations.PatroniCluster(SqlTarget.Of(config, db)));
             if (!answer.Ok)
                 continue;
-            return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(PatroniMember.Parse).OfType<PatroniMember>().ToList();
+            try
+            {
+                return Status.StatusParsers.Members(answer.Stdout).Select(PatroniMember.Of).ToList();
+            }
+            catch (FormatException)
+            {
+                // a reply that is not Patroni's /cluster: as good as no answer; the next member is asked
+            }
         }
         return [];
     }

@@ -336,11 +336,8 @@ public static class HostOperations
     public static HostScript StopWaitingForAddress() =>
         new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
 
-    /// <summary>Prints Patroni's members, one per line: name, role, state and timeline ("-" when /cluster gives none).</summary>
-    public static HostScript PatroniMembers(SqlTarget target) =>
-        new("reading Patroni's members", "python3 -c 'import sys, json, ssl, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + "))[\"members\"]; " +
-            "print(\"\\n\".join(\" \".join((x[\"name\"], x[\"role\"], x[\"state\"], str(x.get(\"timeline\", \"-\")))) for x in m))' " +
-            Quote(target.Url("/cluster")));
+    /// <summary>Patroni's /cluster as its REST API gives it: every member's name, role, state, timeline, lag and pending restart.</summary>
+    public static HostScript PatroniCluster(SqlTarget target) => HttpGet("reading Patroni's members", target.Url("/cluster"));
 
     /// <summary>
     /// The standbys the primary at <paramref name="target"/> really waits for (pg_stat_replication's sync_state, as
