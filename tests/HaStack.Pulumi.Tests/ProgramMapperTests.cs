@@ -53,6 +53,21 @@ public class ProgramMapperTests
         }
     }
 
+    /// <summary>
+    /// A resource kind added without a Pulumi mapping fails here, not at `pulumi up`: every registered kind is in the
+    /// test stack's graph, and each of its resources is declared by the program or is the embedded engine's alone.
+    /// </summary>
+    [Fact]
+    public void Every_registered_resource_kind_is_mapped_or_named_the_embedded_engines_alone()
+    {
+        var plan = Plan("three");
+        var program = Map("three");
+        Assert.Empty(ResourceKinds.ByType.Keys.Except(plan.Graph.Resources.Select(r => r.Type)));
+        foreach (var type in ResourceKinds.ByType.Keys)
+            Assert.True(plan.Graph.Resources.Where(r => r.Type == type).All(r => ProgramMapper.EmbeddedEngineOnly(r) || program.Resources.Any(d => d.GraphId == r.Id)),
+                $"{type} has resources neither mapped nor the embedded engine's alone");
+    }
+
     [Theory]
     [MemberData(nameof(Stacks))]
     public void Dependencies_are_the_graphs_edges(string stack)
