@@ -132,10 +132,11 @@ public static class ProgramMapper
 
     /// <summary>
     /// What the Pulumi program does not declare yet: the cluster's CA and certificates (issue 15; Pulumi.Tls is not
-    /// among the packages the program builds against) and the files that carry them. The embedded engine deploys them.
+    /// among the packages the program builds against) and the files that carry them, and the rolling restart. The
+    /// embedded engine deploys them; the planned orchestration steps (<see cref="ResourceKind.Transient"/>) are its alone too.
     /// </summary>
     public static bool EmbeddedEngineOnly(Resource resource) =>
-        resource.Type is ResourceTypes.CertificateAuthority or ResourceTypes.Certificate ||
+        resource.Type is ResourceTypes.CertificateAuthority or ResourceTypes.Certificate or ResourceTypes.RollingRestart ||
         resource.SecretRefs.Any(s => s.StartsWith("tls-", StringComparison.Ordinal));
 
     /// <summary>The graph resource's name, kept readable: its kind, then the name with ':' and '/' as '-'.</summary>

@@ -32,7 +32,7 @@ public sealed class CertificateResourceTests : IDisposable
         var context = new ApplyContext(plan, new SecretStore(state, plan.Config, store.Key), h =>
         {
             lock (hosts)
-                return hosts.TryGetValue(h, out var host) ? host : hosts[h] = new FakeHost(h, (_, _) => FakeHost.Ok());
+                return hosts.TryGetValue(h, out var host) ? host : hosts[h] = new FakeHost(h, (script, _) => FakeHost.SteadyCluster(h, script));
         }, _ => { }, purgeData: false) { AgentBinary = () => [1], Clock = () => now };
         return new Engine(context, state, store, hosts);
     }

@@ -35,5 +35,17 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
 
     public static RemoteResult Fail(string stderr) => new(1, "", stderr);
 
+    /// <summary>
+    /// What the planned orchestration reads of a steady cluster: node1 leads (node2 its sync standby) and holds the VIP
+    /// (10.77.0.100); any other script succeeds quietly.
+    /// </summary>
+    public static RemoteResult SteadyCluster(string host, HostScript script) => script.What switch
+    {
+        "reading Patroni's members" => Ok(PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
+            (n, n == "node1" ? "leader" : n == "node2" ? "sync_standby" : "replica", "running", (int?)1)))),
+        "looking for 10.77.0.100" => host == "node1" ? Ok() : Fail(""),
+        _ => Ok(),
+    };
+
     public IEnumerable<string> Texts => Ran.Select(r => r.Script.Text);
 }

@@ -19,6 +19,8 @@ public class PlannerTests
             address: 10.77.0.100/24
         """;
 
+    internal const string StackText = Stack;
+
     internal static ResourceGraph Graph(string stack = Stack) =>
         StackPipeline.Plan(StackConfigBinder.Load(StackFiles.Parse("name: hastack\n", stack, "t"), () => null).Config!, new string('a', 64)).Graph;
 

@@ -53,7 +53,7 @@ public sealed class StepRunnerTests : IDisposable
                 lock (Hosts)
                 {
                     if (!Hosts.TryGetValue(name, out var host))
-                        Hosts[name] = host = new FakeHost(name, (script, _) => script.What.StartsWith("asking", StringComparison.Ordinal) && name != "node1" ? FakeHost.Fail("503") : FakeHost.Ok());
+                        Hosts[name] = host = new FakeHost(name, (script, _) => script.What.StartsWith("asking", StringComparison.Ordinal) && name != "node1" ? FakeHost.Fail("503") : FakeHost.SteadyCluster(name, script));
                     return host;
                 }
             }
@@ -150,8 +150,10 @@ public sealed class StepRunnerTests : IDisposable
         var steps = Planner.Plan(plan.Graph, resumed.State);
         // exactly what did not happen the first time: the failed step and what waited on it (Patroni on every host
         // waits for every etcd member), all as creates; what was done is not done again
-        var notDone = reports.Where(r => r.Outcome != StepOutcome.Done).Select(r => r.Step.Id).Order(StringComparer.Ordinal).ToList();
+        // and node2's etcd, which the others now run without it, gets its join step first (a member already: it adds nothing)
+        var notDone = reports.Where(r => r.Outcome != StepOutcome.Done).Select(r => r.Step.Id).Append("hastack:cluster:EtcdJoin::node2").Order(StringComparer.Ordinal).ToList();
         Assert.Equal(notDone, steps.Where(s => s.IsChange).Select(s => s.Id).Order(StringComparer.Ordinal).ToList());
+        Assert.Equal(["hastack:cluster:EtcdJoin::node2"], steps.Single(s => s.Id == "hastack:host:Service::node2:etcd").After);
         Assert.All(steps.Where(s => s.IsChange), s => Assert.Equal(StepOp.Create, s.Op));
         Assert.Contains("hastack:host:Service::node1:patroni", notDone);
         Assert.All(Run(resumed.Context, resumed.State, resumed.Store, steps), r => Assert.Equal(StepOutcome.Done, r.Outcome));
@@ -196,9 +198,12 @@ public sealed class StepRunnerTests : IDisposable
         var order = reports.Select(r => r.Step).ToList();
         Assert.True(order.FindIndex(s => s.Type == ResourceTypes.Verification) > order.FindLastIndex(s => s.Op == StepOp.Delete));
         var node4 = later["node4"];
-        // exactly the delete scripts of what node4 recorded, from its recorded inputs, dependents first
+        // its agent stopped first (planned: it leaves the VIP group), then exactly the delete scripts of what node4
+        // recorded, from its recorded inputs, dependents first; the handover found node1 leading and did nothing there
+        Assert.Equal([ResourceTypes.AgentLeave, ResourceTypes.Handover], steps.TakeWhile(s => ResourceKinds.Of(s.Type).RunsFirst).Select(s => s.Type));
         var expected = Planner.PlanDestroy(new StackState { Resources = recorded })
-            .Select(s => ResourceOperations.Of(s.Recorded!.Spec).DeleteWithData).OfType<HostScript>().Select(s => s.Text).ToList();
+            .Select(s => ResourceOperations.Of(s.Recorded!.Spec).DeleteWithData).OfType<HostScript>().Select(s => s.Text)
+            .Prepend(HostOperations.Systemctl("stop", "hastack-vrrpd").Text).ToList();
         Assert.Equal(expected, node4.Texts.ToList());
         Assert.Contains(node4.Texts, t => t.Contains("rm -rf -- '/var/lib/postgresql/15/main'", StringComparison.Ordinal));
         Assert.DoesNotContain(after.State.Resources, r => r.Host == "node4");

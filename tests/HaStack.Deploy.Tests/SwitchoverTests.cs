@@ -175,25 +175,49 @@ public class SwitchoverTests
             Assert.Equal("PgBouncer RESUME", cluster.Whats(host).Last());
     }
 
-    /// <summary>A planned delete of the Patroni service on each host: what removing them from the stack plans.</summary>
-    private static List<Planning.PlannedStep> PatroniLeaves(params string[] hosts) => new[] { "node1", "node2", "node3" }.Select(h =>
+    /// <summary>
+    /// A planned delete of the Patroni service on each host (what removing them from the stack plans), and the
+    /// orchestration the planner derives from it.
+    /// </summary>
+    private static List<Planning.PlannedStep> PatroniLeaves(params string[] hosts)
     {
-        var recorded = new State.ResourceState
+        var state = new State.StackState();
+        var steps = new[] { "node1", "node2", "node3" }.Select(h =>
         {
-            Id = $"hastack:host:Service::{h}:patroni", Type = Infra.Graph.ResourceTypes.Service, Name = $"{h}:patroni", Host = h,
-            Spec = new Infra.Graph.ServiceInputs("patroni", [], new Infra.Catalogue.ReadinessProbe(Infra.Catalogue.ProbeKind.Active, "", 30), []),
-        };
-        return new Planning.PlannedStep(hosts.Contains(h) ? Planning.StepOp.Delete : Planning.StepOp.Same, recorded.Id, null, recorded, []);
-    }).ToList();
+            var recorded = new State.ResourceState
+            {
+                Id = $"hastack:host:Service::{h}:patroni", Type = Infra.Graph.ResourceTypes.Service, Name = $"{h}:patroni", Host = h,
+                Spec = new Infra.Graph.ServiceInputs("patroni", [], new Infra.Catalogue.ReadinessProbe(Infra.Catalogue.ProbeKind.Active, "", 30), []),
+            };
+            state.Hosts[h] = new State.HostRecord($"10.77.0.{h[^1]}1", 22, null, null, 12);
+            return new Planning.PlannedStep(hosts.Contains(h) ? Planning.StepOp.Delete : Planning.StepOp.Same, recorded.Id, null, recorded, []);
+        }).ToList();
+        var config = Plan().Graph.Resources.Single(r => r.Type == Infra.Graph.ResourceTypes.PatroniConfig);
+        steps.Add(new Planning.PlannedStep(Planning.StepOp.Same, config.Id, config, null, []));
+        return Planning.ClusterSteps.Around(steps, state);
+    }
+
+    /// <summary>The planned handover step run against the fake cluster; its outputs.</summary>
+    private static IReadOnlyDictionary<string, string> HandOver(Cluster cluster, StackPlan plan, Planning.PlannedStep step)
+    {
+        var secrets = new State.SecretStore(new State.StackState(), plan.Config, "pw");
+        secrets.Set(Infra.Rendering.SecretNames.PatroniRest, Password);
+        var context = new Providers.ApplyContext(plan, secrets, h => cluster.Hosts[h], _ => { }, purgeData: false);
+        return Providers.Providers.For(step.Type).Apply(context, step);
+    }
+
+    private static Planning.PlannedStep? Handover(IReadOnlyList<Planning.PlannedStep> steps) =>
+        steps.SingleOrDefault(s => s.Type == Infra.Graph.ResourceTypes.Handover);
 
     [Fact]
-    public void The_primarys_host_leaving_is_switched_away_from_first_to_the_sync_standby_through_the_address_state_keeps()
+    public void The_primarys_host_leaving_is_planned_as_a_handover_first_that_switches_to_the_sync_standby_through_the_address_state_keeps()
     {
         var cluster = new Cluster();
-        var asked = new List<string>();
-        var result = LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1"), h => cluster.Hosts[h], h => { asked.Add(h); return "10.77.0.11"; }, () => Password, _ => { });
-        Assert.Equal(("node1", "node2"), (result!.From, result.To));
-        Assert.Equal(["node1"], asked);
+        var steps = PatroniLeaves("node1");
+        Assert.Equal(Infra.Graph.ResourceTypes.Handover, steps[0].Type);
+        Assert.Equal("10.77.0.11", ((Infra.Graph.HandoverInputs)steps[0].Desired!.Spec).Leaving.Single().Address);
+        var outputs = HandOver(cluster, Plan(), steps[0]);
+        Assert.Equal("node2", outputs["primary"]);
         Assert.Equal("node2", cluster.Leader);
         Assert.Equal(["PgBouncer PAUSE", "switching over from node1 to node2", "PgBouncer RESUME"],
             cluster.Whats("node1").Where(w => w.StartsWith("PgBouncer", StringComparison.Ordinal) || w.StartsWith("switching", StringComparison.Ordinal)));
@@ -203,17 +227,15 @@ public class SwitchoverTests
     public void A_replica_leaving_needs_no_switchover_and_a_leaving_sync_standby_cannot_take_over()
     {
         var cluster = new Cluster();
-        Assert.Null(LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node3"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        Assert.Equal("node1", HandOver(cluster, Plan(), Handover(PatroniLeaves("node3"))!)["primary"]);
         Assert.DoesNotContain(cluster.Journal, r => r.What.StartsWith("switching over", StringComparison.Ordinal) || r.What.StartsWith("PgBouncer", StringComparison.Ordinal));
         // synchronous mode: only the named standby may take over, and it leaves too
-        var refused = Assert.Throws<SwitchoverException>(() =>
-            LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1", "node2"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        var refused = Assert.Throws<SwitchoverException>(() => HandOver(cluster, Plan(), Handover(PatroniLeaves("node1", "node2"))!));
         Assert.Contains("sync standby", refused.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);
-        // destroy: every member goes, nobody is switched to
-        Assert.Null(LeavingHosts.HandOverPrimary(Plan(), PatroniLeaves("node1", "node2", "node3"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { }));
+        // destroy: every member goes, nobody is switched to, and no handover is planned
+        Assert.Null(Handover(PatroniLeaves("node1", "node2", "node3")));
         // without it, a running replica that stays takes over
-        var result = LeavingHosts.HandOverPrimary(Plan("off"), PatroniLeaves("node1", "node2"), h => cluster.Hosts[h], _ => "10.77.0.11", () => Password, _ => { });
-        Assert.Equal("node3", result!.To);
+        Assert.Equal("node3", HandOver(cluster, Plan("off"), Handover(PatroniLeaves("node1", "node2"))!)["primary"]);
     }
 }

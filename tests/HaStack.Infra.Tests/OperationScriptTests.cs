@@ -34,6 +34,12 @@ public class OperationScriptTests
                 foreach (var read in service.Reads.GroupBy(r => r.Effect).Select(g => g.First()))
                     Script($"update {read.Effect.ToString().ToLowerInvariant()}", scripts.Update([service.KeyReading(read.Path)!]));
                 Script("update none", scripts.Update(["ready"]));
+                // the planned steps around an etcd member joining a running cluster or leaving one
+                if (service.Membership is { } member)
+                {
+                    Script("join (planned)", ResourceOperations.Of(new EtcdJoinInputs(member, service.DataDirectories[0])).Create);
+                    Script("leave (planned)", ResourceOperations.Of(new EtcdLeaveInputs(member)).Create);
+                }
             }
             Script("delete", scripts.Delete);
             if (scripts.DeleteWithData != scripts.Delete)
@@ -72,7 +78,8 @@ public class OperationScriptTests
             var s = ResourceOperations.Of(r.Spec);
             return new[] { s.Create, s.Update(["restart:/x"]), s.Update(["reload:/x"]), s.Update(["ready"]), s.Delete, s.DeleteWithData, s.Read };
         }).OfType<HostScript>().Concat(graph.Resources.Select(r => r.Spec).OfType<ServiceInputs>().Where(s => s.Membership is not null)
-            .Select(s => HostOperations.LeaveEtcd(s.Membership!))).DistinctBy(s => s.Text).ToList();
+            .SelectMany(s => new[] { HostOperations.LeaveEtcd(s.Membership!), HostOperations.JoinEtcd(new EtcdJoinInputs(s.Membership!, s.DataDirectories[0])) }))
+            .DistinctBy(s => s.Text).ToList();
         Assert.Contains(scripts, s => s.Text.Contains("member add", StringComparison.Ordinal));
         Assert.Contains(scripts, s => s.Text.Contains("member remove", StringComparison.Ordinal));
         foreach (var script in scripts)

@@ -43,7 +43,8 @@ public class ProgramMapperTests
         Assert.Equal(program.Resources.Count, program.Resources.Select(r => (r.Kind, r.Name)).Distinct().Count());
         // the certificates and their files are the embedded engine's alone for now, and only they
         var engineOnly = plan.Graph.Resources.Where(ProgramMapper.EmbeddedEngineOnly).Select(r => r.Type == ResourceTypes.File ? ((FileInputs)r.Spec).Path : r.Type).Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", ResourceTypes.Certificate, ResourceTypes.CertificateAuthority], engineOnly);
+        Assert.Equal(["/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", ResourceTypes.Certificate, ResourceTypes.CertificateAuthority,
+            ResourceTypes.RollingRestart], engineOnly);
         foreach (var resource in plan.Graph.Resources.Where(r => !ProgramMapper.EmbeddedEngineOnly(r)))
         {
             var declared = program.Resources.Where(r => r.GraphId == resource.Id).ToList();
@@ -62,8 +63,11 @@ public class ProgramMapperTests
     {
         var plan = Plan("three");
         var program = Map("three");
-        Assert.Empty(ResourceKinds.ByType.Keys.Except(plan.Graph.Resources.Select(r => r.Type)));
-        foreach (var type in ResourceKinds.ByType.Keys)
+        // the orchestration steps are derived by the embedded engine's planner, never part of the graph (issue 28 maps them)
+        var derived = ResourceKinds.ByType.Values.Where(k => k.Transient).Select(k => k.Type).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([ResourceTypes.AgentLeave, ResourceTypes.EtcdJoin, ResourceTypes.EtcdLeave, ResourceTypes.Handover], derived);
+        Assert.Empty(ResourceKinds.ByType.Keys.Except(derived).Except(plan.Graph.Resources.Select(r => r.Type)));
+        foreach (var type in ResourceKinds.ByType.Keys.Except(derived))
             Assert.True(plan.Graph.Resources.Where(r => r.Type == type).All(r => ProgramMapper.EmbeddedEngineOnly(r) || program.Resources.Any(d => d.GraphId == r.Id)),
                 $"{type} has resources neither mapped nor the embedded engine's alone");
     }

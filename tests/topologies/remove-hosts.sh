@@ -90,6 +90,12 @@ cp "$DIR/Pulumi.removal.yaml.good" "$DIR/Pulumi.removal.yaml"
 echo "remove-hosts: two etcd members joining in one up are refused at preview"
 
 with_etcd node5
+# the member add is a planned step, just before node5's etcd first starts, in preview and in its JSON
+hastack preview > "$DIR/preview-etcd-node5.log" 2>&1 || { cat "$DIR/preview-etcd-node5.log"; fail "preview with node5 as an etcd member"; }
+grep -A1 -E "^ \+ +hastack:cluster:EtcdJoin +node5 " "$DIR/preview-etcd-node5.log" | grep -qE "^ \+ +hastack:host:Service +node5:etcd " ||
+  { cat "$DIR/preview-etcd-node5.log"; fail "preview does not plan node5's etcd member add just before its etcd starts"; }
+hastack preview --json > "$DIR/preview-etcd-node5.json" 2>&1 || fail "preview --json with node5 as an etcd member"
+grep -q '"type":"hastack:cluster:EtcdJoin","name":"node5"' "$DIR/preview-etcd-node5.json" || { cat "$DIR/preview-etcd-node5.json"; fail "preview --json has no EtcdJoin step"; }
 started_before=$(etcd_started)
 writer_start node1 1
 hastack up --yes > "$DIR/up-etcd-node5.log" 2>&1 || { tail -40 "$DIR/up-etcd-node5.log"; writer_stop "etcd member added"; fail "up with node5 as an etcd member"; }
@@ -106,6 +112,14 @@ remove_host() { # NAME [up flags]
   hastack preview > "$DIR/preview-$name.log" 2>&1 || { cat "$DIR/preview-$name.log"; fail "preview without $name"; }
   grep -qE "^ - +hastack:host:Service +$name:patroni " "$DIR/preview-$name.log" || { cat "$DIR/preview-$name.log"; fail "preview does not delete $name's Patroni"; }
   grep -qE "^ ~ +hastack:host:File +node1:/etc/haproxy/haproxy.cfg " "$DIR/preview-$name.log" || fail "preview does not update node1's HAProxy config"
+  # the orchestration is planned, first and in the order up runs it: the agent, the handover, then (an etcd member) its removal
+  local planned
+  planned=$(grep -E "^ [-+~] " "$DIR/preview-$name.log" | head -3 | awk '{ print $2 " " $3 }' | paste -sd';')
+  local want="hastack:cluster:AgentLeave $name;hastack:cluster:Handover $name"
+  [[ $name == node5 ]] && want+=";hastack:cluster:EtcdLeave $name"
+  [[ $planned == "$want"* ]] || { cat "$DIR/preview-$name.log"; fail "preview does not plan the leaving steps first: $planned"; }
+  hastack preview --json > "$DIR/preview-$name.json" 2>&1 || fail "preview --json without $name"
+  grep -q '"type":"hastack:cluster:Handover","name":"'"$name"'"' "$DIR/preview-$name.json" || { cat "$DIR/preview-$name.json"; fail "preview --json has no Handover step"; }
   local since
   since=$(ssh_node node1 "date '+%Y-%m-%d %H:%M:%S'")
   hastack up --yes "$@" > "$DIR/up-$name.log" 2>&1 || { tail -40 "$DIR/up-$name.log"; fail "up without $name"; }

@@ -12,7 +12,8 @@ public static class PlanPrinter
         output.Line($"{header}:");
         foreach (var step in steps.Where(s => s.IsChange))
         {
-            var keys = step.Op is StepOp.Update or StepOp.Replace ? DiffSummary(step) : "";
+            // a planned orchestration step says what it does; a resource's update or replace, what changed
+            var keys = step.Op is StepOp.Update or StepOp.Replace ? DiffSummary(step) : step.Reason is not null ? $" [{step.Reason}]" : "";
             output.Line($" {PlannedStep.Symbol(step.Op)} {step.Type,-28} {step.Name,-52} {Verb(step.Op, past: false)}{keys}", Style(step.Op));
             if (diff)
                 PrintDiff(output, step);

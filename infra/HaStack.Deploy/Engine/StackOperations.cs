@@ -328,21 +328,6 @@ public sealed class StackOperations(OperationOptions options, IRunEvents events,
             events.Problem("no change was made");
             return ExitCodes.Failed;
         }
-        try
-        {
-            Cluster.LeavingHosts.StopLeavingAgents(run.Plan, steps, context.Session, text => events.Info($"    {text}"));
-            if (Cluster.LeavingHosts.HandOverPrimary(run.Plan, steps, context.Session,
-                    name => run.Plan.Config.Hosts.FirstOrDefault(h => h.Name == name)?.Address ?? run.State.Hosts[name].Address,
-                    () => context.Secrets.Value(SecretNames.PatroniRest), text => events.Info($"    {text}")) is { } handedOver)
-                events.Info($"    {handedOver.To} is the primary ({handedOver.From} was, and leaves), after {handedOver.Took.TotalSeconds:0.00} s");
-            Cluster.LeavingHosts.RemoveLeavingEtcdMembers(steps, context.Session, text => events.Info($"    {text}"));
-        }
-        catch (Exception e) when (e is Cluster.SwitchoverException or VerificationFailedException || IsHostFailure(e))
-        {
-            events.Problem($"error: {e.Message}");
-            events.Problem("no step was run");
-            return ExitCodes.Failed;
-        }
         events.Phase($"{verb} ({options.Stack}):");
         var reports = display.Show($"{verb} {options.Stack}", (started, finished) =>
         {

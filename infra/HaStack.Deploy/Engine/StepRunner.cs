@@ -40,17 +40,34 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
         }
 
         RecordHosts(steps);
+        // what prepares a leaving host's removal (its agent stopped, the primary handed over, its etcd member removed)
+        // runs before anything else, one step at a time: the first updates already rewrite the staying hosts without it
+        static bool First(PlannedStep s) => s.Op != StepOp.Delete && ResourceKinds.Of(s.Type).RunsFirst;
+        var failedFirst = false;
+        foreach (var step in steps.Where(First))
+        {
+            if (failedFirst || cancel.IsCancellationRequested)
+                Record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, cancel.IsCancellationRequested ? "cancelled" : "an earlier step failed"));
+            else if (Execute(step, Record) != StepOutcome.Done)
+                failedFirst = true;
+        }
         var outcomes = new Dictionary<string, Task<StepOutcome>>(StringComparer.Ordinal);
         using var slots = new SemaphoreSlim(parallelism);
         // what proves the deployment (the failover proof) goes last, after the deletes: it must see the stack as it now is
         static bool Last(PlannedStep s) => s.Op != StepOp.Delete && ResourceKinds.Of(s.Type).RerunsAfterAnyChange;
-        foreach (var step in steps.Where(s => s.Op != StepOp.Delete && !Last(s)))
+        foreach (var step in steps.Where(s => s.Op != StepOp.Delete && !Last(s) && !First(s)))
         {
-            var deps = step.Desired!.DependsOn.Select(d => outcomes.GetValueOrDefault(d)).OfType<Task<StepOutcome>>().ToArray();
+            if (failedFirst)
+            {
+                Record(new StepReport(step, StepOutcome.Skipped, TimeSpan.Zero, "an earlier step failed"));
+                outcomes[step.Id] = Task.FromResult(StepOutcome.Skipped);
+                continue;
+            }
+            var deps = step.WaitsFor.Select(d => outcomes.GetValueOrDefault(d)).OfType<Task<StepOutcome>>().ToArray();
             outcomes[step.Id] = RunAfter(step, deps, slots, Record, cancel);
         }
         Task.WaitAll(outcomes.Values.ToArray<Task>(), CancellationToken.None);
-        var failedBefore = outcomes.Values.Any(t => t.Result != StepOutcome.Done);
+        var failedBefore = failedFirst || outcomes.Values.Any(t => t.Result != StepOutcome.Done);
         foreach (var step in steps.Where(s => s.Op == StepOp.Delete || Last(s)).OrderBy(Last))
         {
             if (failedBefore || cancel.IsCancellationRequested)
@@ -133,23 +150,27 @@ public sealed class StepRunner(ApplyContext context, StackState state, StateStor
             {
                 var outputs = provider.Apply(context, step);
                 var desired = step.Desired!;
-                lock (Gate)
+                // orchestration is not recorded: the delete or create it prepares is, and derives it again until done
+                if (!ResourceKinds.Of(step.Type).Transient)
                 {
-                    state.Put(new ResourceState
+                    lock (Gate)
                     {
-                        Id = desired.Id,
-                        Type = desired.Type,
-                        Name = desired.Name,
-                        Host = desired.Host,
-                        InputHash = desired.InputHash,
-                        DependsOn = [.. desired.DependsOn],
-                        Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
-                        Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
-                        SecretVersions = desired.SecretRefs.Count == 0 ? null
-                            : new SortedDictionary<string, string>(desired.SecretRefs.Where(context.Secrets.Has).ToDictionary(n => n, n => context.Secrets.Version(n)!), StringComparer.Ordinal),
-                        Spec = desired.Spec,
-                    });
-                    store.Save(state);
+                        state.Put(new ResourceState
+                        {
+                            Id = desired.Id,
+                            Type = desired.Type,
+                            Name = desired.Name,
+                            Host = desired.Host,
+                            InputHash = desired.InputHash,
+                            DependsOn = [.. desired.DependsOn],
+                            Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
+                            Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
+                            SecretVersions = desired.SecretRefs.Count == 0 ? null
+                                : new SortedDictionary<string, string>(desired.SecretRefs.Where(context.Secrets.Has).ToDictionary(n => n, n => context.Secrets.Version(n)!), StringComparer.Ordinal),
+                            Spec = desired.Spec,
+                        });
+                        store.Save(state);
+                    }
                 }
             }
             record(new StepReport(step, StepOutcome.Done, clock.Elapsed, null));

@@ -11,7 +11,7 @@ public static class PlanLimits
 {
     public static IReadOnlyList<string> Problems(IReadOnlyList<PlannedStep> steps)
     {
-        var members = steps.Select(s => (s.Op, Membership: MembershipOf(s))).Where(m => m.Membership is not null).ToList();
+        var members = steps.Select(s => (s.Op, Membership: ClusterSteps.MembershipOf(s))).Where(m => m.Membership is not null).ToList();
         var staying = members.Where(m => m.Op is StepOp.Same or StepOp.Update).Select(m => m.Membership!.Name).ToList();
         var joining = members.Where(m => m.Op == StepOp.Create).Select(m => m.Membership!.Name).ToList();
         var leaving = members.Where(m => m.Op == StepOp.Delete).Select(m => m.Membership!.Name).ToList();
@@ -51,11 +51,4 @@ public static class PlanLimits
 
     private static string Describe(List<string> names, string verb) =>
         names.Count == 0 ? "" : $"{string.Join(", ", names)} would {verb}";
-
-    /// <summary>The etcd membership a service step brings or takes (state's copy was checked when it was read).</summary>
-    private static EtcdMembership? MembershipOf(PlannedStep step) =>
-        step.Type != ResourceTypes.Service ? null
-            : step.Desired is { Spec: ServiceInputs desired } ? desired.Membership
-            : step.Recorded is { } recorded ? ServiceInputs.Parse(recorded.Inputs).Membership
-            : null;
 }

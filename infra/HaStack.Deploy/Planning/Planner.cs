@@ -6,7 +6,8 @@ namespace HaStack.Deploy.Planning;
 /// <summary>
 /// Graph against state → steps: create what state lacks, update (or replace, as the resource's kind says) what
 /// changed or drifted, delete what the graph no longer has. Creates and updates come in the graph's dependency
-/// order; then deletes, in reverse order of the state's dependencies; then the proof. What a change means is the resource kind's
+/// order; then deletes, in reverse order of the state's dependencies; then the proof. The orchestration the diff calls for
+/// (<see cref="ClusterSteps"/>) is planned around them. What a change means is the resource kind's
 /// (<see cref="ResourceKinds"/>): the planner knows no type by name.
 /// </summary>
 public static class Planner
@@ -76,7 +77,7 @@ public static class Planner
             steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));
         // what proves the deployment comes after everything, deletes included: it must see the stack as it now is
         steps.AddRange(last);
-        return steps;
+        return ClusterSteps.Around(steps, state);
     }
 
     /// <summary>Every resource of state, dependents first: the order destroy takes.</summary>

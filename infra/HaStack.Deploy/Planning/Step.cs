@@ -17,11 +17,15 @@ public enum StepOp
 /// One planned operation: the resource as the graph wants it (null for a delete) and as state has it (null for a
 /// create); the inputs that differ, and whether refresh found the host no longer matching (<see cref="Drifted"/>).
 /// <see cref="Reason"/> says why a step with no changed input runs anyway (the proof after a change);
-/// <see cref="SecretRotated"/>, that it runs again because a secret it was applied with changed.
+/// <see cref="SecretRotated"/>, that it runs again because a secret it was applied with changed. <see cref="After"/>:
+/// steps the planner added that this one waits for beyond its resource's dependencies (an etcd member's join).
 /// </summary>
 public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys,
-    bool Drifted = false, string? Reason = null, bool SecretRotated = false)
+    bool Drifted = false, string? Reason = null, bool SecretRotated = false, IReadOnlyList<string>? After = null)
 {
+    /// <summary>What this step waits for: its resource's dependencies and the planner's <see cref="After"/>.</summary>
+    public IEnumerable<string> WaitsFor => (Desired?.DependsOn ?? []).Concat(After ?? []);
+
     public string Type => Desired?.Type ?? Recorded!.Type;
     public string Name => Desired?.Name ?? Recorded!.Name;
     public string? Host => Desired is not null ? Desired.Host : Recorded!.Host;

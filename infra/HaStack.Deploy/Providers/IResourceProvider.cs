@@ -49,7 +49,12 @@ public static class Providers
         [ResourceTypes.Service] = new ServiceProvider(),
         [ResourceTypes.SqlSetup] = new SqlSetupProvider(),
         [ResourceTypes.PatroniConfig] = new PatroniConfigProvider(),
+        [ResourceTypes.RollingRestart] = new RollingRestartProvider(),
         [ResourceTypes.Verification] = new VerificationProvider(),
+        [ResourceTypes.AgentLeave] = new AgentLeaveProvider(),
+        [ResourceTypes.Handover] = new HandoverProvider(),
+        [ResourceTypes.EtcdJoin] = new EtcdJoinProvider(),
+        [ResourceTypes.EtcdLeave] = new EtcdLeaveProvider(),
     };
 
     public static IResourceProvider For(string type) =>

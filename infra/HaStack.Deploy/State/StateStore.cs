@@ -96,6 +96,7 @@ public sealed class StateStore
             throw new StateFileException(path, "holds null, not a state");
         key = Authenticate(root, state, open, adoptUnauthenticated);
         StateValidator.Validate(state, path, Project, Stack);
+        StateMigration.Migrate(state);
         return state;
     }
 

@@ -44,6 +44,8 @@ public static class StateValidator
                 throw Fail($"{at} is null");
             if (!ResourceKinds.ByType.TryGetValue(r!.Type ?? "", out var kind))
                 throw Fail($"{at}.type '{TextRules.Printable(r.Type ?? "")}' is not a HaStack resource type");
+            if (kind!.Transient)
+                throw Fail($"{at}.type '{r.Type}' is orchestration, which HaStack never records");
             if (r.Name is null || r.Id is null || r.Id != $"{r.Type}::{r.Name}" || TextRules.Check(r.Name) is not null)
                 throw Fail($"{at}.id '{TextRules.Printable(r.Id ?? "")}' is not its type and name");
             var name = r.Name;
@@ -105,11 +107,12 @@ public static class StateValidator
 
     /// <summary>
     /// The most resources a state can hold: per host, each catalogue file and service, its packages, agent binary and
-    /// certificate; per cluster, the generated passwords, one per user, the CA, the SQL setup, Patroni's settings and the proof.
+    /// certificate; per cluster, the generated passwords, one per user, the CA, the SQL setup, Patroni's settings, the
+    /// rolling restart and the proof.
     /// </summary>
     public static readonly int MaxResources =
         StackValidator.MaxHosts * (Components.All.Sum(c => c.Files.Count + (c.Unit is null ? 0 : 1)) + 3) +
-        Infra.Rendering.SecretNames.Generated.Count + StackValidator.MaxUsers + 4;
+        Infra.Rendering.SecretNames.Generated.Count + StackValidator.MaxUsers + 5;
 
     /// <summary>
     /// Why a recorded resource is not one HaStack could have written, or null: a delete works from what state recorded,

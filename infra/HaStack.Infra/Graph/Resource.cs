@@ -46,4 +46,11 @@ public static class ResourceTypes
     public const string SqlSetup = "hastack:cluster:SqlSetup";
     public const string PatroniConfig = "hastack:cluster:PatroniConfig";
     public const string Verification = "hastack:cluster:Verification";
+    public const string RollingRestart = "hastack:cluster:RollingRestart";
+
+    // steps the planner derives from the diff (ResourceKind.Transient): orchestration, never recorded
+    public const string AgentLeave = "hastack:cluster:AgentLeave";
+    public const string Handover = "hastack:cluster:Handover";
+    public const string EtcdJoin = "hastack:cluster:EtcdJoin";
+    public const string EtcdLeave = "hastack:cluster:EtcdLeave";
 }

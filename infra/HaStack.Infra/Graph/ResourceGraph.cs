@@ -23,6 +23,9 @@ public sealed class ResourceGraph
         byId = resources.ToDictionary(r => r.Id, StringComparer.Ordinal);
     }
 
+    /// <summary>The name of the stack's one <see cref="ResourceTypes.RollingRestart"/>.</summary>
+    public const string RollingRestartName = "postgresql";
+
     public Resource this[string id] => byId[id];
 
     public bool Contains(string id) => byId.ContainsKey(id);
@@ -112,7 +115,13 @@ public sealed class ResourceGraph
             [.. patroniServices, secretOwners[PatroniConfigInputs.RestSecret]],
             new PatroniConfigInputs(PatroniDynamicConfig.Of(config), targets), [PatroniConfigInputs.RestSecret]);
         resources.Add(patroniConfig);
+        // the members restarted in turn when a setting PostgreSQL takes only at a restart changes
+        // (it uses the REST password through its dependency, and is not rerun when the password rotates)
+        var restarts = new Resource(ResourceTypes.RollingRestart, RollingRestartName, null, [patroniConfig.Id],
+            RollingRestartInputs.Of(((PatroniConfigInputs)patroniConfig.Spec).Settings), []);
+        resources.Add(restarts);
         var services = resources.Where(r => r.Type == ResourceTypes.Service).Select(r => r.Id).ToList();
+        // (the proof runs after every other step, the rolling restart included, as RerunsAfterAnyChange says)
         resources.Add(new Resource(ResourceTypes.Verification, "vip-failover", null, [.. services, sqlSetup.Id, patroniConfig.Id],
             new VerificationInputs(config.Verify.Enabled, config.Verify.VipMoveTimeoutSeconds, config.Verify.SqlTimeoutSeconds), []));
         return new ResourceGraph(InDependencyOrder(resources));

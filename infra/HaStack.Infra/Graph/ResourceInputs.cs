@@ -353,6 +353,12 @@ public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IRe
         OnlyKeys(inputs, k => k is "targets" or "password" || k.StartsWith(SettingPrefix, StringComparison.Ordinal));
         if (Required(inputs, "password") != PasswordToken)
             throw new InvalidInputException("password", $"is not {PasswordToken}");
+        return new PatroniConfigInputs(ParseSettings(inputs), SqlSetupInputs.ParseTargets(Required(inputs, "targets")));
+    }
+
+    /// <summary>The <c>setting:PATH</c> inputs, each path and JSON value checked.</summary>
+    internal static List<DcsSetting> ParseSettings(IReadOnlyDictionary<string, string> inputs)
+    {
         var settings = new List<DcsSetting>();
         foreach (var (key, json) in inputs.Where(kv => kv.Key.StartsWith(SettingPrefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
@@ -364,7 +370,7 @@ public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IRe
                 throw new InvalidInputException(TextRules.Printable(key), $"'{TextRules.Printable(json)}' is not a JSON number, string or true/false");
             settings.Add(new DcsSetting(path, json));
         }
-        return new PatroniConfigInputs(settings, SqlSetupInputs.ParseTargets(Required(inputs, "targets")));
+        return settings;
     }
 
     private static bool IsJsonScalar(string json)

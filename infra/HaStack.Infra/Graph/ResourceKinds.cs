@@ -14,7 +14,10 @@ public enum ChangeKind
 /// What each resource type is, beyond its inputs: how to read its recorded inputs back (checked like user input),
 /// how a difference is applied, whether it runs again after any other change, and which of its inputs a repaired
 /// dependency touches, whether applying it issues secrets anew (what carries them is then written again). The planner
-/// asks these and knows no type by name.
+/// asks these and knows no type by name. A <see cref="Transient"/> kind is orchestration the planner derives from the
+/// diff (a handover before a host leaves, an etcd member added before it starts): shown and run like any step, never
+/// recorded, since what calls for it (the delete or create it prepares) is; its operation checks before it acts, so a
+/// resumed up runs it again safely. <see cref="RunsFirst"/>: before any other step, one at a time.
 /// </summary>
 public sealed record ResourceKind(
     string Type,
@@ -24,7 +27,9 @@ public sealed record ResourceKind(
     bool RerunsAfterAnyChange = false,
     Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null,
     Func<IReadOnlyList<string>, string?>? NoteOnChange = null,
-    bool IssuesSecrets = false);
+    bool IssuesSecrets = false,
+    bool Transient = false,
+    bool RunsFirst = false);
 
 public static class ResourceKinds
 {
@@ -42,11 +47,19 @@ public static class ResourceKinds
         new ResourceKind(ResourceTypes.Service, ServiceInputs.Parse, ChangeKind.Update, OnHost: true,
             KeysTouchedByRepairOf: (self, repaired) => repaired is FileInputs file && ((ServiceInputs)self).KeyReading(file.Path) is { } key ? [key] : []),
         new ResourceKind(ResourceTypes.SqlSetup, SqlSetupInputs.Parse, ChangeKind.Update, OnHost: false),
+        new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false),
         // a setting PostgreSQL takes only at a restart: the preview says the members restart in turn
-        new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false,
+        new ResourceKind(ResourceTypes.RollingRestart, RollingRestartInputs.Parse, ChangeKind.Update, OnHost: false,
             NoteOnChange: Topology.PostgresRestartSettings.RestartNote),
         // the proof of a deployment: it runs again whenever anything else changes, and not on a no-op up
         new ResourceKind(ResourceTypes.Verification, VerificationInputs.Parse, ChangeKind.Update, OnHost: false, RerunsAfterAnyChange: true),
+        // before the staying hosts' configurations drop a leaving host: its agent stops while the others still count it
+        // as a peer; the primary moves to a member that stays; its etcd member is removed through the others
+        new ResourceKind(ResourceTypes.AgentLeave, AgentLeaveInputs.Parse, ChangeKind.Update, OnHost: true, Transient: true, RunsFirst: true),
+        new ResourceKind(ResourceTypes.Handover, HandoverInputs.Parse, ChangeKind.Update, OnHost: false, Transient: true, RunsFirst: true),
+        new ResourceKind(ResourceTypes.EtcdLeave, EtcdLeaveInputs.Parse, ChangeKind.Update, OnHost: true, Transient: true, RunsFirst: true),
+        // just before a joining member's first start (its service waits for it)
+        new ResourceKind(ResourceTypes.EtcdJoin, EtcdJoinInputs.Parse, ChangeKind.Update, OnHost: true, Transient: true),
     }.ToDictionary(k => k.Type, StringComparer.Ordinal);
 
     public static ResourceKind Of(string type) =>

@@ -209,9 +209,32 @@ public static class HostOperations
         """;
 
     /// <summary>
+    /// A member added to the running cluster (the variables of <see cref="EtcdOthersText"/> and <c>data</c> set): a data
+    /// directory of an earlier membership is kept aside; no member may be pending (added, never started), and every
+    /// member must be healthy, since the new one counts against the quorum before it has started.
+    /// </summary>
+    private const string EtcdAddText = """
+        if [ -d "$data/member" ]; then
+          mv -- "$data" "$data.left-$(date +%Y%m%d%H%M%S)"
+          echo "etcd: the data directory of an earlier membership is kept aside as $data.left-*" >&2
+        fi
+        pending=$(printf '%s\n' "$members" | awk -F', ' '$2 == "unstarted" { print $4 }')
+        if [ -n "$pending" ]; then
+          echo "etcd: member $pending was added but never started; start it or remove it (etcdctl member remove) before another joins" >&2
+          exit 1
+        fi
+        if ! health=$(etcd_others endpoint health --cluster 2>&1); then
+          echo "etcd: not every member is healthy, and one more member now could cost the cluster its quorum; bring them back first:" >&2
+          printf '%s\n' "$health" >&2
+          exit 1
+        fi
+        etcd_others member add "$name" --peer-urls="$peer" >/dev/null
+        """;
+
+    /// <summary>
     /// Before an etcd member starts: with no other member answering, the stack's members start a new cluster
-    /// together; a running cluster first gets this member added (every member healthy, no other member pending),
-    /// and the member starts as one of it. etcd reads what this writes only while its data directory is empty; a
+    /// together; in a running cluster the member starts as one of it. Its join step added it already
+    /// (<see cref="JoinEtcd"/>); a member found missing here (removed outside HaStack) is added the same way. etcd reads what this writes only while its data directory is empty; a
     /// data directory left from an earlier membership cannot rejoin, so it is kept aside.
     /// </summary>
     private static string EtcdJoinText(EtcdMembership member, string dataDirectory) => $$"""
@@ -222,21 +245,7 @@ public static class HostOperations
           [ -d "$data/member" ] || printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=new\n' {{Quote(string.Join(",", member.Cluster.Select(m => $"{m.Name}={m.PeerUrl}")))}} > "$join"
         elif [ -z "$mine" ] || [ ! -d "$data/member" ]; then
           if [ -z "$mine" ]; then
-            if [ -d "$data/member" ]; then
-              mv -- "$data" "$data.left-$(date +%Y%m%d%H%M%S)"
-              echo "etcd: the data directory of an earlier membership is kept aside as $data.left-*" >&2
-            fi
-            pending=$(printf '%s\n' "$members" | awk -F', ' '$2 == "unstarted" { print $4 }')
-            if [ -n "$pending" ]; then
-              echo "etcd: member $pending was added but never started; start it or remove it (etcdctl member remove) before another joins" >&2
-              exit 1
-            fi
-            if ! health=$(etcd_others endpoint health --cluster 2>&1); then
-              echo "etcd: not every member is healthy, and one more member now could cost the cluster its quorum; bring them back first:" >&2
-              printf '%s\n' "$health" >&2
-              exit 1
-            fi
-            etcd_others member add "$name" --peer-urls="$peer" >/dev/null
+            {{EtcdAddText.Replace("\n", "\n    ", StringComparison.Ordinal)}}
             members=$(etcd_others member list)
           fi
           # a member that has not started yet has no name in etcd's list: the stack's name for its peer URL
@@ -246,6 +255,20 @@ public static class HostOperations
           printf 'ETCD_INITIAL_CLUSTER=%s\nETCD_INITIAL_CLUSTER_STATE=existing\n' "$initial" > "$join"
         fi
         """;
+
+    /// <summary>
+    /// An etcd member joining a running cluster, just before its first start: added through the others unless it is
+    /// one already (a resumed up), so its start finds itself in the member list. With no other member answering, the
+    /// stack's members start a new cluster together, and there is nothing to add.
+    /// </summary>
+    public static HostScript JoinEtcd(EtcdJoinInputs joining) => new($"adding {joining.Member.Name} to etcd's members", $$"""
+        set -e
+        {{EtcdOthersText(joining.Member)}}
+        data={{Quote(joining.DataDirectory)}}
+        if [ -n "$members" ] && [ -z "$mine" ]; then
+          {{EtcdAddText.Replace("\n", "\n  ", StringComparison.Ordinal)}}
+        fi
+        """);
 
     /// <summary>
     /// An etcd member leaving a cluster that goes on without it: removed through the others (if what stays keeps a

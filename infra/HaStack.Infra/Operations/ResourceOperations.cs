@@ -34,6 +34,10 @@ public static class ResourceOperations
         SqlSetupInputs => Same(HostOperations.RunSql(), null, null),
         // through the first database host's REST API (the embedded engine tries each in turn); Patroni stores it for all
         PatroniConfigInputs dcs => Same(HostOperations.PutPatroniConfig(dcs.Targets[0]), null, HostOperations.ReadPatroniConfig(dcs.Targets[0])),
+        // orchestration steps with one host operation; a handover and a rolling restart take several, on several hosts
+        AgentLeaveInputs agent => Same(HostOperations.Systemctl("stop", agent.Unit), null, null),
+        EtcdJoinInputs join => Same(HostOperations.JoinEtcd(join), null, null),
+        EtcdLeaveInputs leave => Same(HostOperations.LeaveEtcd(leave.Member), null, null),
         _ => ResourceScripts.None,
     };
 

@@ -364,7 +364,10 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         Assert.Contains("      work_mem: 8MB\n", text, StringComparison.Ordinal);
         File.WriteAllText(Project.StackFile, text.Replace("      work_mem: 8MB\n", "      work_mem: 8MB\n      max_connections: 120\n      maintenance_work_mem: 96MB\n", StringComparison.Ordinal));
         var preview = Project.Check("preview");
-        Assert.Matches(@"dynamic-configuration\s+update.*max_connections take\(s\) effect only at a restart", preview.Stdout);
+        Assert.Matches(@"(?m)^ ~  hastack:cluster:PatroniConfig\s+dynamic-configuration\s+update", preview.Stdout);
+        Assert.Matches(@"(?m)^ ~  hastack:cluster:RollingRestart\s+postgresql\s+update.*max_connections take\(s\) effect only at a restart", preview.Stdout);
+        var planned = Project.Check("preview", "--json").Stdout;
+        Assert.Contains("\"type\":\"hastack:cluster:RollingRestart\"", planned, StringComparison.Ordinal);
 
         using var writer = new HaStack.Deploy.Verification.VipWriter(AgentLab.Vip, 5000, Project.Secret("postgres-superuser"), TimeSpan.FromMilliseconds(10));
         AgentLab.WaitFor("writes flowing", () => writer.Log.AcknowledgedSince(TimeSpan.Zero) >= 20, TimeSpan.FromSeconds(30));

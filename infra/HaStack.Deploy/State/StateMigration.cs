@@ -1,0 +1,35 @@
+using HaStack.Infra.Graph;
+
+namespace HaStack.Deploy.State;
+
+/// <summary>
+/// A state written by an earlier release brought up to this release's resources, after it was authenticated and
+/// checked, in memory (the next save seals it), so its first up changes no host:
+/// <list type="bullet">
+/// <item>the rolling restart, once part of Patroni's configuration step, is a resource of its own now: a state that
+/// applied Patroni's configuration applied its restarts with it, so the record is made from the one Patroni's has.</item>
+/// </list>
+/// </summary>
+internal static class StateMigration
+{
+    public static void Migrate(StackState state)
+    {
+        var restartId = $"{ResourceTypes.RollingRestart}::{ResourceGraph.RollingRestartName}";
+        if (state.Resources.FirstOrDefault(r => r.Type == ResourceTypes.PatroniConfig) is { Spec: PatroniConfigInputs config } patroni && state.Find(restartId) is null)
+        {
+            var restarts = new Resource(ResourceTypes.RollingRestart, ResourceGraph.RollingRestartName, null, [patroni.Id], RollingRestartInputs.Of(config.Settings), []);
+            state.Put(new ResourceState
+            {
+                Id = restarts.Id,
+                Type = restarts.Type,
+                Name = restarts.Name,
+                Host = null,
+                InputHash = restarts.InputHash,
+                DependsOn = [.. restarts.DependsOn],
+                Inputs = new SortedDictionary<string, string>(restarts.Inputs.ToDictionary(), StringComparer.Ordinal),
+                Outputs = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["restarted"] = patroni.Outputs.GetValueOrDefault("restarted") ?? "" },
+                Spec = restarts.Spec,
+            });
+        }
+    }
+}
