@@ -35,15 +35,34 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
 
     public static RemoteResult Fail(string stderr) => new(1, "", stderr);
 
+    /// <summary>/cluster with only what the rolling restart reads: each member's name, and pending_restart where it waits.</summary>
+    public static string PatroniPending(IEnumerable<string> members, IReadOnlySet<string> pending) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["members"] = members.Select(m => pending.Contains(m)
+                ? new Dictionary<string, object> { ["name"] = m, ["pending_restart"] = true }
+                : new Dictionary<string, object> { ["name"] = m }).ToList(),
+        });
+
+    /// <summary>/patroni of a primary whose replication has <paramref name="synchronous"/> as sync standbys (and one async replica).</summary>
+    public static string PatroniReplication(params string[] synchronous) =>
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["state"] = "running",
+            ["replication"] = synchronous.Select(n => new Dictionary<string, object> { ["application_name"] = n, ["sync_state"] = "sync" })
+                .Append(new Dictionary<string, object> { ["application_name"] = "async-replica", ["sync_state"] = "async" }).ToList(),
+        });
+
     /// <summary>
     /// What the planned orchestration reads of a steady cluster: node1 leads (node2 its sync standby) and holds the VIP
-    /// (10.77.0.100); any other script succeeds quietly.
+    /// (10.77.0.100), and no member waits for a restart; any other script succeeds quietly.
     /// </summary>
     public static RemoteResult SteadyCluster(string host, HostScript script) => script.What switch
     {
         "reading Patroni's members" => Ok(PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
             (n, n == "node1" ? "leader" : n == "node2" ? "sync_standby" : "replica", "running", (int?)1)))),
         "looking for 10.77.0.100" => host == "node1" ? Ok() : Fail(""),
+        "reading which members wait for a restart" => Ok(PatroniPending(["node1", "node2", "node3"], new HashSet<string>())),
         _ => Ok(),
     };
 

@@ -63,8 +63,8 @@ public class RollingRestartTests
                 "looking for 10.77.0.100" => host == "node3" ? FakeHost.Ok() : FakeHost.Fail(""),
                 "reading Patroni's members" => FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
                     (n, n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica", "running", (int?)3)))),
-                "reading the primary's synchronous standbys" => FakeHost.Ok(Sync),
-                "reading which members wait for a restart" => FakeHost.Ok(string.Join('\n', Pending.Order(StringComparer.Ordinal))),
+                "reading the primary's synchronous standbys" => FakeHost.Ok(FakeHost.PatroniReplication(Sync)),
+                "reading which members wait for a restart" => FakeHost.Ok(FakeHost.PatroniPending(["node1", "node2", "node3"], Pending)),
                 _ => FakeHost.Ok(),
             };
         }

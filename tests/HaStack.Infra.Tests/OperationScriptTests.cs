@@ -130,10 +130,21 @@ public class OperationScriptTests
     [MemberData(nameof(Hostile))]
     public void Fault_and_switchover_scripts_quote_every_name(string value)
     {
+        // the switchover's names travel inside its request, one quoted JSON argument: the host-side program gets them back exactly
+        foreach (var (leader, candidate) in new[] { (value, "node2"), ("node1", value) })
+        {
+            var call = HostOperations.Switchover(new SqlTarget("node1", "10.0.0.1", 8008, Tls: true), leader, candidate).Text.Split('\n')[^1];
+            Assert.StartsWith("hastack_http '", call, StringComparison.Ordinal);
+            using var echo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sh", ["-c", "hastack_http() { printf '%s' \"$1\"; }\n" + call])
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var request = System.Text.Json.Nodes.JsonNode.Parse(echo.StandardOutput.ReadToEnd())!;
+            echo.WaitForExit();
+            Assert.Equal((leader, candidate), (request["json"]!["leader"]!.GetValue<string>(), request["json"]!["candidate"]!.GetValue<string>()));
+        }
         var scripts = new (HostScript Script, string Quoted)[]
         {
-            (HostOperations.Switchover(new SqlTarget("node1", "10.0.0.1", 8008, Tls: true), value, "node2"), Shell.Quote(value)),
-            (HostOperations.Switchover(new SqlTarget("node1", "10.0.0.1", 8008), "node1", value), Shell.Quote(value)),
             (HostOperations.KillService(value, mainOnly: true), Shell.Quote(value)),
             (HostOperations.KillPostmaster("/var/lib/postgresql/" + value), Shell.Quote($"/var/lib/postgresql/{value}/postmaster.pid")),
         };

@@ -26,4 +26,20 @@ public sealed class RenderedPythonTests : IDisposable
         Assert.True(python.WaitForExit(TimeSpan.FromSeconds(30)), "python3 -m py_compile did not end within 30 s");
         Assert.True(python.ExitCode == 0, $"{path} does not compile: {await error}");
     }
+
+    [Fact]
+    public async Task The_host_side_http_program_compiles_as_compiled_in()
+    {
+        var text = Operations.HostOperations.HttpFunctionText;
+        var start = text.IndexOf('\n', text.IndexOf("3<<", StringComparison.Ordinal)) + 1;
+        var program = text[start..text.LastIndexOf("HASTACK_PY", StringComparison.Ordinal)];
+        Assert.Contains("urllib.request", program, StringComparison.Ordinal);
+        var script = Path.Combine(dir.FullName, "hastack_http.py");
+        await File.WriteAllTextAsync(script, program);
+        var compile = new ProcessStartInfo("python3", ["-m", "py_compile", script]) { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var python = Process.Start(compile)!;
+        var error = python.StandardError.ReadToEndAsync();
+        Assert.True(python.WaitForExit(TimeSpan.FromSeconds(30)), "python3 -m py_compile did not end within 30 s");
+        Assert.True(python.ExitCode == 0, $"hastack_http.py does not compile: {await error}");
+    }
 }

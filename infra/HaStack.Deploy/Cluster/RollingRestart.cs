@@ -55,7 +55,7 @@ public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> se
         {
             var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(plan.Config, host)));
             if (answer.Ok)
-                return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(member);
+                return PatroniReplies.PendingRestarts(answer.Stdout).Contains(member);
         }
         throw new RollingRestartException($"no Patroni answered whether {member} still waits for a restart; it was not restarted");
     }

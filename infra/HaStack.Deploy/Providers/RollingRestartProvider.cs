@@ -35,7 +35,7 @@ internal sealed class RollingRestartProvider : IResourceProvider
         {
             var answer = context.Session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(context.Plan.Config, host)));
             if (answer.Ok)
-                return answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+                return [.. PatroniReplies.PendingRestarts(answer.Stdout)];
             failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
         }
         throw new InvalidOperationException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");

@@ -94,7 +94,14 @@ public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> ses
         if (host is null || named is null)
             return false;
         var answer = session(host.Name).Run(HostOperations.PatroniSynchronousStandbys(SqlTarget.Of(config, host)));
-        return answer.Ok && answer.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Contains(named.Name);
+        try
+        {
+            return answer.Ok && PatroniReplies.SynchronousStandbys(answer.Stdout).Contains(named.Name);
+        }
+        catch (InvalidDataException)
+        {
+            return false; // an answer that cannot be read proves nothing: not whole yet, asked again
+        }
     }
 
     /// <summary>

@@ -133,7 +133,8 @@ public static partial class HostOperations
         var seconds = service.Ready.Seconds.ToString(CultureInfo.InvariantCulture);
         // bounded by the clock, not by a count of polls: on a loaded host each probe takes longer, and a loop that
         // outlives the run that started it (its SSH channel gone) only adds to the load
-        return $"""
+        var defines = service.Ready.Kind == ProbeKind.HttpOk ? HttpFunctionText + "\n" : "";
+        return defines + $"""
             deadline=$(( $(date +%s) + {seconds} ))
             until {Probe(service.Unit, service.Ready)} >/dev/null 2>&1; do
               if [ "$(date +%s)" -ge "$deadline" ]; then
@@ -146,25 +147,15 @@ public static partial class HostOperations
             """;
     }
 
-    /// <summary>A command that exits 0 exactly when the probe passes.</summary>
+    /// <summary>A command that exits 0 exactly when the probe passes (HttpOk: after <see cref="HttpFunctionText"/>).</summary>
     public static string Probe(string unit, ReadinessProbe probe) => probe.Kind switch
     {
         ProbeKind.EtcdHealth => $"{EtcdctlVariables(tls: false)} etcdctl --endpoints={Quote($"http://127.0.0.1:{probe.Target}")} endpoint health",
         ProbeKind.EtcdHealthTls => $"{EtcdctlVariables(tls: true)} etcdctl --endpoints={Quote($"https://127.0.0.1:{probe.Target}")} endpoint health",
-        ProbeKind.HttpOk => HttpOk(probe.Target),
+        ProbeKind.HttpOk => HttpCommand(HttpCall.Get(probe.Target, timeoutSeconds: 2)),
         ProbeKind.TcpListen => $"ss -ltnH {Quote($"sport = :{probe.Target}")} | grep -q .",
         _ => $"systemctl is-active --quiet {Quote(unit)}",
     };
-
-    /// <summary>
-    /// What Python's urlopen is given for the URL in <c>sys.argv[1]</c>: for https (Patroni's REST API with TLS) a context
-    /// that trusts the cluster's CA alone and checks the host's name, for http none. Each script imports ssl for it.
-    /// </summary>
-    private const string UrlContext = "context=(ssl.create_default_context(cafile=\"" + Components.TlsCaPath + "\") if sys.argv[1].startswith(\"https:\") else None)";
-
-    /// <summary>Exits 0 when the URL answers 2xx within 2 s; the URL is an argument, never part of the program text.</summary>
-    public static string HttpOk(string url) =>
-        $"python3 -c 'import sys, ssl, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2, {UrlContext})' {Quote(url)}";
 
     /// <summary>Stopped and disabled; with <paramref name="purgeData"/>, its data directories removed as well.</summary>
     public static HostScript StopService(ServiceInputs service, bool purgeData)
@@ -208,8 +199,9 @@ public static partial class HostOperations
     // ---- the SQL setup
 
     /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
-    public static HostScript IsPrimary(SqlTarget target) =>
-        new($"asking {target.Host} for the primary", HttpOk(target.Url("/primary")));
+    public static HostScript IsPrimary(SqlTarget target) => Http($"asking {target.Host} for the primary", PrimaryCall(target), 300);
+
+    private static HttpCall PrimaryCall(SqlTarget target) => HttpCall.Get(target.Url("/primary"), timeoutSeconds: 2);
 
     /// <summary>
     /// For an engine that cannot pick the primary before it runs (Pulumi): on every database host, the SQL setup runs
@@ -217,14 +209,14 @@ public static partial class HostOperations
     /// </summary>
     public static HostScript RunSqlIfPrimary(SqlTarget self, IReadOnlyList<SqlTarget> all, int seconds = 120)
     {
-        var anyPrimary = string.Join(" || ", all.Select(t => IsPrimary(t).Text));
-        return new($"running the SQL setup if {self.Host} is the primary", $"""
+        var anyPrimary = string.Join(" || ", all.Select(t => HttpCommand(PrimaryCall(t))));
+        return new($"running the SQL setup if {self.Host} is the primary", HttpFunctionText + "\n" + $"""
             deadline=$(( $(date +%s) + {seconds.ToString(CultureInfo.InvariantCulture)} ))
-            until {anyPrimary}; do
+            until {"{"} {anyPrimary}; {"}"} >/dev/null 2>&1; do
               [ "$(date +%s)" -ge "$deadline" ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
               sleep 1
             done
-            if {IsPrimary(self).Text}; then
+            if {HttpCommand(PrimaryCall(self))} >/dev/null; then
               {RunSql().Text}
             fi
             """, ScriptInput.Content, seconds + 300);
@@ -264,18 +256,6 @@ public static partial class HostOperations
     public static HostScript StopWaitingForAddress() =>
         new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
 
-    /// <summary>Patroni's /cluster as its REST API gives it: every member's name, role, state, timeline, lag and pending restart.</summary>
-    public static HostScript PatroniCluster(SqlTarget target) => HttpGet("reading Patroni's members", target.Url("/cluster"));
-
-    /// <summary>
-    /// The standbys the primary at <paramref name="target"/> really waits for (pg_stat_replication's sync_state, as
-    /// Patroni's /patroni reports it), one name a line; what /cluster calls sync_standby is only what etcd says.
-    /// </summary>
-    public static HostScript PatroniSynchronousStandbys(SqlTarget target) =>
-        new("reading the primary's synchronous standbys", "python3 -c 'import sys, json, ssl, urllib.request; r = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + ")).get(\"replication\") or []; " +
-            "print(\"\\n\".join(x[\"application_name\"] for x in r if x.get(\"sync_state\") in (\"sync\", \"quorum\")))' " +
-            Quote(target.Url("/patroni")));
-
     /// <summary>
     /// HAProxy's statistics as CSV, from its stats listener on loopback; bash's /dev/tcp (not sh's: scripts run
     /// under sh), as a proxy host may have no HTTP client. Bounded: the connection is local and the read ends after 5 s.
@@ -287,9 +267,7 @@ public static partial class HostOperations
     // ---- status: read-only, each bounded; what they print is parsed (and checked) by the caller
 
     /// <summary>The body of an HTTP GET, printed as it came (a JSON API read from a host: Patroni's, the agent's status).</summary>
-    public static HostScript HttpGet(string what, string url) =>
-        new(what, $"python3 -c 'import sys, ssl, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=3, {UrlContext}).read().decode())' {Quote(url)}",
-            TimeoutSeconds: 15);
+    public static HostScript HttpGet(string what, string url) => Http(what, HttpCall.Get(url));
 
     /// <summary>
     /// Every etcd member's status and health as etcdctl reports them (two JSON documents, a line each), asked through
@@ -330,69 +308,6 @@ public static partial class HostOperations
             [ "$(cat /proc/$pid/comm)" = postgres ] || {"{"} echo "pid $pid is not postgres" >&2; exit 1; {"}"}
             kill -KILL "$pid"
             """);
-
-    /// <summary>
-    /// A planned switchover through Patroni's REST API (POST /switchover), from <paramref name="leader"/> to
-    /// <paramref name="candidate"/>; the REST password comes on standard input, never on a command line.
-    /// </summary>
-    public static HostScript Switchover(SqlTarget target, string leader, string candidate) =>
-        PatroniPost($"switching over from {leader} to {candidate}", target.Url("/switchover"),
-            """{"leader": sys.argv[2], "candidate": sys.argv[3]}""", "the switchover", 60, leader, candidate);
-
-    /// <summary>
-    /// A POST to Patroni's REST API with Basic authentication, the password on standard input; <paramref name="body"/>
-    /// is a Python expression (the arguments after the URL are <c>sys.argv[2:]</c>). Prints Patroni's answer.
-    /// </summary>
-    private static HostScript PatroniPost(string what, string url, string body, string refused, int seconds, params string[] arguments) =>
-        new(what, $$"""
-            python3 -c 'import sys, json, ssl, base64, urllib.request
-            password = sys.stdin.read()
-            request = urllib.request.Request(sys.argv[1], method="POST", data=json.dumps({{body}}).encode(),
-                headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
-            try:
-                print(urllib.request.urlopen(request, timeout={{seconds.ToString(CultureInfo.InvariantCulture)}}, {{UrlContext}}).read().decode())
-            except urllib.error.HTTPError as e:
-                sys.exit("Patroni refused {{refused}}: %d %s" % (e.code, e.read().decode()))'
-            """ + " " + string.Join(" ", new[] { url }.Concat(arguments).Select(Quote)),
-            ScriptInput.Content, seconds + 30);
-
-    /// <summary>
-    /// Patroni's dynamic configuration replaced as a whole (PUT /config: a setting the stack no longer has goes too),
-    /// through the REST API at <paramref name="target"/>, which stores it in etcd for every member. Standard input:
-    /// the REST password on the first line, the configuration as JSON after it.
-    /// </summary>
-    public static HostScript PutPatroniConfig(SqlTarget target) =>
-        new("writing Patroni's dynamic configuration", $$"""
-            python3 -c 'import sys, ssl, base64, urllib.request
-            password = sys.stdin.readline().rstrip(chr(10))
-            body = sys.stdin.read().encode()
-            request = urllib.request.Request(sys.argv[1], method="PUT", data=body,
-                headers={"Content-Type": "application/json", "Authorization": "Basic " + base64.b64encode(("patroni:" + password).encode()).decode()})
-            try:
-                urllib.request.urlopen(request, timeout=30, {{UrlContext}}).read()
-            except urllib.error.HTTPError as e:
-                sys.exit("Patroni refused the configuration: %d %s" % (e.code, e.read().decode()))'
-            """ + " " + Quote(target.Url("/config")),
-            ScriptInput.Content, 45);
-
-    /// <summary>
-    /// PostgreSQL restarted by the Patroni at <paramref name="target"/> (POST /restart), only if a setting waits for
-    /// it (<c>restart_pending</c>); Patroni answers once PostgreSQL is back. The REST password on standard input.
-    /// </summary>
-    public static HostScript PatroniRestart(SqlTarget target) =>
-        PatroniPost($"restarting PostgreSQL on {target.Host}", target.Url("/restart"),
-            """{"restart_pending": True}""", "the restart", 120);
-
-    /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
-    public static HostScript ReadPatroniConfig(SqlTarget target) =>
-        new("reading Patroni's dynamic configuration", "python3 -c 'import sys, ssl, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=5, " + UrlContext + ").read().decode())' " +
-            Quote(target.Url("/config")));
-
-    /// <summary>The members that say a setting waits for a restart of PostgreSQL (pending_restart), one a line.</summary>
-    public static HostScript PatroniPendingRestarts(SqlTarget target) =>
-        new("reading which members wait for a restart", "python3 -c 'import sys, json, ssl, urllib.request; m = json.load(urllib.request.urlopen(sys.argv[1], timeout=3, " + UrlContext + "))[\"members\"]; " +
-            "print(\"\\n\".join(x[\"name\"] for x in m if x.get(\"pending_restart\")))' " +
-            Quote(target.Url("/cluster")));
 
     /// <summary>
     /// PgBouncer's admin console over its unix socket as the OS user it runs as (PgBouncer lets that user in as

@@ -36,10 +36,10 @@ public sealed class AgentFailoverTests : IDisposable
         // the lab machine reaches the VIP, and its ARP entry points at node1's MAC
         AgentLab.WaitFor("TCP to the VIP", () => AgentLab.HostSide($"timeout 1 bash -c '</dev/tcp/{AgentLab.Vip}/5000' && echo ok").Contains("ok", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Contains("02:77:00:00:00:11", AgentLab.HostSide($"ip neigh show {AgentLab.Vip}"), StringComparison.Ordinal);
-        var status = node2.Check("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9651/status').read().decode())\"");
+        var status = AgentApi.Get(node2, "/status");
         Assert.Contains("\"state\": \"BACKUP\"", status, StringComparison.Ordinal);
         Assert.Contains("\"master\": \"10.77.0.11\"", status, StringComparison.Ordinal);
-        var metrics = node1.Check("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9651/metrics').read().decode())\"");
+        var metrics = AgentApi.Get(node1, "/metrics");
         Assert.Contains("hastack_vrrp_state{instance=\"VI_HASTACK\",state=\"master\"} 1", metrics, StringComparison.Ordinal);
     }
 
@@ -165,7 +165,7 @@ public sealed class AgentFailoverTests : IDisposable
 
     private static double Counter(LabHost host, string name)
     {
-        var metrics = host.Check("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9651/metrics').read().decode())\"");
+        var metrics = AgentApi.Get(host, "/metrics");
         return metrics.Split('\n').Where(l => l.StartsWith(name + "{", StringComparison.Ordinal))
             .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }

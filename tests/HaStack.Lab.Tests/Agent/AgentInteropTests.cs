@@ -124,5 +124,5 @@ public sealed class AgentInteropTests : IDisposable
     }
 
     private static string Status(LabHost host) =>
-        host.Check("python3 -c \"import urllib.request;print(urllib.request.urlopen('http://127.0.0.1:9651/status').read().decode())\"");
+        AgentApi.Get(host, "/status");
 }

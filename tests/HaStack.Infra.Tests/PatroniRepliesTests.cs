@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Infra.Tests;
+
+/// <summary>
+/// Patroni's answers read the way the rolling restart and the whole-cluster check read them, from replies recorded
+/// on the lab (Debian 12, Patroni 3.0.2: Fixtures/patroni): who waits for a restart, and which standbys the primary
+/// really waits for. A malformed answer is an error naming what is wrong, never a shorter list.
+/// </summary>
+public class PatroniRepliesTests
+{
+    private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "patroni", name));
+
+    [Fact]
+    public void A_recorded_cluster_has_no_member_waiting_and_one_marked_pending_is_found()
+    {
+        var recorded = Fixture("cluster-debian12.json");
+        Assert.Empty(PatroniReplies.PendingRestarts(recorded));
+        // as Patroni marks a member whose settings wait (4.0 adds a reason beside the flag)
+        var cluster = JsonNode.Parse(recorded)!;
+        cluster["members"]![1]!["pending_restart"] = true;
+        cluster["members"]![1]!["pending_restart_reason"] = new JsonObject { ["max_connections"] = new JsonObject { ["old_value"] = "100", ["new_value"] = "120" } };
+        cluster["members"]![2]!["pending_restart"] = false;
+        Assert.Equal(["node2"], PatroniReplies.PendingRestarts(cluster.ToJsonString()));
+    }
+
+    [Fact]
+    public void A_recorded_primary_names_its_real_synchronous_standby_and_not_its_async_ones()
+    {
+        var recorded = Fixture("patroni-primary-debian12.json");
+        Assert.Equal(["node1"], PatroniReplies.SynchronousStandbys(recorded));
+        var patroni = JsonNode.Parse(recorded)!;
+        patroni["replication"]![0]!["sync_state"] = "async";
+        Assert.Empty(PatroniReplies.SynchronousStandbys(patroni.ToJsonString()));
+        patroni["replication"]![0]!["sync_state"] = "quorum";
+        Assert.Equal(["node1"], PatroniReplies.SynchronousStandbys(patroni.ToJsonString()));
+        // a primary with no replica reports no replication at all
+        Assert.Empty(PatroniReplies.SynchronousStandbys("""{"state": "running", "role": "primary"}"""));
+    }
+
+    [Theory]
+    [InlineData("", "not JSON")]
+    [InlineData("[]", "not a JSON object")]
+    [InlineData("""{"members": 3}""", "no 'members' list")]
+    [InlineData("""{"members": [{"pending_restart": true}]}""", "without a 'name'")]
+    [InlineData("""{"members": [{"name": "", "pending_restart": true}]}""", "without a 'name'")]
+    public void A_malformed_cluster_answer_is_an_error_that_says_what_is_wrong(string answer, string problem)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => PatroniReplies.PendingRestarts(answer));
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_malformed_replication_answer_is_an_error()
+    {
+        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys("""{"replication": {"a": 1}}"""));
+        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys("""{"replication": [{"sync_state": "sync"}]}"""));
+        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys(new string('[', 100)));
+    }
+}
