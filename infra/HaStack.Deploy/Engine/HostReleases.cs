@@ -43,7 +43,7 @@ public static class HostReleases
         {
             return new ReleaseReading(null, Refused: e.Message);
         }
-        catch (Exception e) when (StackOperations.IsHostFailure(e) || e is TimeoutException or IOException)
+        catch (Exception e) when (StackVerb.IsHostFailure(e) || e is TimeoutException or IOException)
         {
             return new ReleaseReading(null, Unreachable: e.Message);
         }
