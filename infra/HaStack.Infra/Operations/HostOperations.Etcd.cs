@@ -1,6 +1,4 @@
-using System.Globalization;
 using HaStack.Infra.Catalogue;
-using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using static HaStack.Infra.Operations.Shell;
 

@@ -1,13 +1,7 @@
-using HaStack.Infra.Rendering;
-using System.Diagnostics;
-using HaStack.Deploy.Agent;
 using HaStack.Deploy.Planning;
-using HaStack.Deploy.Providers;
-using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
-using HaStack.Deploy.Verification;
 using HaStack.Infra.Graph;
-using HaStack.Infra.Ssh;
+using HaStack.Infra.Rendering;
 using HaStack.Infra.Tls;
 
 namespace HaStack.Deploy.Engine;
