@@ -9,16 +9,16 @@ using HaStack.Vrrp.Config;
 namespace HaStack.Infra;
 
 /// <summary>The passphrase file named by the environment cannot be used; the message says why.</summary>
-public sealed class PassphraseUnreadableException(string message) : Exception(message);
+internal sealed class PassphraseUnreadableException(string message) : Exception(message);
 
 /// <summary>A valid stack, carried through the pipeline: topology, the files of every host, and the resource graph.</summary>
-public sealed record StackPlan(StackConfig Config, ClusterTopology Topology, IReadOnlyList<RenderedFile> Files, ResourceGraph Graph);
+internal sealed record StackPlan(StackConfig Config, ClusterTopology Topology, IReadOnlyList<RenderedFile> Files, ResourceGraph Graph);
 
 /// <summary>
 /// The one pipeline both engines share, one way only: stack files → config (validated) → topology → rendered
 /// files → resource graph. Nothing past validation runs on a stack with errors.
 /// </summary>
-public static class StackPipeline
+internal static class StackPipeline
 {
     /// <summary>Reads and validates a stack. The passphrase comes from PULUMI_CONFIG_PASSPHRASE or _FILE, as with pulumi.</summary>
     public static StackLoadResult Load(string directory, string stack, Func<string, string?> environment) =>

@@ -10,17 +10,17 @@ using HaStack.Infra.Topology;
 namespace HaStack.Pulumi.Mapping;
 
 /// <summary>A host the program cannot pin: pulumi-command ignores host keys unless one is given, so HaStack refuses.</summary>
-public sealed class UnpinnedHostException(string message) : Exception(message);
+internal sealed class UnpinnedHostException(string message) : Exception(message);
 
 /// <summary>A stack the program cannot deploy as it says: it asks for TLS, and the program issues no certificates yet.</summary>
-public sealed class TlsNotDeclaredException(string message) : Exception(message);
+internal sealed class TlsNotDeclaredException(string message) : Exception(message);
 
 /// <summary>
 /// The stack's resource graph as Pulumi resources, one (or, for the agent binary, two) per graph resource, named
 /// after it, with the graph's dependencies and the operation text <see cref="ResourceOperations"/> gives the
 /// embedded engine. Pure: the caller supplies each host's pinned key and the agent binary's local path.
 /// </summary>
-public static class ProgramMapper
+internal static class ProgramMapper
 {
     /// <param name="hostKeyOf">the host's key in authorized_keys form ("ssh-ed25519 AAAA..."), from the stack's hostKey or known_hosts; null when there is none</param>
     /// <param name="agentBinary">the local path of the agent binary the program uploads</param>

@@ -1,7 +1,7 @@
 namespace HaStack.Pulumi.Mapping;
 
 /// <summary>Which Pulumi resource type a graph resource becomes.</summary>
-public enum ProgramResourceKind
+internal enum ProgramResourceKind
 {
     /// <summary><c>Pulumi.Command.Remote.Command</c>: a host operation over SSH.</summary>
     RemoteCommand,
@@ -17,7 +17,7 @@ public enum ProgramResourceKind
 }
 
 /// <summary>How the program reaches a host: the stack's address, port and login, and the one host key it pins.</summary>
-public sealed record SshTarget(string Host, string Address, int Port, string User, bool Sudo, string HostKey, int ConnectTimeoutSeconds);
+internal sealed record SshTarget(string Host, string Address, int Port, string User, bool Sudo, string HostKey, int ConnectTimeoutSeconds);
 
 /// <summary>
 /// One Pulumi resource as the program declares it. Create, Update and Delete are the command lines the host runs
@@ -25,7 +25,7 @@ public sealed record SshTarget(string Host, string Address, int Port, string Use
 /// <see cref="Stdin"/> still holds secret tokens; the program fills them in from secret outputs, so the value it
 /// passes is secret whenever <see cref="Secrets"/> is not empty.
 /// </summary>
-public sealed record ProgramResource(
+internal sealed record ProgramResource(
     string Name,
     string GraphId,
     ProgramResourceKind Kind,
@@ -47,7 +47,7 @@ public sealed record ProgramResource(
 }
 
 /// <summary>Everything the program declares for a stack: how it reaches each host and every resource, in dependency order.</summary>
-public sealed record ProgramPlan(IReadOnlyList<SshTarget> Targets, IReadOnlyList<ProgramResource> Resources)
+internal sealed record ProgramPlan(IReadOnlyList<SshTarget> Targets, IReadOnlyList<ProgramResource> Resources)
 {
     public SshTarget Target(string host) => Targets.Single(t => t.Host == host);
 }

@@ -41,7 +41,7 @@ public class LabHostsTests(LabFixture fixture)
         var node1 = lab.Hosts[0];
         var node2Key = lab.KnownHosts.KeysFor(lab.Hosts[1].Address)[0];
         var wrongPin = KnownHosts.Parse($"{node1.Address} {node2Key.KeyType} {Convert.ToBase64String(node2Key.Key)}\n");
-        var impostor = new LabHost(node1.Name, node1.Address, wrongPin);
+        var impostor = new LabHost(node1.Name, node1.Address, (h, p, t, k) => wrongPin.Trusts(h, p, t, k));
         Assert.Throws<SshConnectionException>(() => impostor.Connect().Dispose());
     }
 

@@ -9,7 +9,7 @@ namespace HaStack.Deploy.Agent;
 /// <c>artifacts/hastack-vrrpd/hastack-vrrpd</c>, published first when it is missing or older than the agent's
 /// sources, so a run from a checkout never deploys a stale agent or asks the user to build it.
 /// </summary>
-public static class AgentArtifact
+internal static class AgentArtifact
 {
     public const string RelativePath = "artifacts/hastack-vrrpd/hastack-vrrpd";
 

@@ -1,7 +1,7 @@
 namespace HaStack.Deploy.Cluster;
 
 /// <summary>Which servers HAProxy sends a proxy's connections to, read from its statistics CSV.</summary>
-public static class HaproxyServers
+internal static class HaproxyServers
 {
     /// <summary>
     /// The servers of <paramref name="proxy"/> that take connections now: status UP, including "UP 1/2" (failing

@@ -11,10 +11,10 @@ using HaStack.Infra.Operations;
 namespace HaStack.Deploy.Cluster;
 
 /// <summary>What a switchover did: from which member to which, and how long the primary was changing hands.</summary>
-public sealed record SwitchoverResult(string From, string To, TimeSpan Took);
+internal sealed record SwitchoverResult(string From, string To, TimeSpan Took);
 
 /// <summary>A switchover that cannot start or did not finish, with why.</summary>
-public sealed class SwitchoverException(string message) : Exception(message);
+internal sealed class SwitchoverException(string message) : Exception(message);
 
 /// <summary>
 /// <c>hastack switchover</c>: the primary handed to another member on purpose. Every PgBouncer on the write path is
@@ -25,7 +25,7 @@ public sealed class SwitchoverException(string message) : Exception(message);
 /// named can take over, so that is the default and the only choice it accepts.
 /// </summary>
 /// <param name="addressOf">a member's address (default: the stack's database hosts'; a host leaving the stack is only in state)</param>
-public sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress,
+internal sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress,
     Func<string, string>? addressOf = null)
 {
     private static readonly TimeSpan LeaderLimit = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ using HaStack.Infra.Operations;
 namespace HaStack.Deploy.Cluster;
 
 /// <summary>A restart that cannot go on safely, with what was seen; the members not yet restarted keep waiting for one.</summary>
-public sealed class RollingRestartException(string message) : Exception(message);
+internal sealed class RollingRestartException(string message) : Exception(message);
 
 /// <summary>
 /// The members whose PostgreSQL waits for a restart (pending_restart) restarted one at a time, so the cluster keeps a
@@ -17,7 +17,7 @@ public sealed class RollingRestartException(string message) : Exception(message)
 /// standby (PgBouncer paused around it, as <c>hastack switchover</c>) and, unless its demotion already restarted it,
 /// a restart of the old primary as a replica.
 /// </summary>
-public sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
+internal sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> session, string restPassword, Action<string> progress)
 {
     private readonly ClusterChecks checks = new(plan, session);
 

@@ -4,7 +4,7 @@ namespace HaStack.Deploy.Engine;
 /// Where a run's lines go: the terminal and the run's log file, both with every known secret masked. A secret
 /// can reach a line through a command's error output; masking here catches it whatever the path.
 /// </summary>
-public sealed class RunOutput : IDisposable
+internal sealed class RunOutput : IDisposable
 {
     private readonly TextWriter stdout;
     private readonly TextWriter stderr;

@@ -10,16 +10,16 @@ namespace HaStack.Deploy.Engine;
 /// What one host said of its release: the release, or why there is none: not reached, not a release HaStack deploys
 /// onto, or refused (a host key that is not the pinned one: never overlooked, whatever state recorded).
 /// </summary>
-public sealed record ReleaseReading(DebianRelease? Release, string? Unreachable = null, string? Unsupported = null, string? Refused = null);
+internal sealed record ReleaseReading(DebianRelease? Release, string? Unreachable = null, string? Unsupported = null, string? Refused = null);
 
 /// <summary>The stack's release, decided from its hosts' readings, with every reason it could not be.</summary>
-public sealed record ReleaseVerdict(DebianRelease? Release, IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings);
+internal sealed record ReleaseVerdict(DebianRelease? Release, IReadOnlyList<string> Problems, IReadOnlyList<string> Warnings);
 
 /// <summary>
 /// Which Debian release a stack renders for: every host is asked (read only, before anything is planned), and all
 /// must run the same release, the one the stack file names (if it names one) and the one each was deployed on.
 /// </summary>
-public static class HostReleases
+internal static class HostReleases
 {
     /// <summary>Reads every host of the stack at once; a host not reached is a reading too.</summary>
     public static IReadOnlyDictionary<string, ReleaseReading> Read(StackConfig config, SessionPool sessions)

@@ -11,7 +11,7 @@ namespace HaStack.Deploy.Engine;
 /// "kind": a "step" per planned or finished step, "drift", "summary" (with Pulumi's changeSummary), "outputs"
 /// (secrets as "[secret]") and "diagnostic". Secrets are masked as in the text form.
 /// </summary>
-public sealed class JsonRunEvents(RunOutput output) : IRunEvents
+internal sealed class JsonRunEvents(RunOutput output) : IRunEvents
 {
     private void Write(JsonObject value) => output.Line(value.ToJsonString(new JsonSerializerOptions { WriteIndented = false }));
 

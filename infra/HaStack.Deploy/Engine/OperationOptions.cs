@@ -1,7 +1,7 @@
 namespace HaStack.Deploy.Engine;
 
 /// <summary>Exit codes, Pulumi's taxonomy (reference/pulumi.md §5.6).</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
     public const int Failed = 1;
@@ -11,7 +11,7 @@ public static class ExitCodes
 }
 
 /// <param name="Confirm">asks the user to go ahead with WHAT (update, destroy); null when nobody can answer (no terminal)</param>
-public sealed record OperationOptions(
+internal sealed record OperationOptions(
     string ProjectDirectory,
     string Stack,
     Func<string, string?> Environment,

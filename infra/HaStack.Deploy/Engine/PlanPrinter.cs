@@ -5,7 +5,7 @@ using HaStack.Infra.Rendering;
 namespace HaStack.Deploy.Engine;
 
 /// <summary>Pulumi's way of showing a plan and a run (reference/pulumi.md §5): symbols, a summary block, [secret].</summary>
-public static class PlanPrinter
+internal static class PlanPrinter
 {
     public static void Preview(RunOutput output, string header, IReadOnlyList<PlannedStep> steps, bool diff)
     {

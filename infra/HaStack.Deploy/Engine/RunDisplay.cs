@@ -6,14 +6,14 @@ namespace HaStack.Deploy.Engine;
 /// How a run shows its steps while they happen. The engine prints finished steps as lines either way; a live
 /// display adds what is in flight on each host (the CLI's, on a terminal). Plain output needs nothing more.
 /// </summary>
-public interface IRunDisplay
+internal interface IRunDisplay
 {
     /// <summary>Runs <paramref name="apply"/>, giving it callbacks for steps that start and finish.</summary>
     T Show<T>(string title, Func<Action<PlannedStep>, Action<PlannedStep>, T> apply);
 }
 
 /// <summary>Plain lines only: for pipes, logs and CI.</summary>
-public sealed class PlainRunDisplay : IRunDisplay
+internal sealed class PlainRunDisplay : IRunDisplay
 {
     public static readonly PlainRunDisplay Instance = new();
 

@@ -4,7 +4,7 @@ using HaStack.Deploy.State;
 namespace HaStack.Deploy.Engine;
 
 /// <summary>How a line is shown on a terminal: by what it reports, never by parsing its text.</summary>
-public enum LineStyle
+internal enum LineStyle
 {
     Plain,
     Create,
@@ -19,7 +19,7 @@ public enum LineStyle
 /// and messages. The CLI chooses how they look (<see cref="TextRunEvents"/> for people, <see cref="JsonRunEvents"/>
 /// for programs); the operations never format text themselves.
 /// </summary>
-public interface IRunEvents
+internal interface IRunEvents
 {
     /// <summary>A run's work begins (updating, destroying, refreshing, verifying).</summary>
     void Phase(string title);
@@ -51,7 +51,7 @@ public interface IRunEvents
 }
 
 /// <summary>The end of a plan or a run: its steps, which were not done, how long it took and where its log is.</summary>
-public sealed record RunSummary(IReadOnlyList<PlannedStep> Steps, bool Past, IReadOnlySet<string>? NotDone = null, TimeSpan? Duration = null,
+internal sealed record RunSummary(IReadOnlyList<PlannedStep> Steps, bool Past, IReadOnlySet<string>? NotDone = null, TimeSpan? Duration = null,
     string? LogPath = null, int Drifted = -1)
 {
     /// <summary>Changes by kind, as they count in Pulumi's summary (a step not done does not count).</summary>

@@ -9,7 +9,7 @@ namespace HaStack.Deploy.Engine;
 /// One SSH session per host for a run, opened on first use and closed at the end: the stack's hosts as the stack
 /// file says, and hosts that left it as state recorded them (their resources are still to be removed).
 /// </summary>
-public sealed class SessionPool : IDisposable
+internal sealed class SessionPool : IDisposable
 {
     private readonly Dictionary<string, Lazy<HostSession>> sessions;
 

@@ -5,7 +5,7 @@ namespace HaStack.Deploy.Engine;
 /// run (<see cref="StackPreparation"/>, Engine/Verbs). Everything they report goes out as events (<see cref="IRunEvents"/>);
 /// how it looks is the caller's choice.
 /// </summary>
-public sealed class StackOperations(OperationOptions options, IRunEvents events, CancellationToken cancel, IRunDisplay? display = null)
+internal sealed class StackOperations(OperationOptions options, IRunEvents events, CancellationToken cancel, IRunDisplay? display = null)
 {
     private readonly VerbSetting setting = new(options, events, display ?? PlainRunDisplay.Instance, cancel);
 

@@ -12,7 +12,7 @@ namespace HaStack.Deploy.Engine;
 /// A stack ready to work on: its plan, its state (under the lock when the command changes it), its secrets, the agent
 /// binary, and the SSH sessions opened to read the hosts' release (the command goes on with them).
 /// </summary>
-public sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState State, SecretStore Secrets, string AgentBinary, SessionPool Sessions, IDisposable? Lock)
+internal sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState State, SecretStore Secrets, string AgentBinary, SessionPool Sessions, IDisposable? Lock)
     : IDisposable
 {
     public void Dispose()
@@ -27,7 +27,7 @@ public sealed record PreparedRun(StackPlan Plan, StateStore Store, StackState St
 /// agent binary (published from a checkout when stale), the SSH key (no host contacted before these), the lock, the
 /// state (checked like user input), the hosts' Debian release (each host read, nothing changed) and the secrets.
 /// </summary>
-public static class StackPreparation
+internal static class StackPreparation
 {
     public static PreparedRun? Prepare(OperationOptions options, IRunEvents events, string? lockFor)
     {

@@ -4,7 +4,7 @@ using HaStack.Deploy.Status;
 namespace HaStack.Deploy.Engine;
 
 /// <summary><c>hastack status</c> for people: one screen, a section per layer, then what is degraded and what needs a look.</summary>
-public static class StatusPrinter
+internal static class StatusPrinter
 {
     public static void Print(RunOutput output, StackStatus status, StatusHealth.Verdict verdict)
     {

@@ -6,7 +6,7 @@ using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.Engine;
 
-public enum StepOutcome
+internal enum StepOutcome
 {
     Done,
     Failed,
@@ -14,14 +14,14 @@ public enum StepOutcome
 }
 
 /// <summary>What happened to one step, for the display and the run log.</summary>
-public sealed record StepReport(PlannedStep Step, StepOutcome Outcome, TimeSpan Elapsed, string? Message);
+internal sealed record StepReport(PlannedStep Step, StepOutcome Outcome, TimeSpan Elapsed, string? Message);
 
 /// <summary>
 /// Carries out planned steps: creates and updates in dependency order, independent ones in parallel (bounded),
 /// then deletes one by one. State is saved after every step that succeeds, so a failure or Ctrl-C leaves state
 /// that says exactly what is done; a failed step's dependents are skipped and the next up resumes there.
 /// </summary>
-public sealed class StepRunner(ApplyContext context, StackState state, StateStore store, int parallelism, Action<StepReport> report)
+internal sealed class StepRunner(ApplyContext context, StackState state, StateStore store, int parallelism, Action<StepReport> report)
 {
     /// <summary>Told when a step begins its work (a live display shows what is in flight).</summary>
     public Action<PlannedStep>? Started { get; init; }

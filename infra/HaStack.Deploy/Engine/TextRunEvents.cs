@@ -4,7 +4,7 @@ using HaStack.Deploy.State;
 namespace HaStack.Deploy.Engine;
 
 /// <summary>Events as Pulumi shows them to people (<see cref="PlanPrinter"/>): lines with symbols, a summary, [secret].</summary>
-public sealed class TextRunEvents(RunOutput output) : IRunEvents
+internal sealed class TextRunEvents(RunOutput output) : IRunEvents
 {
     public void Phase(string title)
     {

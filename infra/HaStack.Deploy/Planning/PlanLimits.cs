@@ -7,7 +7,7 @@ namespace HaStack.Deploy.Planning;
 /// added counts against the quorum before it has started), so a running cluster gains or loses one member per up.
 /// Found at preview, before any host is touched.
 /// </summary>
-public static class PlanLimits
+internal static class PlanLimits
 {
     public static IReadOnlyList<string> Problems(IReadOnlyList<PlannedStep> steps)
     {

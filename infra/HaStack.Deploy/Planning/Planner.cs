@@ -10,7 +10,7 @@ namespace HaStack.Deploy.Planning;
 /// (<see cref="ClusterSteps"/>) is planned around them. What a change means is the resource kind's
 /// (<see cref="ResourceKinds"/>): the planner knows no type by name.
 /// </summary>
-public static class Planner
+internal static class Planner
 {
     /// <param name="secretVersion">a secret's version now (null while it does not exist): a resource applied with
     /// another version of one of its secrets (a rotated password) is applied again</param>

@@ -4,7 +4,7 @@ using HaStack.Infra.Graph;
 namespace HaStack.Deploy.Planning;
 
 /// <summary>Pulumi's operations, with their display symbols.</summary>
-public enum StepOp
+internal enum StepOp
 {
     Same,
     Create,
@@ -20,7 +20,7 @@ public enum StepOp
 /// <see cref="SecretRotated"/>, that it runs again because a secret it was applied with changed. <see cref="After"/>:
 /// steps the planner added that this one waits for beyond its resource's dependencies (an etcd member's join).
 /// </summary>
-public sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys,
+internal sealed record PlannedStep(StepOp Op, string Id, Resource? Desired, ResourceState? Recorded, IReadOnlyList<string> ChangedKeys,
     bool Drifted = false, string? Reason = null, bool SecretRotated = false, IReadOnlyList<string>? After = null)
 {
     /// <summary>What this step waits for: its resource's dependencies and the planner's <see cref="After"/>.</summary>

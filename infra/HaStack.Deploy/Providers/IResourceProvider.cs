@@ -7,7 +7,7 @@ using HaStack.Infra.Graph;
 namespace HaStack.Deploy.Providers;
 
 /// <summary>What a provider may use while it works: the plan, the secrets, one session per host, the log.</summary>
-public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<string, IHostSession> session, Action<string> log, bool purgeData)
+internal sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<string, IHostSession> session, Action<string> log, bool purgeData)
 {
     public StackPlan Plan => plan;
     public SecretStore Secrets => secrets;
@@ -27,7 +27,7 @@ public sealed class ApplyContext(StackPlan plan, SecretStore secrets, Func<strin
 /// and returns what it observed; Delete undoes it from what was recorded (never the current stack); Drift says
 /// how the host differs from what was applied (null: it does not). The scripts come from HostOperations.
 /// </summary>
-public interface IResourceProvider
+internal interface IResourceProvider
 {
     IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change);
 
@@ -36,7 +36,7 @@ public interface IResourceProvider
     string? Drift(ApplyContext context, ResourceState recorded);
 }
 
-public static class Providers
+internal static class Providers
 {
     private static readonly Dictionary<string, IResourceProvider> ByType = new(StringComparer.Ordinal)
     {

@@ -9,7 +9,7 @@ namespace HaStack.Deploy.Remote;
 /// has already closed, and SSH.NET can send its EOF a moment after the channel closed; it also sends none at all
 /// for empty input.
 /// </summary>
-public static class ExecRequest
+internal static class ExecRequest
 {
     public static string CommandText(HostScript script, bool sudo, bool hasInput) =>
         hasInput

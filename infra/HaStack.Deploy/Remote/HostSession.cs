@@ -7,14 +7,14 @@ using Renci.SshNet;
 namespace HaStack.Deploy.Remote;
 
 /// <summary>A host key that is not the pinned one: the run stops, and both keys are shown.</summary>
-public sealed class HostKeyMismatchException(string message) : Exception(message);
+internal sealed class HostKeyMismatchException(string message) : Exception(message);
 
 /// <summary>
 /// One SSH connection to one host, reused for every command of a run. Key login only; the host key must be the
 /// one pinned (the stack's hostKey, else known_hosts). Commands run under <c>sudo -n</c> for a non-root user;
 /// their text never holds a secret: secrets and file contents go on standard input.
 /// </summary>
-public sealed class HostSession : IHostSession, IDisposable
+internal sealed class HostSession : IHostSession, IDisposable
 {
     private readonly SshClient client;
     private readonly bool sudo;

@@ -3,13 +3,13 @@ using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Remote;
 
-public sealed record RemoteResult(int ExitStatus, string Stdout, string Stderr)
+internal sealed record RemoteResult(int ExitStatus, string Stdout, string Stderr)
 {
     public bool Ok => ExitStatus == 0;
 }
 
 /// <summary>A remote command that failed; the message carries its exit status and output (scrubbed by the caller's log).</summary>
-public sealed class RemoteCommandException(string host, string what, RemoteResult result)
+internal sealed class RemoteCommandException(string host, string what, RemoteResult result)
     : Exception($"{host}: {what} failed (exit {result.ExitStatus}): {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}")
 {
     public RemoteResult Result { get; } = result;
@@ -20,14 +20,14 @@ public sealed class RemoteCommandException(string host, string what, RemoteResul
 /// a <see cref="HostScript"/> as root with the given standard input, and nothing else: the script text is built
 /// by <see cref="HostOperations"/> alone.
 /// </summary>
-public interface IHostSession
+internal interface IHostSession
 {
     string Host { get; }
 
     RemoteResult Run(HostScript script, byte[]? stdin = null);
 }
 
-public static class HostSessionExtensions
+internal static class HostSessionExtensions
 {
     /// <summary>Runs and throws <see cref="RemoteCommandException"/> unless it exits 0; returns standard output.</summary>
     public static string Check(this IHostSession session, HostScript script, byte[]? stdin = null)

@@ -10,7 +10,7 @@ namespace HaStack.Deploy.State;
 /// passphrase, created once) and the stack file's own secure values. Also the list of plaintexts that
 /// logs and output must mask.
 /// </summary>
-public sealed class SecretStore
+internal sealed class SecretStore
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     private readonly StackState state;

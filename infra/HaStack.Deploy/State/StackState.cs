@@ -8,7 +8,7 @@ namespace HaStack.Deploy.State;
 /// with, the generated passwords (encrypted), and the stack outputs. Written after every step, so a run that
 /// stops half-way leaves exactly what succeeded.
 /// </summary>
-public sealed class StackState
+internal sealed class StackState
 {
     public int Version { get; set; } = 1;
     public string Project { get; set; } = "";
@@ -44,7 +44,7 @@ public sealed class StackState
     public void Remove(string id) => Resources.RemoveAll(r => r.Id == id);
 }
 
-public sealed class ResourceState
+internal sealed class ResourceState
 {
     public string Id { get; set; } = "";
     public string Type { get; set; } = "";
@@ -77,10 +77,10 @@ public sealed class ResourceState
 /// A host's connection as the last run used it: its address, SSH port and user, a pinned key if the stack gave one,
 /// and the Debian release it was deployed on (absent in state written before it was recorded).
 /// </summary>
-public sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey, int? Release = null);
+internal sealed record HostRecord(string Address, int SshPort, string? SshUser, string? HostKey, int? Release = null);
 
 /// <summary>A stack output; a secret one is stored encrypted and shown as [secret].</summary>
-public sealed record OutputValue(string Value, bool Secret)
+internal sealed record OutputValue(string Value, bool Secret)
 {
     /// <summary>
     /// A value as a listing of outputs shows it on one line: a value of several lines (the CA's certificate) is named,

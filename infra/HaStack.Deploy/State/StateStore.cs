@@ -8,15 +8,15 @@ using HaStack.Infra.Stack;
 namespace HaStack.Deploy.State;
 
 /// <summary>Who holds a stack's lock: enough to tell a live run from one that is gone.</summary>
-public sealed record StateLock(int Pid, string Machine, DateTimeOffset Since, string Command);
+internal sealed record StateLock(int Pid, string Machine, DateTimeOffset Since, string Command);
 
-public sealed class StackLockedException(string message) : Exception(message);
+internal sealed class StackLockedException(string message) : Exception(message);
 
 /// <summary>
 /// The state file <c>.hastack/stacks/&lt;project&gt;/&lt;stack&gt;.json</c> under the project directory, written
 /// atomically (temporary file, fsync, rename) and checked on every read (<see cref="StateValidator"/>); and its lock.
 /// </summary>
-public sealed class StateStore
+internal sealed class StateStore
 {
     /// <summary>A state file past this size is not one HaStack wrote (a large cluster's is well under 10 MB).</summary>
     public const int MaxStateBytes = 64 << 20;

@@ -5,7 +5,7 @@ using HaStack.Infra.Graph;
 namespace HaStack.Deploy.State;
 
 /// <summary>The state file is not what HaStack writes: where, and what is wrong. Nothing was done on any host.</summary>
-public sealed class StateFileException(string path, string problem, bool unauthenticated = false) : Exception($"{path}: {problem}")
+internal sealed class StateFileException(string path, string problem, bool unauthenticated = false) : Exception($"{path}: {problem}")
 {
     public string Problem { get; } = problem;
 
@@ -18,7 +18,7 @@ public sealed class StateFileException(string path, string problem, bool unauthe
 /// id and inputs (each type's own parser, the same rules the graph's values obey), the hosts it reached, the
 /// sealed secrets and outputs. A value that passes could have come from HaStack; nothing else reaches a host.
 /// </summary>
-public static class StateValidator
+internal static class StateValidator
 {
     /// <exception cref="StateFileException">the first problem found</exception>
     public static void Validate(StackState state, string path, string project, string stack)

@@ -7,7 +7,7 @@ namespace HaStack.Deploy.Status;
 /// Judges a <see cref="StackStatus"/> against what the stack says should run: each reason it is degraded (the
 /// exit code follows them), and notes that need a look but leave service whole. Pure.
 /// </summary>
-public static class StatusHealth
+internal static class StatusHealth
 {
     public sealed record Verdict(IReadOnlyList<string> Degraded, IReadOnlyList<string> Notes)
     {

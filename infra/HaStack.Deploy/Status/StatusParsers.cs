@@ -8,7 +8,7 @@ namespace HaStack.Deploy.Status;
 /// HAProxy's statistics CSV, PgBouncer's SHOW POOLS. Pure; what a host printed is read like user input: a document
 /// of the wrong shape is a <see cref="FormatException"/> naming what was wrong, never a half-filled view.
 /// </summary>
-public static class StatusParsers
+internal static class StatusParsers
 {
     /// <summary>Patroni's members from GET /cluster.</summary>
     public static IReadOnlyList<MemberView> Members(string json)

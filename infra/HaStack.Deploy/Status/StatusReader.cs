@@ -12,7 +12,7 @@ namespace HaStack.Deploy.Status;
 /// parallel, each read bounded by its script's timeout. A host or a service that cannot be read is named in
 /// <see cref="StackStatus.Unreadable"/>, and the rest is still read.
 /// </summary>
-public sealed class StatusReader(StackPlan plan, Func<string, IHostSession> session)
+internal sealed class StatusReader(StackPlan plan, Func<string, IHostSession> session)
 {
     private readonly ConcurrentQueue<string> unreadable = new();
 

@@ -9,7 +9,7 @@ using HaStack.Infra.Operations;
 namespace HaStack.Deploy.Verification;
 
 /// <summary>A Patroni member as /cluster reports it; <paramref name="Timeline"/> null when it reports none (starting, stopped).</summary>
-public sealed record PatroniMember(string Name, string Role, string State, int? Timeline = null)
+internal sealed record PatroniMember(string Name, string Role, string State, int? Timeline = null)
 {
     /// <summary>A member as Patroni's /cluster gives it (<see cref="Status.StatusParsers.Members"/>, the one parser of that reply).</summary>
     public static PatroniMember Of(Status.MemberView member) =>
@@ -26,7 +26,7 @@ public sealed record PatroniMember(string Name, string Role, string State, int? 
 /// What the proof and the fault matrix ask of a deployed stack: who holds the VIP, who leads, and whether the
 /// cluster is whole. Every wait is bounded; nothing here changes a host.
 /// </summary>
-public sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> session)
+internal sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> session)
 {
     private readonly StackConfig config = plan.Config;
 

@@ -10,7 +10,7 @@ using Npgsql;
 namespace HaStack.Deploy.Verification;
 
 /// <summary>A verification step that did not hold: which step, and what was observed.</summary>
-public sealed class VerificationFailedException(string step, string observed)
+internal sealed class VerificationFailedException(string step, string observed)
     : Exception($"verification failed at '{step}': {observed}")
 {
     public string Step { get; } = step;
@@ -23,7 +23,7 @@ public sealed class VerificationFailedException(string step, string observed)
 /// started again and the cluster must be whole. Every wait is bounded by the stack's verify timeouts.
 /// </summary>
 /// <param name="superuserPassword">the postgres role's password, for SQL through the VIP</param>
-public sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> session, string superuserPassword)
+internal sealed class FailoverProof(StackPlan plan, Func<string, IHostSession> session, string superuserPassword)
 {
     /// <summary>The figures a proof records as stack outputs (and <c>status</c> shows).</summary>
     public static readonly IReadOnlyList<string> Figures = ["vipHolderBefore", "vipHolderAfter", "vipMoveMs", "sqlRecoveryMs", "verifiedAt"];

@@ -12,7 +12,7 @@ namespace HaStack.Deploy.Verification;
 /// waits until the cluster is whole again. Every wait is bounded.
 /// </summary>
 /// <param name="restPassword">Patroni's REST password, for the switchover</param>
-public sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> session, string superuserPassword, string restPassword, Action<string> progress)
+internal sealed class FaultMatrix(StackPlan plan, Func<string, IHostSession> session, string superuserPassword, string restPassword, Action<string> progress)
 {
     private static readonly TimeSpan WritePause = TimeSpan.FromMilliseconds(10);
     private static readonly TimeSpan Settled = TimeSpan.FromSeconds(2);

@@ -4,14 +4,14 @@ using HaStack.Infra.Topology;
 namespace HaStack.Deploy.Verification;
 
 /// <summary>Which host a fault hits, found at the moment it is injected.</summary>
-public enum FaultTarget
+internal enum FaultTarget
 {
     VipHolder,
     Primary,
 }
 
 /// <summary>How a fault is injected, and so how the matrix knows it is over.</summary>
-public enum FaultKind
+internal enum FaultKind
 {
     /// <summary><c>systemctl stop</c>: the VIP must move away from the host.</summary>
     Stop,
@@ -36,13 +36,13 @@ public enum FaultKind
 /// </summary>
 /// <param name="Name">the name <c>--faults</c> takes</param>
 /// <param name="Unit">the systemd unit the fault hits (and the restore starts again); for the postmaster, Patroni's</param>
-public sealed record Fault(string Name, string What, FaultKind Kind, FaultTarget Target, string? Unit, TimeSpan GapBudget, int? FailedWriteBudget = null)
+internal sealed record Fault(string Name, string What, FaultKind Kind, FaultTarget Target, string? Unit, TimeSpan GapBudget, int? FailedWriteBudget = null)
 {
     /// <summary>A host process is lost without warning, and systemd (not HaStack) must bring it back.</summary>
     public bool IsKill => Kind is FaultKind.Kill or FaultKind.KillMainOnly or FaultKind.KillPostmaster;
 }
 
-public static class Faults
+internal static class Faults
 {
     /// <summary>The layer's service on the VIP holder; the unit is the stack's (HAProxy, PgBouncer or Patroni).</summary>
     public const string LayerStop = "layer-stop";
@@ -99,7 +99,7 @@ public static class Faults
 }
 
 /// <summary>What one injected fault cost a client writing through the VIP, and whether that is within its budget.</summary>
-public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figures, string? Problem)
+internal sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figures, string? Problem)
 {
     /// <summary>The window measured, on the writer's clock: from the injection until writes had settled.</summary>
     public TimeSpan From { get; init; }
@@ -122,7 +122,7 @@ public sealed record FaultOutcome(Fault Fault, string Host, WindowFigures Figure
 }
 
 /// <summary>An acknowledged write the database does not have, and when it was acknowledged: in a fault's window or after one.</summary>
-public sealed record LostWrite(long Id, TimeSpan AcknowledgedAt, string When)
+internal sealed record LostWrite(long Id, TimeSpan AcknowledgedAt, string When)
 {
     public static LostWrite Of(long id, WriteLog log, IReadOnlyList<FaultOutcome> outcomes)
     {

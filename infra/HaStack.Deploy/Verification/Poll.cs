@@ -1,7 +1,7 @@
 namespace HaStack.Deploy.Verification;
 
 /// <summary>The one way the proof, the fault matrix and the switchover wait: a condition asked again until it holds or time is up.</summary>
-public static class Poll
+internal static class Poll
 {
     /// <summary>
     /// Asks <paramref name="condition"/> every <paramref name="interval"/> until it holds (true) or

@@ -3,7 +3,7 @@ using Npgsql;
 namespace HaStack.Deploy.Verification;
 
 /// <summary>How HaStack's own clients (the failover proof, the fault matrix's writer) connect through the VIP.</summary>
-public static class VipConnection
+internal static class VipConnection
 {
     /// <summary>
     /// The superuser on database postgres, a new physical connection each time (no pool hides a reconnect), and no

@@ -9,7 +9,7 @@ namespace HaStack.Deploy.Verification;
 /// <see cref="Lost"/> reads the table back and names each acknowledged write that is not there.
 /// Npgsql's default timeouts (15 s connect, 30 s command): a client left hanging shows, it is not cut short.
 /// </summary>
-public sealed class VipWriter : IDisposable
+internal sealed class VipWriter : IDisposable
 {
     private const string Table = "hastack_fault_writes";
     private readonly string connectionString;

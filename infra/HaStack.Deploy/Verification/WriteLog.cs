@@ -1,7 +1,7 @@
 namespace HaStack.Deploy.Verification;
 
 /// <summary>One write a client tried through the VIP: when it started and ended on the run's clock, and how it ended.</summary>
-public readonly record struct WriteAttempt(long Id, TimeSpan Started, TimeSpan Ended, bool Acknowledged, string? Error)
+internal readonly record struct WriteAttempt(long Id, TimeSpan Started, TimeSpan Ended, bool Acknowledged, string? Error)
 {
     public TimeSpan Took => Ended - Started;
 }
@@ -11,7 +11,7 @@ public readonly record struct WriteAttempt(long Id, TimeSpan Started, TimeSpan E
 /// <param name="LongestGap">the longest time without an acknowledged write (from the last one before the window)</param>
 /// <param name="LongestWrite">the longest a single write took to end, either way: a client left hanging shows here</param>
 /// <param name="Recovered">whether a write was acknowledged after the window opened</param>
-public sealed record WindowFigures(int FailedWrites, TimeSpan LongestGap, TimeSpan LongestWrite, bool Recovered, int Acknowledged)
+internal sealed record WindowFigures(int FailedWrites, TimeSpan LongestGap, TimeSpan LongestWrite, bool Recovered, int Acknowledged)
 {
     /// <summary>How the longest write ended when it failed (a connect timeout and a reset mean different faults), else null.</summary>
     public string? LongestWriteError { get; init; }
@@ -21,7 +21,7 @@ public sealed record WindowFigures(int FailedWrites, TimeSpan LongestGap, TimeSp
 /// Every write attempt of a client, in the order they ended, and the figures of any window of it. Pure
 /// bookkeeping: the writer adds, the fault matrix asks; safe for one writer and any number of readers.
 /// </summary>
-public sealed class WriteLog
+internal sealed class WriteLog
 {
     private readonly List<WriteAttempt> attempts = [];
     private readonly object gate = new();

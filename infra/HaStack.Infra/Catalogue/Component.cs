@@ -5,16 +5,16 @@ namespace HaStack.Infra.Catalogue;
 
 /// <summary>A file a component puts on its hosts: which template renders it, where it goes, and what a change asks of the service.</summary>
 /// <param name="OnlyWhen">when set, the file is there only on stacks it holds for (a release's workaround, say)</param>
-public sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect, Func<StackConfig, bool>? OnlyWhen = null)
+internal sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect, Func<StackConfig, bool>? OnlyWhen = null)
 {
     public bool AppliesTo(StackConfig config) => OnlyWhen?.Invoke(config) ?? true;
 }
 
 /// <summary>A port a component listens on, and the stack key that sets it.</summary>
-public sealed record ComponentPort(string Key, Func<StackConfig, int> Of);
+internal sealed record ComponentPort(string Key, Func<StackConfig, int> Of);
 
 /// <summary>How a service shows it serves, checked on its host after each start; bounded by <see cref="Seconds"/>.</summary>
-public enum ProbeKind
+internal enum ProbeKind
 {
     /// <summary><c>etcdctl endpoint health</c> on the local client port.</summary>
     EtcdHealth,
@@ -32,13 +32,13 @@ public enum ProbeKind
     Active,
 }
 
-public sealed record ReadinessProbe(ProbeKind Kind, string Target, int Seconds);
+internal sealed record ReadinessProbe(ProbeKind Kind, string Target, int Seconds);
 
 /// <summary>
 /// How systemd brings a service back after it dies: its <c>Restart=</c> policy and the delay before each try.
 /// There is never a start-rate limit: a crash-looping service keeps being retried, so it is never left dead for good.
 /// </summary>
-public sealed record ServiceRecovery(string Restart, double DelaySeconds, string Why)
+internal sealed record ServiceRecovery(string Restart, double DelaySeconds, string Why)
 {
     public string DelayText => DelaySeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }
@@ -48,7 +48,7 @@ public sealed record ServiceRecovery(string Restart, double DelaySeconds, string
 /// how it shows it is ready, where it keeps data, and the service names its packages would start on install.
 /// Rendering, validation, the install guard, the resource graph and the engine all read this record.
 /// </summary>
-public sealed record Component(
+internal sealed record Component(
     string Name,
     string? Unit,
     Func<StackConfig, IReadOnlyList<string>> Packages,

@@ -4,7 +4,7 @@ using HaStack.Infra.Rendering;
 namespace HaStack.Infra.Catalogue;
 
 /// <summary>The components HaStack deploys, and which of them a host runs.</summary>
-public static class Components
+internal static class Components
 {
     private static IReadOnlyList<string> None(StackConfig _) => [];
 

@@ -29,7 +29,7 @@ namespace HaStack.Infra.Catalogue;
 /// being set up with no timer at all: it waits until it gives up by itself. HaStack ends a down server's sessions from
 /// a Lua task inside HAProxy on every release; on those it waits until no connection to the server can still be in setup
 /// </param>
-public sealed record DebianRelease(
+internal sealed record DebianRelease(
     int Number,
     string Codename,
     int PostgresVersion,
@@ -61,7 +61,7 @@ public sealed record DebianRelease(
     public override string ToString() => Name;
 }
 
-public static partial class DebianReleases
+internal static partial class DebianReleases
 {
     public static readonly DebianRelease Bookworm = new(12, "bookworm", 15, "3.0.2", "3.4", "2.6", "1.18", "2.2.7",
         PatroniQuorumCommit: false, PatroniLosesSyncStandbyOnRestart: true, PatroniOverwritesLeaderKey: true,

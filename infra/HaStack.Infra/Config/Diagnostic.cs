@@ -2,7 +2,7 @@ using HaStack.Infra.Stack;
 
 namespace HaStack.Infra.Config;
 
-public enum Severity
+internal enum Severity
 {
     Warning,
     Error,
@@ -12,7 +12,7 @@ public enum Severity
 /// One problem with a stack: the key (Pulumi's path notation, <c>hastack:hosts[1].address</c>), the value found,
 /// what is wrong and how to fix it. <see cref="Rule"/> names the check, so a test and a user can point at it.
 /// </summary>
-public sealed record Diagnostic(Severity Severity, string Rule, string Key, string? Value, string Problem, string Fix, SourceLocation? Location)
+internal sealed record Diagnostic(Severity Severity, string Rule, string Key, string? Value, string Problem, string Fix, SourceLocation? Location)
 {
     public static Diagnostic Error(string rule, string key, string? value, string problem, string fix, SourceLocation? at) =>
         new(Severity.Error, rule, key, value, problem, fix, at);

@@ -6,7 +6,7 @@ namespace HaStack.Infra.Config;
 /// The shapes of every name-like value HaStack accepts, from a stack file or from its own state file. Each is
 /// anchored with \A and \z: .NET's $ also matches before a final newline, which let "app\n" pass as a role name.
 /// </summary>
-public static partial class Names
+internal static partial class Names
 {
     /// <summary>A DNS label: it names the etcd and Patroni member.</summary>
     [GeneratedRegex(@"\A[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\z")]

@@ -4,7 +4,7 @@ namespace HaStack.Infra.Config;
 /// A secret value. It prints as [secret] wherever it goes (logs, string interpolation, records' ToString),
 /// so only code that calls <see cref="Reveal"/> on purpose ever sees it.
 /// </summary>
-public sealed class Secret(string value) : IEquatable<Secret>
+internal sealed class Secret(string value) : IEquatable<Secret>
 {
     public string Reveal() => value;
 

@@ -5,7 +5,7 @@ namespace HaStack.Infra.Config;
 /// reserved word of PostgreSQL's grammar (<c>CREATE ROLE select</c> does not parse), or a keyword of pg_hba or
 /// PgBouncer (a database named <c>all</c> would open a line to every database; <c>pgbouncer</c> is its admin console).
 /// </summary>
-public static class SqlKeywords
+internal static class SqlKeywords
 {
     /// <summary>
     /// PostgreSQL's reserved words and those reserved but usable as function or type names (<c>pg_get_keywords()</c>,

@@ -2,7 +2,7 @@ using HaStack.Infra.Catalogue;
 
 namespace HaStack.Infra.Config;
 
-public enum HostRole
+internal enum HostRole
 {
     Etcd,
     Db,
@@ -10,7 +10,7 @@ public enum HostRole
 }
 
 /// <summary>Which hosts the virtual IP floats over: the HAProxy hosts, the PgBouncer (database) hosts, or the primary itself.</summary>
-public enum VipLayer
+internal enum VipLayer
 {
     Haproxy,
     Pgbouncer,
@@ -21,28 +21,28 @@ public enum VipLayer
 /// Where PgBouncer runs: beside each PostgreSQL, behind HAProxy (database), or on the proxy hosts in front of HAProxy
 /// (proxy: client, VIP, PgBouncer, HAProxy, the primary), where a switchover can hold every client's transactions.
 /// </summary>
-public enum PoolerPlacement
+internal enum PoolerPlacement
 {
     Database,
     Proxy,
 }
 
 /// <summary>Patroni's synchronous replication: off, on (falls back to async when no replica is there), strict (never).</summary>
-public enum SynchronousMode
+internal enum SynchronousMode
 {
     Off,
     On,
     Strict,
 }
 
-public sealed record HostConfig(string Name, string Address, int SshPort, string? SshUser, IReadOnlyList<HostRole> Roles, string? HostKey)
+internal sealed record HostConfig(string Name, string Address, int SshPort, string? SshUser, IReadOnlyList<HostRole> Roles, string? HostKey)
 {
     public bool Has(HostRole role) => Roles.Contains(role);
 }
 
-public sealed record SshSettings(string User, string? PrivateKeyFile, string? KnownHostsFile, bool Sudo, int Port, int ConnectTimeoutSeconds);
+internal sealed record SshSettings(string User, string? PrivateKeyFile, string? KnownHostsFile, bool Sudo, int Port, int ConnectTimeoutSeconds);
 
-public sealed record VipSettings(
+internal sealed record VipSettings(
     string Address,
     int PrefixLength,
     string Interface,
@@ -55,12 +55,12 @@ public sealed record VipSettings(
     int StatusPort,
     Secret? AuthPassword);
 
-public sealed record AppUser(string Name, Secret? Password);
+internal sealed record AppUser(string Name, Secret? Password);
 
-public sealed record AppDatabase(string Name, string Owner);
+internal sealed record AppDatabase(string Name, string Owner);
 
 /// <param name="Version">the PostgreSQL major version the stack asks for; null: the one the hosts' Debian release ships</param>
-public sealed record PostgresSettings(
+internal sealed record PostgresSettings(
     int? Version,
     int Port,
     IReadOnlyDictionary<string, string> Parameters,
@@ -73,22 +73,22 @@ public sealed record PostgresSettings(
 /// seconds a crashed primary may take to come back in place before Patroni fails over instead; 0 fails over at once
 /// to the synchronous standby, and restarts in place only when none can take over
 /// </param>
-public sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort, int PrimaryStartTimeout);
+internal sealed record PatroniSettings(string Scope, int Ttl, int LoopWait, int RetryTimeout, long MaximumLagOnFailover, int RestPort, int PrimaryStartTimeout);
 
-public sealed record EtcdSettings(int ClientPort, int PeerPort);
+internal sealed record EtcdSettings(int ClientPort, int PeerPort);
 
-public sealed record HaproxySettings(int WritePort, int ReadPort, int StatsPort);
+internal sealed record HaproxySettings(int WritePort, int ReadPort, int StatsPort);
 
-public sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoolSize, int MaxClientConn, int ReservePoolSize, PoolerPlacement Placement);
+internal sealed record PgBouncerSettings(int Port, string PoolMode, int DefaultPoolSize, int MaxClientConn, int ReservePoolSize, PoolerPlacement Placement);
 
-public sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds);
+internal sealed record VerifySettings(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds);
 
 /// <summary>
 /// The cluster's certificates: how long a host certificate lasts, how close to its end <c>up</c> issues a new one,
 /// and the user's own CA (certificate and key, the key a secret) instead of the one HaStack generates. With
 /// <see cref="Enabled"/> every service speaks TLS (etcd's clients and peers, Patroni's REST API, PostgreSQL and PgBouncer from the network).
 /// </summary>
-public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey, bool Enabled = true)
+internal sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, string? CaCertificate, Secret? CaKey, bool Enabled = true)
 {
     public static readonly TlsSettings Default = new(365, 30, null, null);
 
@@ -100,7 +100,7 @@ public sealed record TlsSettings(int CertificateDays, int RenewDaysBefore, strin
 }
 
 /// <summary>Everything a stack file says, with HaStack's defaults filled in.</summary>
-public sealed record StackConfig(
+internal sealed record StackConfig(
     string Project,
     string Stack,
     IReadOnlyList<HostConfig> Hosts,

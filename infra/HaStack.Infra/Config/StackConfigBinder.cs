@@ -5,13 +5,13 @@ using HaStack.Infra.Stack;
 namespace HaStack.Infra.Config;
 
 /// <summary>The stack file bound to the model: the config (null when any error was found) and every diagnostic.</summary>
-public sealed record StackLoadResult(StackConfig? Config, StackDocument Document, IReadOnlyList<Diagnostic> Diagnostics)
+internal sealed record StackLoadResult(StackConfig? Config, StackDocument Document, IReadOnlyList<Diagnostic> Diagnostics)
 {
     public bool HasErrors => Diagnostics.Any(d => d.Severity == Severity.Error);
 }
 
 /// <summary>Turns a <see cref="StackDocument"/> into a <see cref="StackConfig"/>, with HaStack's defaults.</summary>
-public static class StackConfigBinder
+internal static class StackConfigBinder
 {
     /// <summary>
     /// Binds and validates. <paramref name="passphrase"/> is asked for only when a secure value is met, and once.

@@ -10,7 +10,7 @@ namespace HaStack.Infra.Config;
 /// Every rule that can be checked without a host. All problems are reported at once, each naming the key, the
 /// value and the fix. Rule names are stable: tests and users can refer to them.
 /// </summary>
-public static partial class StackValidator
+internal static partial class StackValidator
 {
     /// <summary>Settings HaStack derives itself; set in postgres.parameters they would fight Patroni or the topology.</summary>
     private static readonly Dictionary<string, string> ManagedParameters = new(StringComparer.OrdinalIgnoreCase)

@@ -7,7 +7,7 @@ namespace HaStack.Infra.Config;
 /// paragraph separators (each file format HaStack writes reads them as the end of a line or worse), and the text
 /// of a secret token (the renderer would replace it with a secret's value).
 /// </summary>
-public static class TextRules
+internal static class TextRules
 {
     /// <param name="multiline">a PEM block (a certificate, a key): line feeds are its structure, and the only control character allowed</param>
     public static (string Rule, string Problem, string Fix)? Check(string text, bool multiline = false)

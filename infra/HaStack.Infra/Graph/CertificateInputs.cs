@@ -11,7 +11,7 @@ namespace HaStack.Infra.Graph;
 /// The cluster's CA: generated for the stack (<see cref="GivenCertificate"/> null) or the user's own, recorded by its
 /// certificate in canonical PEM (public; its key stays a secret of the stack file).
 /// </summary>
-public sealed partial record AuthorityInputs(string Stack, int Days, string? GivenCertificate) : ResourceInputs
+internal sealed partial record AuthorityInputs(string Stack, int Days, string? GivenCertificate) : ResourceInputs
 {
     private const string Generated = "generated";
     private const string Given = "given";
@@ -56,7 +56,7 @@ public sealed partial record AuthorityInputs(string Stack, int Days, string? Giv
 /// its end <c>up</c> issues a new one, and the CA it comes from (<see cref="AuthorityInputs.Issuer"/>), so that another
 /// CA is another certificate.
 /// </summary>
-public sealed record CertificateInputs(string Host, IReadOnlyList<string> DnsNames, IReadOnlyList<string> Addresses, int Days, int RenewDaysBefore, string Issuer)
+internal sealed record CertificateInputs(string Host, IReadOnlyList<string> DnsNames, IReadOnlyList<string> Addresses, int Days, int RenewDaysBefore, string Issuer)
     : ResourceInputs
 {
     public static CertificateInputs For(StackConfig config, HostConfig host, AuthorityInputs authority)

@@ -5,7 +5,7 @@ using HaStack.Infra.Topology;
 namespace HaStack.Infra.Graph;
 
 /// <summary>A leaving VIP host's agent, stopped before the staying agents drop it from their peers.</summary>
-public sealed record AgentLeaveInputs(string Unit) : ResourceInputs
+internal sealed record AgentLeaveInputs(string Unit) : ResourceInputs
 {
     public static AgentLeaveInputs Agent => new(Components.Agent.Unit!);
 
@@ -22,7 +22,7 @@ public sealed record AgentLeaveInputs(string Unit) : ResourceInputs
 /// The database members that leave the stack (or their db role), with the REST address each was reached at: if one
 /// of them holds the primary when the step runs, a member that stays takes over first.
 /// </summary>
-public sealed record HandoverInputs(IReadOnlyList<SqlTarget> Leaving) : ResourceInputs
+internal sealed record HandoverInputs(IReadOnlyList<SqlTarget> Leaving) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() => Map(("leaving", SqlSetupInputs.TargetsText(Leaving)));
 
@@ -34,7 +34,7 @@ public sealed record HandoverInputs(IReadOnlyList<SqlTarget> Leaving) : Resource
 }
 
 /// <summary>An etcd member joining a running cluster: added through the others before its first start.</summary>
-public sealed record EtcdJoinInputs(EtcdMembership Member, string DataDirectory) : ResourceInputs
+internal sealed record EtcdJoinInputs(EtcdMembership Member, string DataDirectory) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() =>
         Map(("etcdMember", Member.Name), ("etcdCluster", Member.ClusterText), ("data", DataDirectory));
@@ -50,7 +50,7 @@ public sealed record EtcdJoinInputs(EtcdMembership Member, string DataDirectory)
 }
 
 /// <summary>An etcd member leaving a cluster that goes on: removed through the others, then stopped, before its service is.</summary>
-public sealed record EtcdLeaveInputs(EtcdMembership Member) : ResourceInputs
+internal sealed record EtcdLeaveInputs(EtcdMembership Member) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() => Map(("etcdMember", Member.Name), ("etcdCluster", Member.ClusterText));
 
@@ -66,7 +66,7 @@ public sealed record EtcdLeaveInputs(EtcdMembership Member) : ResourceInputs
 /// (<see cref="PostgresRestartSettings"/>), under the same <c>setting:PATH</c> keys: when one changes, the members
 /// waiting for a restart restart in turn. Recorded like any resource, so a restart that failed is rolled by the next up.
 /// </summary>
-public sealed record RollingRestartInputs(IReadOnlyList<DcsSetting> Settings) : ResourceInputs
+internal sealed record RollingRestartInputs(IReadOnlyList<DcsSetting> Settings) : ResourceInputs
 {
     /// <summary>The restart-only parameters among <paramref name="dynamicConfig"/>.</summary>
     public static RollingRestartInputs Of(IReadOnlyList<DcsSetting> dynamicConfig)

@@ -9,7 +9,7 @@ namespace HaStack.Infra.Graph;
 /// so identity, structure and <see cref="InputHash"/> never depend on a secret's value. <see cref="Spec"/> is the
 /// typed form of the inputs; <see cref="Inputs"/> the string map that state records and the hash covers.
 /// </summary>
-public sealed record Resource(
+internal sealed record Resource(
     string Type,
     string Name,
     string? Host,
@@ -34,7 +34,7 @@ public sealed record Resource(
 }
 
 /// <summary>The resource types, as Pulumi-style tokens.</summary>
-public static class ResourceTypes
+internal static class ResourceTypes
 {
     public const string Password = "hastack:cluster:Password";
     public const string CertificateAuthority = "hastack:cluster:CertificateAuthority";

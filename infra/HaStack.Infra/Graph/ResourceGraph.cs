@@ -12,7 +12,7 @@ namespace HaStack.Infra.Graph;
 /// Every resource of a stack, in a dependency order (each after all it depends on). Built from the topology and
 /// the rendered files only: the same stack file gives the same graph, at preview time as at apply time.
 /// </summary>
-public sealed class ResourceGraph
+internal sealed class ResourceGraph
 {
     public IReadOnlyList<Resource> Resources { get; }
     private readonly Dictionary<string, Resource> byId;

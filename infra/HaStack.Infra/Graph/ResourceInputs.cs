@@ -7,7 +7,7 @@ using HaStack.Infra.Topology;
 namespace HaStack.Infra.Graph;
 
 /// <summary>A recorded or desired input that does not have the shape its resource type allows.</summary>
-public sealed class InvalidInputException(string key, string problem) : Exception($"input '{key}': {problem}")
+internal sealed class InvalidInputException(string key, string problem) : Exception($"input '{key}': {problem}")
 {
     public string Key { get; } = key;
 }
@@ -17,7 +17,7 @@ public sealed class InvalidInputException(string key, string problem) : Exceptio
 /// deleted from what it recorded. The string map (<see cref="ToInputs"/>) is what state keeps and hashes; each type's
 /// <c>Parse</c> reads it back and checks every value like user input: state on disk is not trusted.
 /// </summary>
-public abstract record ResourceInputs
+internal abstract record ResourceInputs
 {
     public abstract IReadOnlyDictionary<string, string> ToInputs();
 
@@ -54,7 +54,7 @@ public abstract record ResourceInputs
 }
 
 /// <summary>A file on a host. <see cref="CheckAsAgentConfig"/>: the content, secrets filled in, must load in the agent's own reader before it is written.</summary>
-public sealed record FileInputs(string Path, string Mode, string Owner, string Group, string Content, bool CheckAsAgentConfig) : ResourceInputs
+internal sealed record FileInputs(string Path, string Mode, string Owner, string Group, string Content, bool CheckAsAgentConfig) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs()
     {
@@ -76,7 +76,7 @@ public sealed record FileInputs(string Path, string Mode, string Owner, string G
     }
 }
 
-public sealed record PackagesInputs(IReadOnlyList<string> Packages) : ResourceInputs
+internal sealed record PackagesInputs(IReadOnlyList<string> Packages) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() => Map(("packages", string.Join(" ", Packages)));
 
@@ -90,7 +90,7 @@ public sealed record PackagesInputs(IReadOnlyList<string> Packages) : ResourceIn
 }
 
 /// <summary>The agent's native binary; <see cref="Sha256"/> is null when no build was at hand (preview without one).</summary>
-public sealed record AgentBinaryInputs(string Path, string Mode, string? Sha256) : ResourceInputs
+internal sealed record AgentBinaryInputs(string Path, string Mode, string? Sha256) : ResourceInputs
 {
     public const string NotBuilt = "not built";
 
@@ -108,7 +108,7 @@ public sealed record AgentBinaryInputs(string Path, string Mode, string? Sha256)
 }
 
 /// <summary>What a change to something a service reads asks of it.</summary>
-public enum ServiceEffect
+internal enum ServiceEffect
 {
     /// <summary>Nothing on the host: only what HaStack records about the service changed (its probe, its data directories).</summary>
     None,
@@ -117,14 +117,14 @@ public enum ServiceEffect
 }
 
 /// <summary>Something a service reads (a file, the agent binary), by its content hash and what a change to it asks.</summary>
-public sealed record ServiceRead(string Path, ServiceEffect Effect, string Hash);
+internal sealed record ServiceRead(string Path, ServiceEffect Effect, string Hash);
 
 /// <summary>
 /// An etcd member's place in its cluster: its name and every member of the stack's cluster (itself included). The
 /// member is added to a running cluster before its first start and removed from it before it stops, through the
 /// other members; a change to the cluster asks nothing of a running member (etcd reads its peers once, at its first start).
 /// </summary>
-public sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Cluster)
+internal sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Cluster)
 {
     public EtcdMember Self => Cluster.Single(m => m.Name == Name);
 
@@ -163,7 +163,7 @@ public sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Clust
 /// waited for and (with --purge-data) cleaned up from what it recorded, also after its host left the stack; an
 /// etcd member also carries its <see cref="EtcdMembership"/>, so it can leave the cluster from what it recorded.
 /// </summary>
-public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads, ReadinessProbe Ready, IReadOnlyList<string> DataDirectories,
+internal sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads, ReadinessProbe Ready, IReadOnlyList<string> DataDirectories,
     EtcdMembership? Membership = null) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs()
@@ -261,7 +261,7 @@ public sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads
 }
 
 /// <summary>A generated password's recipe; its value lives encrypted in state's secrets, never in inputs.</summary>
-public sealed record PasswordInputs(int Length) : ResourceInputs
+internal sealed record PasswordInputs(int Length) : ResourceInputs
 {
     public const string Alphanumeric = "alphanumeric";
 
@@ -281,7 +281,7 @@ public sealed record PasswordInputs(int Length) : ResourceInputs
 /// A database host's Patroni REST API, as the SQL setup and Patroni's configuration record it (the primary among them
 /// runs the setup): its address and port, over https when the stack has TLS.
 /// </summary>
-public sealed record SqlTarget(string Host, string Address, int RestPort, bool Tls = false)
+internal sealed record SqlTarget(string Host, string Address, int RestPort, bool Tls = false)
 {
     public static SqlTarget Of(StackConfig config, HostConfig host) => new(host.Name, host.Address, config.Patroni.RestPort, config.Tls.Enabled);
 
@@ -289,7 +289,7 @@ public sealed record SqlTarget(string Host, string Address, int RestPort, bool T
     public string Url(string path) => $"{TlsSettings.UrlScheme(Tls)}://{Address}:{RestPort.ToString(CultureInfo.InvariantCulture)}{path}";
 }
 
-public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
+internal sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() => Map(("script", Script), ("targets", TargetsText(Targets)));
 
@@ -330,7 +330,7 @@ public sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targ
 /// targets), which stores it in etcd for every member. One input per setting ("setting:PATH" = its JSON), so a
 /// preview's diff names each setting that changes.
 /// </summary>
-public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
+internal sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
     public const string SettingPrefix = "setting:";
 
@@ -388,7 +388,7 @@ public sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IRe
     }
 }
 
-public sealed record VerificationInputs(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds) : ResourceInputs
+internal sealed record VerificationInputs(bool Enabled, int VipMoveTimeoutSeconds, int SqlTimeoutSeconds) : ResourceInputs
 {
     public override IReadOnlyDictionary<string, string> ToInputs() => Map(("enabled", Enabled ? "true" : "false"),
         ("vipMoveTimeoutSeconds", VipMoveTimeoutSeconds.ToString(CultureInfo.InvariantCulture)), ("sqlTimeoutSeconds", SqlTimeoutSeconds.ToString(CultureInfo.InvariantCulture)));

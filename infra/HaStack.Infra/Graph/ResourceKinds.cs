@@ -1,7 +1,7 @@
 namespace HaStack.Infra.Graph;
 
 /// <summary>What a difference in inputs asks the engine to do.</summary>
-public enum ChangeKind
+internal enum ChangeKind
 {
     Same,
     Update,
@@ -19,7 +19,7 @@ public enum ChangeKind
 /// recorded, since what calls for it (the delete or create it prepares) is; its operation checks before it acts, so a
 /// resumed up runs it again safely. <see cref="RunsFirst"/>: before any other step, one at a time.
 /// </summary>
-public sealed record ResourceKind(
+internal sealed record ResourceKind(
     string Type,
     Func<IReadOnlyDictionary<string, string>, ResourceInputs> Parse,
     ChangeKind OnChange,
@@ -31,7 +31,7 @@ public sealed record ResourceKind(
     bool Transient = false,
     bool RunsFirst = false);
 
-public static class ResourceKinds
+internal static class ResourceKinds
 {
     public static readonly IReadOnlyDictionary<string, ResourceKind> ByType = new[]
     {

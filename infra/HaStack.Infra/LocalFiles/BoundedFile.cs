@@ -5,7 +5,7 @@ using System.Text;
 namespace HaStack.Infra.LocalFiles;
 
 /// <summary>A local file HaStack was pointed at cannot be used; the message names the file, what is wrong and the fix.</summary>
-public sealed class LocalFileException(string message) : Exception(message);
+internal sealed class LocalFileException(string message) : Exception(message);
 
 /// <summary>
 /// The one way HaStack reads a local file it is pointed at (stack files, keys, known_hosts, the passphrase file, the
@@ -13,7 +13,7 @@ public sealed class LocalFileException(string message) : Exception(message);
 /// device such as /dev/zero never ends, and both report a length of 0, so the kind is asked of the kernel (statx,
 /// following symlinks) before the file is opened, and the read stops one byte past the bound whatever the length said.
 /// </summary>
-public static partial class BoundedFile
+internal static partial class BoundedFile
 {
     /// <summary>The file's bytes.</summary>
     /// <param name="what">how the user knows the file, for the message (e.g. "hastack:ssh.privateKeyFile")</param>

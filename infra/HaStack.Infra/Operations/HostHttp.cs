@@ -5,7 +5,7 @@ using static HaStack.Infra.Operations.Shell;
 namespace HaStack.Infra.Operations;
 
 /// <summary>What a host-side HTTP call reads on standard input: its secrets, never on a command line.</summary>
-public enum HttpSecrets
+internal enum HttpSecrets
 {
     None,
 
@@ -20,7 +20,7 @@ public enum HttpSecrets
 /// One HTTP(S) call a host makes for HaStack (Patroni's REST API, the agent's status, a readiness probe): https is
 /// checked against the cluster's CA and the host's name. <see cref="Refused"/>: what an HTTP error is reported as.
 /// </summary>
-public sealed record HttpCall(string Method, string Url, int TimeoutSeconds = 3, string? User = null,
+internal sealed record HttpCall(string Method, string Url, int TimeoutSeconds = 3, string? User = null,
     HttpSecrets Stdin = HttpSecrets.None, JsonNode? Json = null, string? Refused = null)
 {
     public static HttpCall Get(string url, int timeoutSeconds = 3) => new("GET", url, timeoutSeconds);
@@ -51,7 +51,7 @@ public sealed record HttpCall(string Method, string Url, int TimeoutSeconds = 3,
 /// compiled in and checked with py_compile) given to the host's python3 as a here-document on file descriptor 3, so
 /// standard input stays free for the secrets and nothing is installed on the host.
 /// </summary>
-public static partial class HostOperations
+internal static partial class HostOperations
 {
     private const string HttpProgramEnd = "HASTACK_PY";
 

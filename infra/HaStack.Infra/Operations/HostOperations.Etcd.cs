@@ -5,7 +5,7 @@ using static HaStack.Infra.Operations.Shell;
 namespace HaStack.Infra.Operations;
 
 /// <summary>etcd's membership: one change at a time, through the other members, never below quorum.</summary>
-public static partial class HostOperations
+internal static partial class HostOperations
 {
     /// <summary>etcdctl against the other members of <paramref name="member"/>'s cluster (none: an empty list).</summary>
     private static string EtcdOthersText(EtcdMembership member) => $$"""

@@ -7,7 +7,7 @@ namespace HaStack.Infra.Operations;
 /// Patroni's REST API, each read or call one <see cref="HttpCall"/> made on a host (<see cref="Http"/>); the REST
 /// password always on standard input. What a read prints is parsed by <see cref="PatroniReplies"/>.
 /// </summary>
-public static partial class HostOperations
+internal static partial class HostOperations
 {
     private const string PatroniUser = "patroni";
 

@@ -10,7 +10,7 @@ namespace HaStack.Infra.Operations;
 /// Every operation HaStack runs on a host, as a pure function of typed inputs to a script. Nothing else builds
 /// shell text: every value passes through <see cref="Shell.Quote"/>, and contents and secrets go on standard input.
 /// </summary>
-public static partial class HostOperations
+internal static partial class HostOperations
 {
     // ---- files (and the agent binary, which is a file with another source)
 

@@ -1,7 +1,7 @@
 namespace HaStack.Infra.Operations;
 
 /// <summary>What a script reads on standard input.</summary>
-public enum ScriptInput
+internal enum ScriptInput
 {
     None,
 
@@ -16,7 +16,7 @@ public enum ScriptInput
 /// One operation on a host, as the text both engines run (the embedded one over SSH, the Pulumi program as a
 /// Remote.Command): a POSIX shell script in which every value went through <see cref="Shell.Quote"/>.
 /// </summary>
-public sealed record HostScript(string What, string Text, ScriptInput Input = ScriptInput.None, int TimeoutSeconds = 300)
+internal sealed record HostScript(string What, string Text, ScriptInput Input = ScriptInput.None, int TimeoutSeconds = 300)
 {
     /// <summary>
     /// The command line that runs the script on a host: <c>sh -c 'TEXT'</c>, under <c>sudo -n</c> for a login that

@@ -6,7 +6,7 @@ namespace HaStack.Infra.Operations;
 /// What Patroni's REST API answers, read into what HaStack acts on: checked like any input from a host (a malformed
 /// answer is an <see cref="InvalidDataException"/> naming what was wrong, never a partial list).
 /// </summary>
-public static class PatroniReplies
+internal static class PatroniReplies
 {
     /// <summary>The members of a /cluster answer whose PostgreSQL waits for a restart (pending_restart), in its order.</summary>
     public static IReadOnlyList<string> PendingRestarts(string clusterJson) =>

@@ -7,7 +7,7 @@ namespace HaStack.Infra.Operations;
 /// on its host. Both engines take them from here, so they run the same text. Null: the operation does nothing on a
 /// host (packages stay on delete; passwords and the proof are not host operations).
 /// </summary>
-public sealed record ResourceScripts(
+internal sealed record ResourceScripts(
     HostScript? Create,
     Func<IReadOnlyList<string>, HostScript?> Update,
     HostScript? Delete,
@@ -17,7 +17,7 @@ public sealed record ResourceScripts(
     public static readonly ResourceScripts None = new(null, _ => null, null, null, null);
 }
 
-public static class ResourceOperations
+internal static class ResourceOperations
 {
     public static ResourceScripts Of(ResourceInputs inputs) => inputs switch
     {

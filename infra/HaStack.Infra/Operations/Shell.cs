@@ -1,7 +1,7 @@
 namespace HaStack.Infra.Operations;
 
 /// <summary>The one way a value enters a shell command: as a single-quoted word, whatever it holds.</summary>
-public static class Shell
+internal static class Shell
 {
     /// <summary>
     /// <c>'...'</c> with each <c>'</c> written as <c>'\''</c>: the shell reads the value back byte for byte, so no value

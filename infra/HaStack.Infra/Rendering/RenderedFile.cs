@@ -4,13 +4,13 @@ namespace HaStack.Infra.Rendering;
 /// A file HaStack puts on a host, its secrets still as tokens. <see cref="Host"/> is null for cluster-wide
 /// content that the engine runs rather than writes (the SQL setup).
 /// </summary>
-public sealed record RenderedFile(string? Host, string Path, string Mode, string Owner, string Group, string Content, FileEffect Effect)
+internal sealed record RenderedFile(string? Host, string Path, string Mode, string Owner, string Group, string Content, FileEffect Effect)
 {
     public IReadOnlyList<string> SecretNames => SecretTokens.NamesIn(Content);
 }
 
 /// <summary>What a change to the file asks of the service that reads it.</summary>
-public enum FileEffect
+internal enum FileEffect
 {
     /// <summary>Read when packages install: it must be in place before them (Debian's auto-start and auto-create guards).</summary>
     InstallGuard,

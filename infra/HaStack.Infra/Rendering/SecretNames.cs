@@ -5,7 +5,7 @@ namespace HaStack.Infra.Rendering;
 /// one they name is here), the code reads and stores them by these constants. The certificates' are in
 /// <see cref="Tls.TlsSecrets"/>.
 /// </summary>
-public static class SecretNames
+internal static class SecretNames
 {
     /// <summary>The postgres superuser's password: HaStack's own SQL and the failover proof log in with it.</summary>
     public const string PostgresSuperuser = "postgres-superuser";

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace HaStack.Infra.Rendering;
 
 /// <summary>How a secret is written where it lands: each file format quotes differently.</summary>
-public enum SecretEncoding
+internal enum SecretEncoding
 {
     /// <summary>As is (the value was checked to need no quoting, e.g. a VRRP password).</summary>
     Raw,
@@ -24,7 +24,7 @@ public enum SecretEncoding
 /// hashes are then the same at preview time, when generated passwords do not exist yet, and a secret can
 /// only reach a host through <see cref="Substitute"/>, which the engine calls at the last moment.
 /// </summary>
-public static partial class SecretTokens
+internal static partial class SecretTokens
 {
     /// <summary>How every token starts; no value from a stack file may hold it.</summary>
     public const string Prefix = "@@secret:";

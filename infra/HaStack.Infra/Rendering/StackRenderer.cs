@@ -11,7 +11,7 @@ namespace HaStack.Infra.Rendering;
 /// Templates (compiled in from <c>templates/</c>) + topology → the files of every host. Deterministic: the same
 /// topology gives the same bytes. Secrets are written as tokens (<see cref="SecretTokens"/>).
 /// </summary>
-public static partial class StackRenderer
+internal static partial class StackRenderer
 {
     /// <summary>The secrets the stack file itself holds, by the name their tokens use (the rest are generated).</summary>
     public static IReadOnlyDictionary<string, string> SecretsFromStack(StackConfig config)

@@ -4,7 +4,7 @@ using System.Text;
 namespace HaStack.Infra.Ssh;
 
 /// <summary>One public host key from a known_hosts line, for the host patterns on that line.</summary>
-public sealed record KnownHostKey(string KeyType, byte[] Key, int LineNumber)
+internal sealed record KnownHostKey(string KeyType, byte[] Key, int LineNumber)
 {
     /// <summary>OpenSSH's notation: "SHA256:" and the unpadded base64 of the key blob's SHA-256.</summary>
     public string Fingerprint => FingerprintOf(Key);
@@ -18,7 +18,7 @@ public sealed record KnownHostKey(string KeyType, byte[] Key, int LineNumber)
 /// [host]:port for non-standard ports, comments, and the @revoked marker. @cert-authority lines are
 /// skipped: a pinned key is a key, not a CA.
 /// </summary>
-public sealed class KnownHosts
+internal sealed class KnownHosts
 {
     private readonly List<(Func<string, bool> Matches, KnownHostKey Key, bool Revoked)> entries = [];
 

@@ -6,7 +6,7 @@ namespace HaStack.Infra.Ssh;
 /// The local SSH files a stack names (its private key and known_hosts), found the same way by both engines:
 /// <c>~/</c> is the user's home, a missing known_hosts file pins nothing.
 /// </summary>
-public static class SshFiles
+internal static class SshFiles
 {
     public static string ExpandHome(string path) =>
         path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..]) : path;

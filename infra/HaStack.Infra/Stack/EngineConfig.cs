@@ -9,7 +9,7 @@ namespace HaStack.Infra.Stack;
 /// secret. Read into the same <see cref="StackDocument"/> the stack files give, so validation, topology, rendering
 /// and the graph are the same code under both engines.
 /// </summary>
-public static class EngineConfig
+internal static class EngineConfig
 {
     /// <summary>Where diagnostics point: the engine gives values, not lines of a file.</summary>
     public const string Source = "pulumi config";

@@ -4,7 +4,7 @@ using System.Text;
 namespace HaStack.Infra.Stack;
 
 /// <summary>The passphrase is wrong: the stack's check value does not decrypt to "pulumi".</summary>
-public sealed class IncorrectPassphraseException() : Exception(
+internal sealed class IncorrectPassphraseException() : Exception(
     "incorrect passphrase: set PULUMI_CONFIG_PASSPHRASE to the stack's passphrase, or PULUMI_CONFIG_PASSPHRASE_FILE to a file holding it " +
     "(as pulumi reads that file, a newline at its end is part of the passphrase: write it with printf, not echo)");
 
@@ -13,7 +13,7 @@ public sealed class IncorrectPassphraseException() : Exception(
 /// 8-byte salt in <c>encryptionsalt</c> (1,000,000 iterations, 32 bytes); each value is AES-256-GCM with a 12-byte
 /// nonce and no associated data, written <c>v1:base64(nonce):base64(ciphertext||tag)</c>.
 /// </summary>
-public sealed class PassphraseCrypter
+internal sealed class PassphraseCrypter
 {
     public const int Iterations = 1_000_000;
     private const string CheckPlaintext = "pulumi";

@@ -9,7 +9,7 @@ namespace HaStack.Infra.Stack;
 /// The project's keys from <c>Pulumi.yaml</c> (defaults) and <c>Pulumi.&lt;stack&gt;.yaml</c> (values), merged:
 /// a stack value replaces the project default of the same key. Keys are stored without the project namespace.
 /// </summary>
-public sealed record StackDocument(
+internal sealed record StackDocument(
     string ProjectName,
     string StackName,
     string StackFile,
@@ -19,7 +19,7 @@ public sealed record StackDocument(
     string? SecretsProvider = null);
 
 /// <summary>Reads Pulumi's project and stack files the way the pulumi CLI does (reference/pulumi.md §4.1-4.2).</summary>
-public static class StackFiles
+internal static class StackFiles
 {
     public const string ProjectFile = "Pulumi.yaml";
 

@@ -9,7 +9,7 @@ namespace HaStack.Infra.Stack;
 /// aliases it uses. YAML's tree loader recurses once per level, so 100,000 nested brackets would end the process
 /// with a stack overflow; the event parser below walks it flat and stops at the first level too deep.
 /// </summary>
-public static class YamlLimits
+internal static class YamlLimits
 {
     public const int MaxFileBytes = 1 << 20;
     public const int MaxDepth = 64;

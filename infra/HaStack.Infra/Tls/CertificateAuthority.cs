@@ -5,14 +5,14 @@ using System.Security.Cryptography.X509Certificates;
 namespace HaStack.Infra.Tls;
 
 /// <summary>A certificate and its private key, both PEM: the form files on the hosts and encrypted state keep them in.</summary>
-public sealed record PemPair(string CertificatePem, string PrivateKeyPem);
+internal sealed record PemPair(string CertificatePem, string PrivateKeyPem);
 
 /// <summary>
 /// The cluster's own certificate authority: ECDSA P-256 (which etcd 3.4, PostgreSQL, PgBouncer, HAProxy and Python's
 /// ssl all take), one CA per stack, host certificates valid for both server and client authentication (etcd peers
 /// are both). Pure: time comes in, PEM goes out; where the PEM is kept is the engines' business.
 /// </summary>
-public sealed class CertificateAuthority
+internal sealed class CertificateAuthority
 {
     /// <summary>Issued a little in the past: a host whose clock lags by minutes must not find a new certificate not yet valid.</summary>
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace HaStack.Infra.Tls;
 
 /// <summary>What HaStack reads off a certificate, the same way wherever it reads it: its end and its fingerprint.</summary>
-public static class CertificateFacts
+internal static class CertificateFacts
 {
     /// <summary>When the certificate ends, in UTC.</summary>
     public static DateTimeOffset End(X509Certificate2 certificate) => new(certificate.NotAfter.ToUniversalTime());

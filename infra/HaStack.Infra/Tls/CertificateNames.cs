@@ -9,7 +9,7 @@ namespace HaStack.Infra.Tls;
 /// may end its TLS at with <c>sslmode=verify-full</c>: the VIP's own hosts, PgBouncer's (HAProxy passes the bytes
 /// through) and PostgreSQL's (reads go straight to it when PgBouncer sits on the proxies).
 /// </summary>
-public sealed record CertificateNames(string HostName, IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses)
+internal sealed record CertificateNames(string HostName, IReadOnlyList<string> DnsNames, IReadOnlyList<IPAddress> Addresses)
 {
     public static CertificateNames For(StackConfig config, HostConfig host)
     {

@@ -8,7 +8,7 @@ namespace HaStack.Infra.Tls;
 /// Whether a host certificate already issued still serves: signed by the cluster's CA, carrying exactly the names
 /// the host needs now, and further from its end than the renewal threshold. <c>up</c> issues a new one otherwise.
 /// </summary>
-public static class CertificateRenewal
+internal static class CertificateRenewal
 {
     /// <summary>Why <paramref name="issued"/> must be issued again, or null when it still serves.</summary>
     public static string? Reason(string issuedPem, string authorityPem, CertificateNames wanted, DateTimeOffset now, TimeSpan threshold)

@@ -4,7 +4,7 @@ namespace HaStack.Infra.Tls;
 /// The names the cluster's certificates and keys go by in the secret store and in the tokens of the files that
 /// carry them to the hosts (PEM, written as is).
 /// </summary>
-public static class TlsSecrets
+internal static class TlsSecrets
 {
     /// <summary>The CA's certificate: public, but kept beside its key so files and outputs take it the same way.</summary>
     public const string CaCertificate = "tls-ca-certificate";

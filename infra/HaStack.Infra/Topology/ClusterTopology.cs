@@ -3,13 +3,13 @@ using HaStack.Infra.Config;
 
 namespace HaStack.Infra.Topology;
 
-public sealed record EtcdMember(string Name, string Address, string PeerUrl, string ClientUrl);
+internal sealed record EtcdMember(string Name, string Address, string PeerUrl, string ClientUrl);
 
 /// <summary>A host's part in the VRRP group: its priority and the peers it sends unicast adverts to.</summary>
-public sealed record VrrpMember(HostConfig Host, int Priority, IReadOnlyList<string> Peers);
+internal sealed record VrrpMember(HostConfig Host, int Priority, IReadOnlyList<string> Peers);
 
 /// <summary>What one host runs (its components, from the catalogue), derived from its roles and the VIP layer.</summary>
-public sealed record HostPlan(HostConfig Host, IReadOnlyList<Component> Components, VrrpMember? Vrrp)
+internal sealed record HostPlan(HostConfig Host, IReadOnlyList<Component> Components, VrrpMember? Vrrp)
 {
     public string Name => Host.Name;
 
@@ -27,7 +27,7 @@ public sealed record HostPlan(HostConfig Host, IReadOnlyList<Component> Componen
 /// The derived facts of a valid stack: who runs what, the etcd initial cluster, Patroni's members, HAProxy's
 /// backends and the VRRP group. Pure and deterministic: the hosts' order in the stack file decides ties.
 /// </summary>
-public sealed record ClusterTopology(
+internal sealed record ClusterTopology(
     StackConfig Config,
     IReadOnlyList<HostPlan> Hosts,
     IReadOnlyList<EtcdMember> EtcdMembers,

@@ -9,7 +9,7 @@ namespace HaStack.Infra.Topology;
 /// One setting of Patroni's dynamic configuration (the one Patroni keeps in etcd): its path, segments joined by
 /// '/' (a parameter's name may hold a dot), and its value as JSON.
 /// </summary>
-public sealed record DcsSetting(string Path, string Json)
+internal sealed record DcsSetting(string Path, string Json)
 {
     public const char Separator = '/';
 
@@ -25,7 +25,7 @@ public sealed record DcsSetting(string Path, string Json)
 /// rendered from it (Patroni reads that only when it creates the cluster), and the cluster's PatroniConfig resource
 /// writes the same settings to the running cluster (PUT /config) and reads them back for drift.
 /// </summary>
-public static class PatroniDynamicConfig
+internal static class PatroniDynamicConfig
 {
     public const string PostgresqlSection = "postgresql";
     public const string ParametersSection = "postgresql/parameters";

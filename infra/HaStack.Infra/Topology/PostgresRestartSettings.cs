@@ -4,7 +4,7 @@ namespace HaStack.Infra.Topology;
 /// The PostgreSQL settings a running server takes only at a restart (pg_settings' context "postmaster", read from
 /// PostgreSQL 15 on the lab), so a preview can say which change restarts the members before up does it.
 /// </summary>
-public static class PostgresRestartSettings
+internal static class PostgresRestartSettings
 {
     public static readonly IReadOnlySet<string> Names = new HashSet<string>(StringComparer.Ordinal)
     {

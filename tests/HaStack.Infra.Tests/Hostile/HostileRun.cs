@@ -118,7 +118,7 @@ public sealed class HostileFixture : IDisposable
     public string AgentBinary => Path.Combine(shared.FullName, "hastack-vrrpd");
     public int SshPort { get; }
     public string BaseStack { get; }
-    public (string Salt, HaStack.Infra.Stack.PassphraseCrypter Crypter) Secrets { get; } = HaStack.Infra.Stack.PassphraseCrypter.Create(HostileRun.Passphrase);
+    internal (string Salt, HaStack.Infra.Stack.PassphraseCrypter Crypter) Secrets { get; } = HaStack.Infra.Stack.PassphraseCrypter.Create(HostileRun.Passphrase);
 
     /// <summary>Connections any listener took: HaStack reaching for a host.</summary>
     public int Contacts => Volatile.Read(ref accepted);

@@ -17,7 +17,7 @@ public sealed class LabEnvironment
     private static string HostsPath => Path.Combine(LabDir, "hosts");
 
     public IReadOnlyList<LabHost> Hosts { get; }
-    public KnownHosts KnownHosts { get; }
+    internal KnownHosts KnownHosts { get; }
 
     private LabEnvironment(IReadOnlyList<LabHost> hosts, KnownHosts knownHosts)
     {
@@ -33,7 +33,7 @@ public sealed class LabEnvironment
         var hosts = File.ReadAllLines(HostsPath)
             .Where(line => line.Length > 0)
             .Select(line => line.Split(' '))
-            .Select(fields => new LabHost(fields[0], fields[1], knownHosts))
+            .Select(fields => new LabHost(fields[0], fields[1], (h, p, t, k) => knownHosts.Trusts(h, p, t, k)))
             .ToList();
         return new LabEnvironment(hosts, knownHosts);
     }
@@ -43,12 +43,12 @@ public sealed class LabEnvironment
     private HaStack.Infra.Catalogue.DebianRelease? release;
 
     /// <summary>The Debian release the lab's hosts run (up.sh's HASTACK_LAB_RELEASE), as its first host says.</summary>
-    public HaStack.Infra.Catalogue.DebianRelease Release =>
+    internal HaStack.Infra.Catalogue.DebianRelease Release =>
         release ??= HaStack.Infra.Catalogue.DebianReleases.FromOsRelease(Hosts[0].Check("cat /etc/os-release"), out var why)
             ?? throw new InvalidOperationException($"{Hosts[0].Name} {why}");
 
     /// <summary>The lab stack (Pulumi.lab.yaml) for the release the lab's hosts run, as the engine would resolve it.</summary>
-    public static HaStack.Infra.Config.StackConfig LabStack(LabEnvironment lab) =>
+    internal static HaStack.Infra.Config.StackConfig LabStack(LabEnvironment lab) =>
         (HaStack.Infra.StackPipeline.Load(RepoRoot, "lab", _ => null).Config
             ?? throw new InvalidOperationException("Pulumi.lab.yaml does not validate: run hastack validate --stack lab")) with { Release = lab.Release };
 

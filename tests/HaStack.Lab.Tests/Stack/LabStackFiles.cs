@@ -15,7 +15,7 @@ public sealed class LabStackFiles
     private static readonly object Gate = new();
     private static bool installed;
 
-    public StackPlan Plan { get; }
+    internal StackPlan Plan { get; }
 
     public LabStackFiles(LabEnvironment lab)
     {
