@@ -47,15 +47,15 @@ public class PatroniRepliesTests
     [InlineData("""{"members": [{"name": "", "pending_restart": true}]}""", "without a 'name'")]
     public void A_malformed_cluster_answer_is_an_error_that_says_what_is_wrong(string answer, string problem)
     {
-        var error = Assert.Throws<InvalidDataException>(() => PatroniReplies.PendingRestarts(answer));
+        var error = Assert.Throws<FormatException>(() => PatroniReplies.PendingRestarts(answer));
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_malformed_replication_answer_is_an_error()
     {
-        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys("""{"replication": {"a": 1}}"""));
-        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys("""{"replication": [{"sync_state": "sync"}]}"""));
-        Assert.Throws<InvalidDataException>(() => PatroniReplies.SynchronousStandbys(new string('[', 100)));
+        Assert.Throws<FormatException>(() => PatroniReplies.SynchronousStandbys("""{"replication": {"a": 1}}"""));
+        Assert.Throws<FormatException>(() => PatroniReplies.SynchronousStandbys("""{"replication": [{"sync_state": "sync"}]}"""));
+        Assert.Throws<FormatException>(() => PatroniReplies.SynchronousStandbys(new string('[', 100)));
     }
 }

@@ -27,7 +27,7 @@ internal sealed class SessionPool : IDisposable
     }
 
     public IHostSession Get(string host) =>
-        sessions.TryGetValue(host, out var session) ? session.Value : throw new InvalidOperationException($"host {host} is neither in the stack nor recorded in state");
+        sessions.TryGetValue(host, out var session) ? session.Value : throw new HostUnreachableException(host, "it is neither in the stack nor recorded in state");
 
     public void Dispose()
     {

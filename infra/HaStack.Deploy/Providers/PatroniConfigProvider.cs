@@ -30,7 +30,7 @@ internal sealed class PatroniConfigProvider : IResourceProvider
             }
             return new Dictionary<string, string> { ["appliedThrough"] = target.Host };
         }
-        throw new InvalidOperationException($"no database host took Patroni's configuration: {string.Join("; ", failures)}");
+        throw new Remote.HostOperationException($"no database host took Patroni's configuration: {string.Join("; ", failures)}");
     }
 
     public void Delete(ApplyContext context, ResourceState recorded)

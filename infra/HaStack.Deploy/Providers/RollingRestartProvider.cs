@@ -38,7 +38,7 @@ internal sealed class RollingRestartProvider : IResourceProvider
                 return [.. PatroniReplies.PendingRestarts(answer.Stdout)];
             failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
         }
-        throw new InvalidOperationException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");
+        throw new Remote.HostOperationException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");
     }
 
     public void Delete(ApplyContext context, ResourceState recorded)

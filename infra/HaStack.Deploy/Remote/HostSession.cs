@@ -57,6 +57,11 @@ internal sealed class HostSession : IHostSession, IDisposable
                 $"{host.Name} ({host.Address}:{port}) presented host key {seenKey}, but the pinned key is {expected}. " +
                 "Nothing was done on this host. If the host was reinstalled, check the new key out of band and update the pin; otherwise someone may be in the way.");
         }
+        catch (Exception e) when (e is Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or TimeoutException or Renci.SshNet.Common.ProxyException)
+        {
+            client.Dispose();
+            throw new HostUnreachableException(host.Name, $"{host.Address}:{port} as {user}: {e.Message}", e);
+        }
     }
 
     private static bool PinnedMatches(string pinned, string keyType, byte[] key) =>

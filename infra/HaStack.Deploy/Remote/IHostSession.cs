@@ -10,7 +10,7 @@ internal sealed record RemoteResult(int ExitStatus, string Stdout, string Stderr
 
 /// <summary>A remote command that failed; the message carries its exit status and output (scrubbed by the caller's log).</summary>
 internal sealed class RemoteCommandException(string host, string what, RemoteResult result)
-    : Exception($"{host}: {what} failed (exit {result.ExitStatus}): {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}")
+    : HostOperationException($"{host}: {what} failed (exit {result.ExitStatus}): {(result.Stderr.Trim().Length > 0 ? result.Stderr.Trim() : result.Stdout.Trim())}")
 {
     public RemoteResult Result { get; } = result;
 }

@@ -98,7 +98,7 @@ internal sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> s
         {
             return answer.Ok && PatroniReplies.SynchronousStandbys(answer.Stdout).Contains(named.Name);
         }
-        catch (InvalidDataException)
+        catch (FormatException)
         {
             return false; // an answer that cannot be read proves nothing: not whole yet, asked again
         }

@@ -4,7 +4,7 @@ namespace HaStack.Infra.Operations;
 
 /// <summary>
 /// What Patroni's REST API answers, read into what HaStack acts on: checked like any input from a host (a malformed
-/// answer is an <see cref="InvalidDataException"/> naming what was wrong, never a partial list).
+/// answer is an <see cref="FormatException"/> naming what was wrong, never a partial list).
 /// </summary>
 internal static class PatroniReplies
 {
@@ -30,22 +30,22 @@ internal static class PatroniReplies
         {
             using var document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new InvalidDataException($"Patroni's {what} answer is not a JSON object");
+                throw new FormatException($"Patroni's {what} answer is not a JSON object");
             return read(document.RootElement);
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"Patroni's {what} answer is not JSON: {e.Message}", e);
+            throw new FormatException($"Patroni's {what} answer is not JSON: {e.Message}", e);
         }
     }
 
     private static List<JsonElement> Array(JsonElement root, string name, string what) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray().ToList()
-            : throw new InvalidDataException($"Patroni's {what} answer has no '{name}' list");
+            : throw new FormatException($"Patroni's {what} answer has no '{name}' list");
 
     private static string Text(JsonElement item, string name, string what) =>
         item.ValueKind == JsonValueKind.Object && item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
             ? text
-            : throw new InvalidDataException($"Patroni's {what} answer has an entry without a '{name}'");
+            : throw new FormatException($"Patroni's {what} answer has an entry without a '{name}'");
 }

@@ -36,8 +36,12 @@ internal abstract class StackVerb(VerbSetting setting)
         return body(run, Context(run, purgeData: false));
     }
 
+    /// <summary>
+    /// A failure that comes from a host: not reached, an operation failed there, a wrong host key, the connection lost
+    /// mid-run. Reported as one error line; anything else is a fault of HaStack's own and is not caught as one.
+    /// </summary>
     internal static bool IsHostFailure(Exception e) =>
-        e is RemoteCommandException or HostKeyMismatchException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException or InvalidOperationException;
+        e is HostUnreachableException or HostOperationException or HostKeyMismatchException or Renci.SshNet.Common.SshException or System.Net.Sockets.SocketException;
 
     protected bool Confirmed(string what)
     {
