@@ -1,3 +1,4 @@
+using HaStack.Infra.Operations;
 using System.Security.Cryptography.X509Certificates;
 using HaStack.Deploy.Engine;
 using HaStack.Deploy.Planning;
@@ -53,7 +54,7 @@ public sealed class CertificateResourceTests : IDisposable
     }
 
     private static string WrittenTo(FakeHost host, string path) =>
-        System.Text.Encoding.UTF8.GetString(host.Ran.Last(r => r.Script.What == $"writing {path}").Stdin
+        System.Text.Encoding.UTF8.GetString(host.Ran.Last(r => r.Script.Kind == HostOperationKind.WriteFile && r.Script.Subject == path).Stdin
             ?? throw new InvalidOperationException($"{path} was written without content"));
 
     [Fact]

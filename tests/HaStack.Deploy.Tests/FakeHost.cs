@@ -57,12 +57,12 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
     /// What the planned orchestration reads of a steady cluster: node1 leads (node2 its sync standby) and holds the VIP
     /// (10.77.0.100), and no member waits for a restart; any other script succeeds quietly.
     /// </summary>
-    public static RemoteResult SteadyCluster(string host, HostScript script) => script.What switch
+    public static RemoteResult SteadyCluster(string host, HostScript script) => script.Kind switch
     {
-        "reading Patroni's members" => Ok(PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
+        HostOperationKind.PatroniMembers => Ok(PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
             (n, n == "node1" ? "leader" : n == "node2" ? "sync_standby" : "replica", "running", (int?)1)))),
-        "looking for 10.77.0.100" => host == "node1" ? Ok() : Fail(""),
-        "reading which members wait for a restart" => Ok(PatroniPending(["node1", "node2", "node3"], new HashSet<string>())),
+        HostOperationKind.VipLookup => host == "node1" && script.Subject == "10.77.0.100" ? Ok() : Fail(""),
+        HostOperationKind.PatroniPendingRestarts => Ok(PatroniPending(["node1", "node2", "node3"], new HashSet<string>())),
         _ => Ok(),
     };
 

@@ -39,7 +39,7 @@ public class RollingRestartTests
 
         private Remote.RemoteResult Answer(string host, HostScript script, byte[]? stdin)
         {
-            if (script.What.StartsWith("restarting PostgreSQL on", StringComparison.Ordinal))
+            if (script.Kind == HostOperationKind.PatroniRestart)
             {
                 Assert.Equal(Password, Encoding.UTF8.GetString(stdin!));
                 Assert.DoesNotContain(Password, script.Text, StringComparison.Ordinal);
@@ -49,22 +49,22 @@ public class RollingRestartTests
                     Pending.Remove(host);
                 return answer;
             }
-            if (script.What.StartsWith("switching over from", StringComparison.Ordinal))
+            if (script.Kind == HostOperationKind.PatroniSwitchover)
             {
-                Journal.Add($"switchover to {script.What.Split(' ')[^1]}");
-                (Sync, Leader) = (Leader, script.What.Split(' ')[^1]);
+                Journal.Add($"switchover to {script.Subject}");
+                (Sync, Leader) = (Leader, script.Subject!);
                 if (DemotionRestarts)
                     Pending.Remove(Sync);
                 return FakeHost.Ok();
             }
-            return script.What switch
+            return script.Kind switch
             {
                 // the VIP on node3 alone
-                "looking for 10.77.0.100" => host == "node3" ? FakeHost.Ok() : FakeHost.Fail(""),
-                "reading Patroni's members" => FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
+                HostOperationKind.VipLookup => host == "node3" ? FakeHost.Ok() : FakeHost.Fail(""),
+                HostOperationKind.PatroniMembers => FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
                     (n, n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica", "running", (int?)3)))),
-                "reading the primary's synchronous standbys" => FakeHost.Ok(FakeHost.PatroniReplication(Sync)),
-                "reading which members wait for a restart" => FakeHost.Ok(FakeHost.PatroniPending(["node1", "node2", "node3"], Pending)),
+                HostOperationKind.PatroniSynchronousStandbys => FakeHost.Ok(FakeHost.PatroniReplication(Sync)),
+                HostOperationKind.PatroniPendingRestarts => FakeHost.Ok(FakeHost.PatroniPending(["node1", "node2", "node3"], Pending)),
                 _ => FakeHost.Ok(),
             };
         }

@@ -53,7 +53,7 @@ public sealed class StepRunnerTests : IDisposable
                 lock (Hosts)
                 {
                     if (!Hosts.TryGetValue(name, out var host))
-                        Hosts[name] = host = new FakeHost(name, (script, _) => script.What.StartsWith("asking", StringComparison.Ordinal) && name != "node1" ? FakeHost.Fail("503") : FakeHost.SteadyCluster(name, script));
+                        Hosts[name] = host = new FakeHost(name, (script, _) => script.Kind == HostOperationKind.FindPrimary && name != "node1" ? FakeHost.Fail("503") : FakeHost.SteadyCluster(name, script));
                     return host;
                 }
             }
@@ -93,8 +93,8 @@ public sealed class StepRunnerTests : IDisposable
             Assert.True(order.IndexOf("writing /etc/haproxy/haproxy.cfg") < order.IndexOf("starting haproxy"), host.Host);
         }
         // the SQL setup ran on the primary only, with its script on standard input
-        Assert.Contains(world["node1"].Ran, r => r.Script.What == "running the SQL setup" && r.Stdin is { Length: > 0 });
-        Assert.DoesNotContain(world["node2"].Ran, r => r.Script.What == "running the SQL setup");
+        Assert.Contains(world["node1"].Ran, r => r.Script.Kind == HostOperationKind.RunSql && r.Stdin is { Length: > 0 });
+        Assert.DoesNotContain(world["node2"].Ran, r => r.Script.Kind == HostOperationKind.RunSql);
         // a second plan against what was recorded has nothing to do
         Assert.All(Planner.Plan(plan.Graph, store.Load("pw")), s => Assert.Equal(StepOp.Same, s.Op));
     }
@@ -113,7 +113,7 @@ public sealed class StepRunnerTests : IDisposable
                 InterlockedMax(ref most, now);
                 Thread.Sleep(20);
                 Interlocked.Decrement(ref running);
-                return script.What.StartsWith("asking", StringComparison.Ordinal) && name != "node1" ? FakeHost.Fail("503") : FakeHost.Ok();
+                return script.Kind == HostOperationKind.FindPrimary && name != "node1" ? FakeHost.Fail("503") : FakeHost.Ok();
             };
         var (context, state, store) = Setup(plan, world);
         Run(context, state, store, Planner.Plan(plan.Graph, state), parallelism: 3);
@@ -133,14 +133,14 @@ public sealed class StepRunnerTests : IDisposable
     {
         var plan = Plan();
         var world = new World();
-        world["node2"].Handler = (script, _) => script.What == "installing packages" ? FakeHost.Fail("E: Unable to locate package") : FakeHost.Ok();
+        world["node2"].Handler = (script, _) => script.Kind == HostOperationKind.InstallPackages ? FakeHost.Fail("E: Unable to locate package") : FakeHost.Ok();
         var (context, state, store) = Setup(plan, world);
         var reports = Run(context, state, store, Planner.Plan(plan.Graph, state));
         var failed = Assert.Single(reports, r => r.Outcome == StepOutcome.Failed);
         Assert.Equal("hastack:host:Packages::node2", failed.Step.Id);
         Assert.Contains("E: Unable to locate package", failed.Message, StringComparison.Ordinal);
         Assert.Contains(reports, r => r.Step.Id == "hastack:host:Service::node2:patroni" && r.Outcome == StepOutcome.Skipped);
-        Assert.DoesNotContain(world["node2"].Ran, r => r.Script.What.StartsWith("starting", StringComparison.Ordinal));
+        Assert.DoesNotContain(world["node2"].Ran, r => r.Script.Kind == HostOperationKind.StartService);
         Assert.NotNull(state.Find("hastack:host:Service::node1:haproxy"));
         Assert.Null(state.Find("hastack:host:Packages::node2"));
 
@@ -167,7 +167,7 @@ public sealed class StepRunnerTests : IDisposable
         using var cancel = new CancellationTokenSource();
         world["node1"].Handler = (script, _) =>
         {
-            if (script.What == "installing packages")
+            if (script.Kind == HostOperationKind.InstallPackages)
                 cancel.Cancel();
             return FakeHost.Ok();
         };
@@ -176,7 +176,7 @@ public sealed class StepRunnerTests : IDisposable
         Assert.Contains(reports, r => r.Step.Id == "hastack:host:Packages::node1" && r.Outcome == StepOutcome.Done);
         Assert.NotNull(store.Load("pw").Find("hastack:host:Packages::node1"));
         Assert.Contains(reports, r => r.Outcome == StepOutcome.Skipped && r.Message == "cancelled");
-        Assert.DoesNotContain(world.Hosts.Values.SelectMany(h => h.Ran), r => r.Script.What.StartsWith("starting", StringComparison.Ordinal));
+        Assert.DoesNotContain(world.Hosts.Values.SelectMany(h => h.Ran), r => r.Script.Kind == HostOperationKind.StartService);
     }
 
     [Fact]
@@ -243,7 +243,7 @@ public sealed class StepRunnerTests : IDisposable
         foreach (var (hostHas, uploads) in new[] { (Sha, false), (new string('c', 64), true), ("", true) })
         {
             var world = new World();
-            world["node1"].Handler = (script, _) => FakeHost.Ok(script.What.StartsWith("reading", StringComparison.Ordinal) ? hostHas + "\n" : "");
+            world["node1"].Handler = (script, _) => FakeHost.Ok(script.Kind == HostOperationKind.ReadFile ? hostHas + "\n" : "");
             var (context, _, _) = Setup(plan, world);
             Providers.Providers.For(binary.Type).Apply(context, new PlannedStep(StepOp.Create, binary.Id, binary, null, []));
             Assert.Equal(uploads, world["node1"].Ran.Any(r => r.Script.Input == ScriptInput.AgentBinary && r.Stdin is [1, 2, 3]));
@@ -257,11 +257,11 @@ public sealed class StepRunnerTests : IDisposable
         var world = new World();
         var (context, state, store) = Setup(plan, world);
         Run(context, state, store, Planner.Plan(plan.Graph, state));
-        world["node2"].Handler = (script, _) => script.What switch
+        world["node2"].Handler = (script, _) => (script.Kind, script.Subject) switch
         {
-            "reading haproxy" => FakeHost.Ok("inactive\n"),
-            "reading /etc/haproxy/haproxy.cfg" => FakeHost.Ok(new string('d', 64) + "\n"),
-            "reading packages" => FakeHost.Ok("haproxy deinstall\n"),
+            (HostOperationKind.ReadService, "haproxy") => FakeHost.Ok("inactive\n"),
+            (HostOperationKind.ReadFile, "/etc/haproxy/haproxy.cfg") => FakeHost.Ok(new string('d', 64) + "\n"),
+            (HostOperationKind.ReadPackages, _) => FakeHost.Ok("haproxy deinstall\n"),
             _ => FakeHost.Ok(),
         };
         string? DriftOf(string id) => Providers.Providers.For(state.Find(id)!.Type).Drift(context, state.Find(id)!);

@@ -51,18 +51,18 @@ public class SwitchoverTests
                 throw lost;
             if (Override(script) is { } forced)
                 return forced.Result;
-            if (script.What.StartsWith("switching over from", StringComparison.Ordinal))
+            if (script.Kind == HostOperationKind.PatroniSwitchover)
             {
-                Leader = script.What.Split(' ')[^1];
+                Leader = script.Subject!;
                 return FakeHost.Ok();
             }
-            if (script.What == "reading HAProxy's servers")
+            if (script.Kind == HostOperationKind.HaproxyServers)
             {
                 var routed = Leader == "node1" || StaleRoutes-- > 0 ? "node1" : Leader;
                 return FakeHost.Ok("HTTP/1.0 200 OK\r\n\r\n# pxname,svname,qcur,status,weight\n" + string.Join('\n', new[] { "node1", "node2", "node3" }.Select(n =>
                     $"writes,{n},0,{(n == routed ? "UP" : "DOWN")},1")) + "\nwrites,BACKEND,0,UP,1\n");
             }
-            if (script.What == "reading Patroni's members")
+            if (script.Kind == HostOperationKind.PatroniMembers)
                 return FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
                     (n, n == Leader ? "leader" : n == (Leader == "node1" ? "node2" : "node1") ? "sync_standby" : "replica", n == Leader ? "running" : "streaming", (int?)3))));
             return FakeHost.Ok();
@@ -105,7 +105,7 @@ public class SwitchoverTests
     [Fact]
     public void A_pooler_that_does_not_pause_is_resumed_and_nothing_is_switched()
     {
-        var cluster = new Cluster { Override = s => s.What == "PgBouncer PAUSE" ? new(FakeHost.Fail("timeout")) : null };
+        var cluster = new Cluster { Override = s => s.Kind == HostOperationKind.PgBouncerPause ? new(FakeHost.Fail("timeout")) : null };
         var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: null));
         Assert.Contains("nothing was switched", failed.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);
@@ -115,7 +115,7 @@ public class SwitchoverTests
     [Fact]
     public void A_pooler_that_does_not_resume_after_a_switchover_fails_the_command_and_says_where()
     {
-        var cluster = new Cluster { Override = s => s.What == "PgBouncer RESUME" ? new(FakeHost.Fail("admin console gone")) : null };
+        var cluster = new Cluster { Override = s => s.Kind == HostOperationKind.PgBouncerResume ? new(FakeHost.Fail("admin console gone")) : null };
         var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: null));
         Assert.Equal("node2", cluster.Leader);
         Assert.Contains("node2 leads, but PgBouncer did not resume on node1: admin console gone", failed.Message, StringComparison.Ordinal);
@@ -126,8 +126,8 @@ public class SwitchoverTests
     {
         var cluster = new Cluster
         {
-            Override = s => s.What.StartsWith("switching", StringComparison.Ordinal) ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null,
-            Lost = s => s.What == "PgBouncer RESUME" ? new IOException("connection reset") : null,
+            Override = s => s.Kind == HostOperationKind.PatroniSwitchover ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null,
+            Lost = s => s.Kind == HostOperationKind.PgBouncerResume ? new IOException("connection reset") : null,
         };
         var failed = Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
         Assert.Contains("412", failed.Message, StringComparison.Ordinal);
@@ -136,7 +136,7 @@ public class SwitchoverTests
     [Fact]
     public void A_switchover_Patroni_refuses_still_resumes_the_pooler()
     {
-        var cluster = new Cluster { Override = s => s.What.StartsWith("switching", StringComparison.Ordinal) ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null };
+        var cluster = new Cluster { Override = s => s.Kind == HostOperationKind.PatroniSwitchover ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null };
         Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
         Assert.Equal("PgBouncer RESUME", cluster.Whats("node1").Last());
     }
@@ -166,7 +166,7 @@ public class SwitchoverTests
     public void When_one_proxy_does_not_pause_every_proxy_resumes_and_nothing_is_switched()
     {
         var cluster = new Cluster();
-        cluster.Override = s => s.What == "PgBouncer PAUSE" && cluster.Journal[^1].Host == "node2" ? new(FakeHost.Fail("timeout")) : null;
+        cluster.Override = s => s.Kind == HostOperationKind.PgBouncerPause && cluster.Journal[^1].Host == "node2" ? new(FakeHost.Fail("timeout")) : null;
         var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster, placement: "proxy").Run(to: null));
         Assert.Contains("node2: timeout", failed.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);

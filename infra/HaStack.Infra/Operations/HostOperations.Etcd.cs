@@ -79,7 +79,7 @@ internal static partial class HostOperations
         if [ -n "$members" ] && [ -z "$mine" ]; then
           {{EtcdAddText.Replace("\n", "\n  ", StringComparison.Ordinal)}}
         fi
-        """);
+        """) { Kind = HostOperationKind.EtcdJoin, Subject = joining.Member.Name };
 
     /// <summary>
     /// An etcd member leaving a cluster that goes on without it: removed through the others (if what stays keeps a
@@ -98,5 +98,5 @@ internal static partial class HostOperations
           etcd_others member remove "$mine" >/dev/null || { echo "etcd: $name could not be removed from the cluster; it keeps running" >&2; exit 1; }
         fi
         systemctl stop etcd
-        """);
+        """) { Kind = HostOperationKind.EtcdLeave, Subject = member.Name };
 }

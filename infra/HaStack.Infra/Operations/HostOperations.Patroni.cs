@@ -12,20 +12,20 @@ internal static partial class HostOperations
     private const string PatroniUser = "patroni";
 
     /// <summary>Patroni's /cluster as its REST API gives it: every member's name, role, state, timeline, lag and pending restart.</summary>
-    public static HostScript PatroniCluster(SqlTarget target) => HttpGet("reading Patroni's members", target.Url("/cluster"));
+    public static HostScript PatroniCluster(SqlTarget target) => HttpGet("reading Patroni's members", target.Url("/cluster")) with { Kind = HostOperationKind.PatroniMembers };
 
     /// <summary>
     /// Patroni's /patroni on the primary at <paramref name="target"/>: its replication as pg_stat_replication has it
     /// (<see cref="PatroniReplies.SynchronousStandbys"/>); what /cluster calls sync_standby is only what etcd says.
     /// </summary>
-    public static HostScript PatroniSynchronousStandbys(SqlTarget target) => HttpGet("reading the primary's synchronous standbys", target.Url("/patroni"));
+    public static HostScript PatroniSynchronousStandbys(SqlTarget target) => HttpGet("reading the primary's synchronous standbys", target.Url("/patroni")) with { Kind = HostOperationKind.PatroniSynchronousStandbys };
 
     /// <summary>/cluster again, read for the members that wait for a restart (<see cref="PatroniReplies.PendingRestarts"/>).</summary>
-    public static HostScript PatroniPendingRestarts(SqlTarget target) => HttpGet("reading which members wait for a restart", target.Url("/cluster"));
+    public static HostScript PatroniPendingRestarts(SqlTarget target) => HttpGet("reading which members wait for a restart", target.Url("/cluster")) with { Kind = HostOperationKind.PatroniPendingRestarts };
 
     /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
     public static HostScript ReadPatroniConfig(SqlTarget target) =>
-        Http("reading Patroni's dynamic configuration", HttpCall.Get(target.Url("/config"), timeoutSeconds: 5));
+        Http("reading Patroni's dynamic configuration", HttpCall.Get(target.Url("/config"), timeoutSeconds: 5)) with { Kind = HostOperationKind.PatroniConfigRead };
 
     /// <summary>
     /// A planned switchover through Patroni's REST API (POST /switchover), from <paramref name="leader"/> to
@@ -33,14 +33,14 @@ internal static partial class HostOperations
     /// </summary>
     public static HostScript Switchover(SqlTarget target, string leader, string candidate) =>
         PatroniPost($"switching over from {leader} to {candidate}", target.Url("/switchover"),
-            new JsonObject { ["leader"] = leader, ["candidate"] = candidate }, "the switchover", 60);
+            new JsonObject { ["leader"] = leader, ["candidate"] = candidate }, "the switchover", 60) with { Kind = HostOperationKind.PatroniSwitchover, Subject = candidate };
 
     /// <summary>
     /// PostgreSQL restarted by the Patroni at <paramref name="target"/> (POST /restart), only if a setting waits for
     /// it (<c>restart_pending</c>); Patroni answers once PostgreSQL is back. The REST password on standard input.
     /// </summary>
     public static HostScript PatroniRestart(SqlTarget target) =>
-        PatroniPost($"restarting PostgreSQL on {target.Host}", target.Url("/restart"), new JsonObject { ["restart_pending"] = true }, "the restart", 120);
+        PatroniPost($"restarting PostgreSQL on {target.Host}", target.Url("/restart"), new JsonObject { ["restart_pending"] = true }, "the restart", 120) with { Kind = HostOperationKind.PatroniRestart, Subject = target.Host };
 
     /// <summary>
     /// Patroni's dynamic configuration replaced as a whole (PUT /config: a setting the stack no longer has goes too),
@@ -49,7 +49,7 @@ internal static partial class HostOperations
     /// </summary>
     public static HostScript PutPatroniConfig(SqlTarget target) =>
         Http("writing Patroni's dynamic configuration", new HttpCall("PUT", target.Url("/config"), 30, PatroniUser, HttpSecrets.PasswordThenBody,
-            Refused: "Patroni refused the configuration"), 45);
+            Refused: "Patroni refused the configuration"), 45) with { Kind = HostOperationKind.PatroniConfigWrite };
 
     /// <summary>A POST to Patroni's REST API with Basic authentication, the password on standard input; prints Patroni's answer.</summary>
     private static HostScript PatroniPost(string what, string url, JsonObject body, string refused, int seconds) =>

@@ -25,7 +25,7 @@ internal static partial class HostOperations
             chown -- {Quote($"{owner}:{group}")} "$target.hastack-new"
             chmod -- {Quote(mode)} "$target.hastack-new"
             mv -f -- "$target.hastack-new" "$target"
-            """, input);
+            """, input) { Kind = HostOperationKind.WriteFile, Subject = path };
 
     public static HostScript WriteFile(FileInputs file) => ThenReloadSystemd(file.Path, WriteFile(file.Path, file.Mode, file.Owner, file.Group));
 
@@ -65,7 +65,7 @@ internal static partial class HostOperations
 
     /// <summary>Prints the file's SHA-256 in hex, or nothing when it does not exist.</summary>
     public static HostScript Sha256Of(string path) =>
-        new($"reading {path}", $"if [ -e {Quote(path)} ]; then sha256sum -- {Quote(path)} | cut -c1-64; fi");
+        new($"reading {path}", $"if [ -e {Quote(path)} ]; then sha256sum -- {Quote(path)} | cut -c1-64; fi") { Kind = HostOperationKind.ReadFile, Subject = path };
 
     /// <summary>The host's /etc/os-release, read only: which Debian release it runs.</summary>
     public static HostScript ReadOsRelease() => new("reading the host's release", "head -c 8192 /etc/os-release", TimeoutSeconds: 30);
@@ -76,20 +76,20 @@ internal static partial class HostOperations
     public static HostScript InstallPackages(PackagesInputs packages)
     {
         if (packages.Packages.Count == 0)
-            return new("installing packages", "true");
+            return new("installing packages", "true") { Kind = HostOperationKind.InstallPackages };
         var names = string.Join(" ", packages.Packages.Select(Quote));
         return new("installing packages", $"""
             export DEBIAN_FRONTEND=noninteractive
             apt-get install -q -y --no-install-recommends {names} >/tmp/hastack-apt.log 2>&1 ||
               {"{"} apt-get update -q >>/tmp/hastack-apt.log 2>&1 && apt-get install -q -y --no-install-recommends {names} >>/tmp/hastack-apt.log 2>&1; {"}"} ||
               {"{"} tail -20 /tmp/hastack-apt.log >&2; exit 1; {"}"}
-            """, TimeoutSeconds: 600);
+            """, TimeoutSeconds: 600) { Kind = HostOperationKind.InstallPackages };
     }
 
     /// <summary>One line per package: its name and dpkg's status word ("installed" when it is).</summary>
     public static HostScript QueryPackages(PackagesInputs packages) =>
         new("reading packages", packages.Packages.Count == 0 ? "true"
-            : $"dpkg-query -W -f '${{Package}} ${{db:Status-Status}}\\n' {string.Join(" ", packages.Packages.Select(Quote))} 2>&1");
+            : $"dpkg-query -W -f '${{Package}} ${{db:Status-Status}}\\n' {string.Join(" ", packages.Packages.Select(Quote))} 2>&1") { Kind = HostOperationKind.ReadPackages };
 
     // ---- services
 
@@ -124,7 +124,7 @@ internal static partial class HostOperations
             systemctl is-enabled --quiet {unit} || systemctl enable --quiet {unit}
             {start}
             {WaitReadyText(service)}
-            """, TimeoutSeconds: service.Ready.Seconds + 60);
+            """, TimeoutSeconds: service.Ready.Seconds + 60) { Kind = HostOperationKind.StartService, Subject = service.Unit };
     }
 
     private static string WaitReadyText(ServiceInputs service)
@@ -174,7 +174,7 @@ internal static partial class HostOperations
                 text += $"\nrm -rf -- {Quote(dir)}";
             }
         }
-        return new($"stopping {service.Unit}", text);
+        return new($"stopping {service.Unit}", text) { Kind = HostOperationKind.StopService, Subject = service.Unit };
     }
 
     /// <summary>
@@ -186,10 +186,10 @@ internal static partial class HostOperations
         : "ETCDCTL_API=3";
 
     /// <summary>Prints systemd's word for the unit's state ("active" when it runs).</summary>
-    public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true");
+    public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true") { Kind = HostOperationKind.ReadService, Subject = unit };
 
     public static HostScript Systemctl(string verb, string unit) => verb is "start" or "stop"
-        ? new($"{verb} {unit}", $"systemctl {verb} {Quote(unit)}")
+        ? new($"{verb} {unit}", $"systemctl {verb} {Quote(unit)}") { Kind = HostOperationKind.Systemctl, Subject = unit }
         : throw new ArgumentOutOfRangeException(nameof(verb));
 
     /// <summary>Exits 0 once the unit is active, within 10 s.</summary>
@@ -199,7 +199,8 @@ internal static partial class HostOperations
     // ---- the SQL setup
 
     /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
-    public static HostScript IsPrimary(SqlTarget target) => Http($"asking {target.Host} for the primary", PrimaryCall(target), 300);
+    public static HostScript IsPrimary(SqlTarget target) =>
+        Http($"asking {target.Host} for the primary", PrimaryCall(target), 300) with { Kind = HostOperationKind.FindPrimary, Subject = target.Host };
 
     private static HttpCall PrimaryCall(SqlTarget target) => HttpCall.Get(target.Url("/primary"), timeoutSeconds: 2);
 
@@ -224,12 +225,12 @@ internal static partial class HostOperations
 
     /// <summary>The SQL script goes on standard input, its secrets filled in; psql stops at the first error.</summary>
     public static HostScript RunSql() =>
-        new("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -", ScriptInput.Content);
+        new("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -", ScriptInput.Content) { Kind = HostOperationKind.RunSql };
 
     // ---- what the failover proof looks at
 
     public static HostScript HoldsAddress(string device, string address) =>
-        new($"looking for {address}", $"ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}");
+        new($"looking for {address}", $"ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}") { Kind = HostOperationKind.VipLookup, Subject = address };
 
     /// <summary>What marks a running <see cref="WaitForAddress"/> loop, so <see cref="StopWaitingForAddress"/> finds it.</summary>
     private const string WatchMarker = "hastack-vip-watch";
@@ -262,7 +263,7 @@ internal static partial class HostOperations
     /// </summary>
     public static HostScript HaproxyStats(int statsPort) =>
         new("reading HAProxy's servers", "bash -c " + Quote($"exec 3<>/dev/tcp/127.0.0.1/{statsPort.ToString(CultureInfo.InvariantCulture)} || exit 1\n" +
-            "printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3\ntimeout 5 cat <&3"), TimeoutSeconds: 15);
+            "printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3\ntimeout 5 cat <&3"), TimeoutSeconds: 15) { Kind = HostOperationKind.HaproxyServers };
 
     // ---- status: read-only, each bounded; what they print is parsed (and checked) by the caller
 
@@ -316,5 +317,8 @@ internal static partial class HostOperations
     public static HostScript PgBouncerAdmin(string command, int port, int seconds = 15) => command is "PAUSE" or "RESUME"
         ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h /var/run/postgresql " +
             $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c {Quote(command)}", TimeoutSeconds: seconds + 10)
+        {
+            Kind = command == "PAUSE" ? HostOperationKind.PgBouncerPause : HostOperationKind.PgBouncerResume,
+        }
         : throw new ArgumentOutOfRangeException(nameof(command));
 }

@@ -12,12 +12,46 @@ internal enum ScriptInput
     AgentBinary,
 }
 
+/// <summary>What an operation is, for whoever must tell operations apart without reading their text (the tests' fake hosts).</summary>
+internal enum HostOperationKind
+{
+    Other,
+    WriteFile,
+    ReadFile,
+    InstallPackages,
+    ReadPackages,
+    StartService,
+    StopService,
+    ReadService,
+    Systemctl,
+    FindPrimary,
+    RunSql,
+    VipLookup,
+    HaproxyServers,
+    PgBouncerPause,
+    PgBouncerResume,
+    PatroniMembers,
+    PatroniPendingRestarts,
+    PatroniSynchronousStandbys,
+    PatroniSwitchover,
+    PatroniRestart,
+    PatroniConfigWrite,
+    PatroniConfigRead,
+    EtcdJoin,
+    EtcdLeave,
+}
+
 /// <summary>
 /// One operation on a host, as the text both engines run (the embedded one over SSH, the Pulumi program as a
 /// Remote.Command): a POSIX shell script in which every value went through <see cref="Shell.Quote"/>.
 /// </summary>
 internal sealed record HostScript(string What, string Text, ScriptInput Input = ScriptInput.None, int TimeoutSeconds = 300)
 {
+    /// <summary>What kind of operation this is; <see cref="Subject"/>: what it acts on (a path, a member, a unit), when that says more.</summary>
+    public HostOperationKind Kind { get; init; }
+
+    public string? Subject { get; init; }
+
     /// <summary>
     /// The command line that runs the script on a host: <c>sh -c 'TEXT'</c>, under <c>sudo -n</c> for a login that
     /// is not root. What an SSH exec request carries, in either engine.
