@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using HaStack.Infra.Stack;
 
@@ -12,50 +10,6 @@ namespace HaStack.Infra.Config;
 /// </summary>
 internal static partial class StackValidator
 {
-    /// <summary>Settings HaStack derives itself; set in postgres.parameters they would fight Patroni or the topology.</summary>
-    private static readonly Dictionary<string, string> ManagedParameters = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["port"] = "hastack:postgres.port",
-        ["listen_addresses"] = "the hosts' addresses (HaStack listens on each host's address and localhost)",
-        ["data_directory"] = "HaStack's data directory (/var/lib/postgresql/VERSION/main)",
-        ["hba_file"] = "Patroni's pg_hba, which HaStack generates",
-        ["ident_file"] = "Patroni's defaults",
-        ["config_file"] = "Patroni's defaults",
-        ["synchronous_standby_names"] = "hastack:postgres.synchronousMode (Patroni sets it)",
-        ["hot_standby"] = "Patroni (replicas need it on)",
-        // Patroni's local settings win over these: set here, they would be shown as applied and do nothing
-        ["ssl"] = "hastack:tls.enabled (PostgreSQL takes TLS with the host's certificate)",
-        ["ssl_cert_file"] = "hastack:tls (the host's certificate)",
-        ["ssl_key_file"] = "hastack:tls (the host's key)",
-        ["ssl_ca_file"] = "hastack:tls (the cluster's CA)",
-        ["unix_socket_directories"] = "Debian's /var/run/postgresql, which HaStack's own commands and PgBouncer connect through",
-        ["password_encryption"] = "HaStack (scram-sha-256: every pg_hba line HaStack writes accepts scram only, so md5 passwords could not log in)",
-        // not settings: directives of postgresql.conf, which Patroni writes itself
-        ["include"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
-        ["include_dir"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
-        ["include_if_exists"] = "nothing: it is a directive of postgresql.conf, which Patroni writes, not a setting",
-    };
-
-    /// <summary>
-    /// Settings that give up HaStack's promise that no acknowledged write is lost, and what each gives up: refused
-    /// unless the stack says postgres.acceptDataLoss: true, and then warned about.
-    /// </summary>
-    private static string? DataLossOf(string name, string value, StackConfig config) => (name.ToLowerInvariant(), value.ToLowerInvariant()) switch
-    {
-        ("fsync", "off" or "false" or "0" or "no") => "a crash of the host can corrupt the data directory and lose acknowledged writes",
-        ("full_page_writes", "off" or "false" or "0" or "no") => "a crash of the host can leave torn pages that recovery cannot repair",
-        ("synchronous_commit", "off") => "a commit is acknowledged before it is on disk anywhere: a crash loses the last acknowledged writes",
-        ("synchronous_commit", "local") when config.Postgres.SynchronousMode != SynchronousMode.Off =>
-            "a commit is acknowledged before the synchronous standby has it: a failover loses acknowledged writes despite synchronousMode",
-        _ => null,
-    };
-
-    /// <summary>Roles HaStack creates for itself; an application user may not take their names.</summary>
-    public static readonly IReadOnlySet<string> ReservedRoles = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "postgres", "replicator", "rewind_user", "pgbouncer_auth", "public",
-    };
-
     /// <summary>Upper bounds on lists: well past any real cluster, and far from what rendering or a host could not take.</summary>
     public const int MaxHosts = 64;
     public const int MaxUsers = 5000;
@@ -210,79 +164,6 @@ internal static partial class StackValidator
                 $"give the {layerRole} role to at least 2 hosts");
     }
 
-    private static void CheckVip(StackConfig config, Reporter error)
-    {
-        var vip = config.Vip;
-        var placement = config.PgBouncer.Placement;
-        // measured in the lab: after the proof moved the VIP to a replica's host, writes through it landed on that replica
-        if (vip.FloatsOver == VipLayer.Pgbouncer && placement == PoolerPlacement.Database)
-            error("vip-pgbouncer-layer", "vip.floatsOver", "pgbouncer",
-                "puts the VIP on the database hosts' PgBouncers (pgbouncer.placement: database), each in front of its own PostgreSQL: once the VIP moves to a replica's host, writes through it go to a replica",
-                "set pgbouncer.placement: proxy (PgBouncer on the proxies, in front of HAProxy), or float the VIP over haproxy or database");
-        if (vip.FloatsOver == VipLayer.Database && placement == PoolerPlacement.Proxy)
-            error("vip-database-pooler-proxy", "pgbouncer.placement", "proxy",
-                "puts PgBouncer on the proxies while the VIP follows the primary (vip.floatsOver: database): clients at the VIP would reach PostgreSQL past every pooler",
-                "float the VIP over haproxy or pgbouncer (the proxies), or keep pgbouncer.placement: database");
-        var vipValid = IsIpv4(vip.Address);
-        if (vip.Address.Length > 0 && !vipValid)
-            error("vip-address", "vip.address", vip.Address, "is not an IPv4 address in dotted-quad form", "write ADDRESS/PREFIX, e.g. 10.0.0.100/24, without leading zeros");
-        else if (vipValid && NotUnicast(vip.Address) is { } kind)
-        {
-            error("vip-address-not-unicast", "vip.address", vip.Address, $"is {kind}: clients cannot connect to it", "pick an unused unicast address in the hosts' subnet");
-            vipValid = false;
-        }
-        if (vip.PrefixLength == -1 && vip.Address.Length > 0)
-            error("vip-prefix", "vip.address", vip.Address, "has no prefix length", "add the subnet's prefix, e.g. /24, as the hosts' interface has it");
-        else if (vip.PrefixLength is -2 or (< 1 and > -1) or > 32)
-            error("vip-prefix", "vip.address", vip.Address, "has a prefix length outside 1-32", "write the prefix of the hosts' subnet, e.g. /24");
-        if (vipValid && vip.PrefixLength is >= 1 and <= 32)
-        {
-            var holder = config.Hosts.Select((h, i) => (h, i)).FirstOrDefault(x => x.h.Address == vip.Address);
-            if (holder.h is not null)
-                error("vip-is-host-address", "vip.address", vip.Address, $"is the address of {holder.h.Name}; a host's own address cannot float",
-                    "pick an unused address in the hosts' subnet");
-            var (network, broadcast) = Subnet(vip.Address, vip.PrefixLength);
-            if (vip.PrefixLength <= 30 && (Ip(vip.Address) == network || Ip(vip.Address) == broadcast))
-                error("vip-network-address", "vip.address", vip.Address, "is the subnet's network or broadcast address", "pick an unused host address in the subnet");
-            var outside = config.VipHosts.Where(h => IsIpv4(h.Address) && Subnet(h.Address, vip.PrefixLength).Network != network).ToList();
-            if (outside.Count > 0 && vip.PrefixLength == 32)
-                error("vip-prefix", "vip.address", vip.Address, "has prefix /32, a subnet of the VIP alone: no host is in it, and VRRP and gratuitous ARP work within the hosts' segment",
-                    "write the prefix of the hosts' subnet, e.g. /24");
-            else if (outside.Count > 0)
-            {
-                var hostSubnet = $"{FormatIp(Subnet(outside[0].Address, vip.PrefixLength).Network)}/{vip.PrefixLength}";
-                error("vip-outside-subnet", "vip.address", vip.Address,
-                    $"is not in the subnet of {string.Join(", ", outside.Select(h => $"{h.Name} ({h.Address})"))}, which must hold it ({hostSubnet}); VRRP and gratuitous ARP work within one segment",
-                    $"pick an unused address in {hostSubnet}");
-            }
-        }
-        if (vip.RouterId is < 1 or > 255)
-            error("router-id-range", "vip.routerId", vip.RouterId, "is not a VRRP router id", "use 1-255, unique among the VRRP groups on this network segment");
-        if (vip.VrrpVersion is not (2 or 3))
-            error("vrrp-version", "vip.vrrpVersion", vip.VrrpVersion, "is not a VRRP version HaStack speaks", "use 3 (RFC 9568), or 2 (RFC 3768) for old peers");
-        else if (vip.VrrpVersion == 2 && (vip.AdvertInterval is < 1 or > 255 || vip.AdvertInterval != decimal.Truncate(vip.AdvertInterval)))
-            error("advert-interval-range", "vip.advertInterval", vip.AdvertInterval, "is not a VRRPv2 interval (whole seconds 1-255)",
-                "use a whole number of seconds, or vrrpVersion 3 for sub-second intervals");
-        else if (vip.VrrpVersion == 3 && (vip.AdvertInterval is < 0.01m or > 40.95m || vip.AdvertInterval * 100 != decimal.Truncate(vip.AdvertInterval * 100)))
-            error("advert-interval-range", "vip.advertInterval", vip.AdvertInterval, "is not a VRRPv3 interval (0.01-40.95 s in hundredths)",
-                "use e.g. 0.1 (fast failover) or 1");
-        if (vip.AuthPassword is { } pass)
-        {
-            if (vip.VrrpVersion == 3)
-                error("vrrp-auth-v3", "vip.authPassword", "[secret]", "is set, but VRRPv3 has no authentication (RFC 9568 removed it)",
-                    "remove it, or use vrrpVersion 2 to talk to peers that need auth_type PASS");
-            else if (pass.Reveal().Length is 0 or > 8)
-                error("vrrp-auth-length", "vip.authPassword", "[secret]", "must be 1-8 characters (VRRPv2's simple password field is 8 bytes)",
-                    "set a password of at most 8 characters");
-            else if (!VrrpPasswordPattern().IsMatch(pass.Reveal()))
-                error("vrrp-auth-characters", "vip.authPassword", "[secret]",
-                    "holds a character keepalived's config syntax cannot carry in a word (a space, '#', '!', a quote, a brace or a backslash)",
-                    "use letters, digits and punctuation other than those");
-        }
-        if (!HaStack.Vrrp.Config.InterfaceName.IsValid(vip.Interface))
-            error("interface-name", "vip.interface", vip.Interface, $"is not a Linux interface name: {HaStack.Vrrp.Config.InterfaceName.Rule}", "write the interface that holds the hosts' addresses, e.g. eth0");
-    }
-
     private static void CheckPorts(StackConfig config, Reporter error)
     {
         foreach (var host in config.Hosts)
@@ -317,97 +198,10 @@ internal static partial class StackValidator
     public static IEnumerable<(int Port, string Key)> PortsOf(StackConfig config, HostConfig host) =>
         Catalogue.Components.On(config, host).SelectMany(c => c.Ports).Select(p => (p.Of(config), p.Key));
 
-    /// <summary>The least a derived setting may be, and why: below it the cluster cannot replicate or serve.</summary>
-    private static (long Minimum, string Why)? ParameterFloor(string name, StackConfig config) => name.ToLowerInvariant() switch
-    {
-        "max_wal_senders" => (config.HostsWith(HostRole.Db).Count(), "each replica streams through one sender, and a rewind or a backup takes another"),
-        "max_replication_slots" => (config.HostsWith(HostRole.Db).Count(), "Patroni keeps a slot for each member"),
-        "max_connections" => (20, "PostgreSQL reserves some for superusers, and Patroni, the replicas and PgBouncer's pools need the rest"),
-        _ => null,
-    };
-
-    public const int MaxPatroniSeconds = 3600;
-
     /// <summary>An hour: far past any real connect, and within what SSH.NET's timeout takes.</summary>
     public const int MaxSshConnectTimeoutSeconds = 3600;
 
     public const int MinPostgresVersion = 13, MaxPostgresVersion = 17;
-
-    private static void CheckPostgres(StackConfig config, Reporter error, Reporter warn)
-    {
-        var pg = config.Postgres;
-        if (pg.Version is < MinPostgresVersion or > MaxPostgresVersion)
-            error("postgres-version", "postgres.version", pg.Version, "is not a PostgreSQL major version HaStack deploys",
-                "use 13-17, or remove it for the one the hosts' Debian ships (12: 15, 13: 17); others come from apt.postgresql.org");
-        foreach (var (name, value) in pg.Parameters)
-        {
-            if (!ParameterNamePattern().IsMatch(name) || name.Length > 63)
-                error("postgres-parameter-name", $"postgres.parameters.{name}", name, "is not a PostgreSQL setting name",
-                    "write the name as SHOW lists it: letters, digits and '_' (an extension's as class.name), at most 63 characters");
-            else if (ManagedParameters.TryGetValue(name.ToLowerInvariant(), out var owner))
-                error("postgres-managed-parameter", $"postgres.parameters.{name}", name, "is set by HaStack itself", $"remove it; it comes from {owner}");
-            else if (DataLossOf(name, value, config) is { } givenUp)
-            {
-                if (pg.AcceptDataLoss)
-                    warn("postgres-data-loss", $"postgres.parameters.{name}", value, $"gives up HaStack's promise that no acknowledged write is lost: {givenUp}", "accepted because postgres.acceptDataLoss is true");
-                else
-                    error("postgres-data-loss", $"postgres.parameters.{name}", value, $"would lose acknowledged writes: {givenUp}",
-                        "remove it; or, if this cluster's data may be lost, also set postgres.acceptDataLoss: true");
-            }
-            else if (ParameterFloor(name, config) is { } floor && !(long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= floor.Minimum))
-                error("postgres-parameter-too-low", $"postgres.parameters.{name}", value, $"must be a whole number of at least {floor.Minimum}: {floor.Why}", $"use {floor.Minimum} or more, or remove it");
-            else if (name.Equals("wal_level", StringComparison.OrdinalIgnoreCase) && value.Equals("minimal", StringComparison.OrdinalIgnoreCase))
-                error("postgres-parameter-breaks-replication", $"postgres.parameters.{name}", value, "keeps no WAL for replicas: none could stream, and Patroni refuses it", "remove it (replica), or use logical");
-            if (value.Length > 4096)
-                error("postgres-parameter-value", $"postgres.parameters.{name}", value[..40] + "...", $"is {value.Length} characters long", "PostgreSQL settings are short; check the value");
-        }
-        if (pg.Users.Count > MaxUsers)
-            error("too-many", "postgres.users", pg.Users.Count, $"lists more than {MaxUsers} users", "manage that many roles in the database itself, not in the stack file");
-        if (pg.Databases.Count > MaxDatabases)
-            error("too-many", "postgres.databases", pg.Databases.Count, $"lists more than {MaxDatabases} databases", "manage that many databases in the database itself, not in the stack file");
-        if (pg.SynchronousMode == SynchronousMode.Strict && config.HostsWith(HostRole.Db).Count() == 2)
-            warn("synchronous-strict-two-hosts", "postgres.synchronousMode", "strict",
-                "with 2 database hosts stops every write while the replica is down", "use 3 database hosts, or synchronousMode: on");
-        // the hosts say their release at preview and up (with the same warning); here only a release the stack names
-        if (config.DeclaredRelease?.SynchronousPromotionGap is { } gap && pg.SynchronousMode != SynchronousMode.Off && config.HostsWith(HostRole.Db).Count() > 1)
-            warn("synchronous-promotion-gap", "debianRelease", config.DeclaredRelease.Number, gap,
-                "move the hosts to Debian 13, or accept it (synchronousMode: off trades it for losing acknowledged writes)");
-        var users = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < pg.Users.Count; i++)
-        {
-            var name = pg.Users[i].Name;
-            if (name.Length == 0)
-                continue;
-            if (!Names.SqlIdentifier().IsMatch(name))
-                error("role-name", $"postgres.users[{i}].name", name, "is not a plain PostgreSQL role name",
-                    "use lower-case letters, digits and '_', starting with a letter or '_', at most 63 characters");
-            else if (ReservedRoles.Contains(name) || name.StartsWith("pg_", StringComparison.Ordinal))
-                error("role-reserved", $"postgres.users[{i}].name", name, "is a role HaStack or PostgreSQL creates itself", "pick another name");
-            else if (SqlKeywords.RoleProblem(name) is { } keyword)
-                error("role-keyword", $"postgres.users[{i}].name", name, keyword, "pick another name (e.g. add a prefix: app_user)");
-            if (!users.Add(name))
-                error("duplicate-role", $"postgres.users[{i}].name", name, "is listed twice", "list each user once");
-        }
-        var databases = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < pg.Databases.Count; i++)
-        {
-            var db = pg.Databases[i];
-            if (db.Name.Length == 0)
-                continue;
-            if (!Names.SqlIdentifier().IsMatch(db.Name))
-                error("database-name", $"postgres.databases[{i}].name", db.Name, "is not a plain PostgreSQL database name",
-                    "use lower-case letters, digits and '_', starting with a letter or '_'");
-            else if (db.Name is "postgres" or "template0" or "template1")
-                error("database-reserved", $"postgres.databases[{i}].name", db.Name, "exists in every cluster already", "pick another name");
-            else if (SqlKeywords.DatabaseProblem(db.Name) is { } keyword)
-                error("database-keyword", $"postgres.databases[{i}].name", db.Name, keyword, "pick another name (e.g. add a prefix: app_db)");
-            if (!databases.Add(db.Name))
-                error("duplicate-database", $"postgres.databases[{i}].name", db.Name, "is listed twice", "list each database once");
-            if (db.Owner != "postgres" && !pg.Users.Any(u => u.Name == db.Owner))
-                error("database-owner-unknown", $"postgres.databases[{i}].owner", db.Owner, "is not one of hastack:postgres.users",
-                    "add the user under postgres.users, or leave owner out (postgres)");
-        }
-    }
 
     private static void CheckPatroni(StackConfig config, Reporter error)
     {
@@ -464,47 +258,7 @@ internal static partial class StackValidator
             error("ssh-timeout", "ssh.connectTimeoutSeconds", config.Ssh.ConnectTimeoutSeconds, $"must be 1-{MaxSshConnectTimeoutSeconds} seconds (a connect that waits longer waits for a host that is not there)", "use the default, 10");
     }
 
-    /// <summary>
-    /// An IPv4 address in canonical dotted-quad form only: .NET also reads 10.77.0.017 (octal 15) or 0x0a..., and
-    /// such text would reach configs raw, where each program reads it its own way.
-    /// </summary>
-    public static bool IsIpv4(string text) =>
-        IPAddress.TryParse(text, out var ip) && ip.AddressFamily == AddressFamily.InterNetwork && ip.ToString() == text;
-
-    /// <summary>What kind of address <paramref name="ipv4"/> (canonical) is when no host can own it, or null for a unicast one.</summary>
-    public static string? NotUnicast(string ipv4) => (Ip(ipv4) >> 24) switch
-    {
-        0 => "in 0.0.0.0/8 (\"this network\")",
-        >= 224 and <= 239 => "a multicast address (224.0.0.0/4)",
-        >= 240 => Ip(ipv4) == uint.MaxValue ? "the broadcast address" : "in the reserved 240.0.0.0/4",
-        _ => null,
-    };
-
-    private static uint Ip(string text) => BitConverter.ToUInt32(IPAddress.Parse(text).GetAddressBytes().Reverse().ToArray());
-
-    private static string FormatIp(uint value) => new IPAddress(BitConverter.GetBytes(value).Reverse().ToArray()).ToString();
-
-    private static (uint Network, uint Broadcast) Subnet(string address, int prefix)
-    {
-        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        var ip = Ip(address);
-        return (ip & mask, (ip & mask) | ~mask);
-    }
-
-
-
-
-
-
-    /// <summary>Whether <paramref name="name"/> has the shape of a PostgreSQL setting's (or a Patroni key's) name.</summary>
-    public static bool IsParameterName(string name) => name.Length <= 63 && ParameterNamePattern().IsMatch(name);
-
-    /// <summary>A PostgreSQL setting's name: a word, or an extension's class.name; PostgreSQL folds case.</summary>
-    [GeneratedRegex(@"\A[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?\z")]
-    private static partial Regex ParameterNamePattern();
-
     /// <summary>What keepalived's config syntax carries as one word: printable ASCII without space, comment marks, quotes, braces or backslash.</summary>
     [GeneratedRegex(@"\A[A-Za-z0-9%&()*+,\-./:;<=>?@\[\]^_`|~]{1,8}\z")]
     private static partial Regex VrrpPasswordPattern();
-
 }
