@@ -1,3 +1,4 @@
+using HaStack.Cli.Printing;
 using System.CommandLine;
 using System.Globalization;
 using HaStack.Deploy.Engine;

@@ -16,7 +16,7 @@ internal enum LineStyle
 
 /// <summary>
 /// What a run reports, as typed events: the plan, each step as it finishes, drift found, the summary, the outputs,
-/// and messages. The CLI chooses how they look (<see cref="TextRunEvents"/> for people, <see cref="JsonRunEvents"/>
+/// and messages. The CLI chooses how they look (<c>TextRunEvents</c> for people, <c>JsonRunEvents</c>
 /// for programs); the operations never format text themselves.
 /// </summary>
 internal interface IRunEvents

@@ -1,4 +1,5 @@
-namespace HaStack.Deploy.Engine;
+using HaStack.Deploy.Engine;
+namespace HaStack.Cli.Printing;
 
 /// <summary>
 /// Where a run's lines go: the terminal and the run's log file, both with every known secret masked. A secret

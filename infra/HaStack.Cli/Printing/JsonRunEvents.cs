@@ -1,10 +1,11 @@
+using HaStack.Deploy.Engine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HaStack.Deploy.Planning;
 using HaStack.Deploy.State;
 
-namespace HaStack.Deploy.Engine;
+namespace HaStack.Cli.Printing;
 
 /// <summary>
 /// Events for programs, in the spirit of Pulumi's --json: one JSON object per line on standard output, each with a
@@ -95,7 +96,7 @@ internal sealed class JsonRunEvents(RunOutput output) : IRunEvents
     }
 
     /// <summary>One "status" object: every view as read, "healthy", and the reasons ("degraded") and "notes".</summary>
-    public void Status(Status.StackStatus status, Status.StatusHealth.Verdict verdict)
+    public void Status(HaStack.Deploy.Status.StackStatus status, HaStack.Deploy.Status.StatusHealth.Verdict verdict)
     {
         var value = JsonSerializer.SerializeToNode(status, StatusJson)!.AsObject();
         value["healthy"] = verdict.Healthy;
@@ -112,7 +113,7 @@ internal sealed class JsonRunEvents(RunOutput output) : IRunEvents
 
     private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    public void FaultMeasured(Verification.FaultOutcome outcome) => Write(new JsonObject
+    public void FaultMeasured(HaStack.Deploy.Verification.FaultOutcome outcome) => Write(new JsonObject
     {
         ["kind"] = "fault",
         ["fault"] = outcome.Fault.Name,

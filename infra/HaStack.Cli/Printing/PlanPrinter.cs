@@ -1,8 +1,9 @@
+using HaStack.Deploy.Engine;
 using System.Globalization;
 using HaStack.Deploy.Planning;
 using HaStack.Infra.Rendering;
 
-namespace HaStack.Deploy.Engine;
+namespace HaStack.Cli.Printing;
 
 /// <summary>Pulumi's way of showing a plan and a run (reference/pulumi.md §5): symbols, a summary block, [secret].</summary>
 internal static class PlanPrinter

@@ -1,7 +1,8 @@
+using HaStack.Deploy.Engine;
 using System.Globalization;
 using HaStack.Deploy.Status;
 
-namespace HaStack.Deploy.Engine;
+namespace HaStack.Cli.Printing;
 
 /// <summary><c>hastack status</c> for people: one screen, a section per layer, then what is degraded and what needs a look.</summary>
 internal static class StatusPrinter

@@ -1,7 +1,8 @@
+using HaStack.Deploy.Engine;
 using HaStack.Deploy.Planning;
 using HaStack.Deploy.State;
 
-namespace HaStack.Deploy.Engine;
+namespace HaStack.Cli.Printing;
 
 /// <summary>Events as Pulumi shows them to people (<see cref="PlanPrinter"/>): lines with symbols, a summary, [secret].</summary>
 internal sealed class TextRunEvents(RunOutput output) : IRunEvents
@@ -48,12 +49,12 @@ internal sealed class TextRunEvents(RunOutput output) : IRunEvents
             output.Line($"    {name}: {(value.Secret ? "[secret]" : OutputValue.OnOneLine(name, value.Value))}");
     }
 
-    public void FaultMeasured(Verification.FaultOutcome outcome) =>
+    public void FaultMeasured(HaStack.Deploy.Verification.FaultOutcome outcome) =>
         output.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"    {outcome.Fault.Name,-16} {outcome.Host,-10} failed writes {outcome.Figures.FailedWrites,4}   longest gap {outcome.Figures.LongestGap.TotalSeconds,6:0.00} s (budget {outcome.Fault.GapBudget.TotalSeconds:0.#} s)   longest write {outcome.Figures.LongestWrite.TotalSeconds,6:0.00} s   {outcome.Verdict}"),
             outcome.WithinBudget ? LineStyle.Plain : LineStyle.Failure);
 
-    public void Status(Status.StackStatus status, Status.StatusHealth.Verdict verdict) => StatusPrinter.Print(output, status, verdict);
+    public void Status(HaStack.Deploy.Status.StackStatus status, HaStack.Deploy.Status.StatusHealth.Verdict verdict) => StatusPrinter.Print(output, status, verdict);
 
     public void Info(string text) => output.Line(text);
 
