@@ -28,11 +28,7 @@ public class PlannerTests
     {
         var state = new StackState();
         foreach (var r in graph.Resources)
-            state.Put(new ResourceState
-            {
-                Id = r.Id, Type = r.Type, Name = r.Name, Host = r.Host, InputHash = r.InputHash, DependsOn = [.. r.DependsOn],
-                Inputs = new SortedDictionary<string, string>(r.Inputs.ToDictionary(), StringComparer.Ordinal), Spec = r.Spec,
-            });
+            state.Put(ResourceState.Of(r));
         return state;
     }
 

@@ -214,6 +214,36 @@ public sealed class StepRunnerTests : IDisposable
     }
 
     [Fact]
+    public void Two_vip_hosts_leaving_at_once_stop_their_agents_before_the_vip_is_looked_for_on_the_staying_hosts()
+    {
+        var five = Plan(Hosts3 + "\n    - { name: node4, address: 10.77.0.14, roles: [proxy] }\n    - { name: node5, address: 10.77.0.15, roles: [proxy] }");
+        var world = new World();
+        var (context, state, store) = Setup(five, world);
+        Run(context, state, store, Planner.Plan(five.Graph, state));
+
+        // the VIP is on node5, the second of the leaving hosts: it moves to node1 only when node5's agent stops
+        var later = new World();
+        var holder = "node5";
+        foreach (var name in new[] { "node1", "node2", "node3", "node4", "node5" })
+            later[name].Handler = (script, _) =>
+            {
+                if (script.Kind == HostOperationKind.VipLookup)
+                    return name == holder ? FakeHost.Ok() : FakeHost.Fail("");
+                if (name == "node5" && script.Text == HostOperations.Systemctl("stop", "hastack-vrrpd").Text)
+                    holder = "node1";
+                return script.Kind == HostOperationKind.FindPrimary && name != "node1" ? FakeHost.Fail("503") : FakeHost.SteadyCluster(name, script);
+            };
+        var three = Plan();
+        var after = Setup(three, later, store.Load("pw"));
+        var steps = Planner.Plan(three.Graph, after.State);
+        Assert.Equal(["hastack:cluster:AgentLeave::node4", "hastack:cluster:AgentLeave::node5"], steps.Where(s => s.Type == ResourceTypes.AgentLeave).Select(s => s.Id));
+        var reports = Run(after.Context, after.State, after.Store, steps);
+        Assert.All(reports, r => Assert.Equal(StepOutcome.Done, r.Outcome));
+        // only the last leaving agent looked for the VIP, and found it where node5's priority-0 advert sent it
+        Assert.Equal(["10.77.0.100 is on node1"], later.Log.Where(m => m.StartsWith("10.77.0.100 is on", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_service_reloads_restarts_or_is_left_alone_as_its_changed_inputs_ask()
     {
         var plan = Plan();

@@ -40,7 +40,7 @@ internal sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> 
             var switched = new PlannedSwitchover(plan, session, restPassword, progress).Run(to: null);
             checks.WaitWhole($"the cluster is whole after the switchover to {switched.To}");
             // Patroni demotes by restarting PostgreSQL as a replica, which applies the settings on its own
-            if (StillPending(leader))
+            if (Pending(plan, session).Contains(leader))
                 restarted.Add(Restart(leader, $"the old primary, a replica of {switched.To} now"));
             else
                 progress($"{leader} took the settings when it was demoted (its PostgreSQL restarted as a replica of {switched.To})");
@@ -48,16 +48,18 @@ internal sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> 
         return restarted;
     }
 
-    /// <summary>Whether Patroni still reports <paramref name="member"/> waiting for a restart (asked of the first database host that answers).</summary>
-    private bool StillPending(string member)
+    /// <summary>The members whose PostgreSQL waits for a restart (pending_restart), asked of the first database host that answers.</summary>
+    public static IReadOnlyList<string> Pending(StackPlan plan, Func<string, IHostSession> session)
     {
+        var failures = new List<string>();
         foreach (var host in plan.Topology.DatabaseHosts)
         {
             var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(plan.Config, host)));
             if (answer.Ok)
-                return PatroniReplies.PendingRestarts(answer.Stdout).Contains(member);
+                return PatroniReplies.PendingRestarts(answer.Stdout);
+            failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
         }
-        throw new RollingRestartException($"no Patroni answered whether {member} still waits for a restart; it was not restarted");
+        throw new RollingRestartException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");
     }
 
     private string Restart(string member, string what)

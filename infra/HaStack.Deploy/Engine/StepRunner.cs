@@ -155,20 +155,8 @@ internal sealed class StepRunner(ApplyContext context, StackState state, StateSt
                 {
                     lock (Gate)
                     {
-                        state.Put(new ResourceState
-                        {
-                            Id = desired.Id,
-                            Type = desired.Type,
-                            Name = desired.Name,
-                            Host = desired.Host,
-                            InputHash = desired.InputHash,
-                            DependsOn = [.. desired.DependsOn],
-                            Inputs = new SortedDictionary<string, string>(desired.Inputs.ToDictionary(), StringComparer.Ordinal),
-                            Outputs = new SortedDictionary<string, string>(outputs.ToDictionary(), StringComparer.Ordinal),
-                            SecretVersions = desired.SecretRefs.Count == 0 ? null
-                                : new SortedDictionary<string, string>(desired.SecretRefs.Where(context.Secrets.Has).ToDictionary(n => n, n => context.Secrets.Version(n)!), StringComparer.Ordinal),
-                            Spec = desired.Spec,
-                        });
+                        state.Put(ResourceState.Of(desired, outputs, desired.SecretRefs.Count == 0 ? null
+                            : new SortedDictionary<string, string>(desired.SecretRefs.Where(context.Secrets.Has).ToDictionary(n => n, n => context.Secrets.Version(n)!), StringComparer.Ordinal)));
                         store.Save(state);
                     }
                 }

@@ -24,8 +24,9 @@ internal static class ClusterSteps
     public static List<PlannedStep> Around(List<PlannedStep> steps, StackState state)
     {
         var first = new List<PlannedStep>();
-        foreach (var host in Leaving(steps, Components.Agent.Unit!))
-            first.Add(Step(ResourceTypes.AgentLeave, host, host, AgentLeaveInputs.Agent,
+        var leavingAgents = Leaving(steps, Components.Agent.Unit!);
+        foreach (var host in leavingAgents)
+            first.Add(Step(ResourceTypes.AgentLeave, host, host, AgentLeaveInputs.Agent(checksHolder: host == leavingAgents[^1]),
                 $"{host} leaves the VIP group: its agent stops first, while the others still count it as a peer"));
         if (Leaving(steps, Components.Postgres.Unit!) is { Count: > 0 } leavingDatabases)
         {

@@ -1,7 +1,6 @@
 using HaStack.Deploy.Planning;
 using HaStack.Deploy.State;
 using HaStack.Infra.Graph;
-using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Providers;
 
@@ -19,26 +18,12 @@ internal sealed class RollingRestartProvider : IResourceProvider
     public IReadOnlyDictionary<string, string> Apply(ApplyContext context, PlannedStep change)
     {
         Thread.Sleep(Settle + TimeSpan.FromSeconds(context.Plan.Config.Patroni.LoopWait));
-        var waiting = PendingRestarts(context);
+        var waiting = Cluster.RollingRestart.Pending(context.Plan, context.Session);
         if (waiting.Count == 0)
             return new Dictionary<string, string> { ["restarted"] = "" };
         context.Log($"PostgreSQL takes some of these settings only at a restart: {string.Join(", ", waiting)} wait for one (pending_restart); rolling it");
         var restarted = new Cluster.RollingRestart(context.Plan, context.Session, context.Secrets.Reveal(PatroniConfigInputs.PasswordToken), context.Log).Run(waiting);
         return new Dictionary<string, string> { ["restarted"] = string.Join(" ", restarted) };
-    }
-
-    /// <summary>The members whose PostgreSQL waits for a restart, asked of the first database host that answers.</summary>
-    private static List<string> PendingRestarts(ApplyContext context)
-    {
-        var failures = new List<string>();
-        foreach (var host in context.Plan.Topology.DatabaseHosts)
-        {
-            var answer = context.Session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(context.Plan.Config, host)));
-            if (answer.Ok)
-                return [.. PatroniReplies.PendingRestarts(answer.Stdout)];
-            failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
-        }
-        throw new Remote.HostOperationException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");
     }
 
     public void Delete(ApplyContext context, ResourceState recorded)

@@ -71,6 +71,21 @@ internal sealed class ResourceState
     /// <summary>The inputs as their type (set when state is read and checked, or when a step records the resource).</summary>
     [JsonIgnore]
     public ResourceInputs Spec { get; set; } = null!;
+
+    /// <summary>The record of <paramref name="resource"/> as applied, with what applying it observed.</summary>
+    public static ResourceState Of(Resource resource, IReadOnlyDictionary<string, string>? outputs = null, SortedDictionary<string, string>? secretVersions = null) => new()
+    {
+        Id = resource.Id,
+        Type = resource.Type,
+        Name = resource.Name,
+        Host = resource.Host,
+        InputHash = resource.InputHash,
+        DependsOn = [.. resource.DependsOn],
+        Inputs = new SortedDictionary<string, string>(resource.Inputs.ToDictionary(), StringComparer.Ordinal),
+        Outputs = new SortedDictionary<string, string>((outputs ?? new Dictionary<string, string>()).ToDictionary(), StringComparer.Ordinal),
+        SecretVersions = secretVersions,
+        Spec = resource.Spec,
+    };
 }
 
 /// <summary>

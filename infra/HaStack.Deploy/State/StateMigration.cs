@@ -18,18 +18,7 @@ internal static class StateMigration
         if (state.Resources.FirstOrDefault(r => r.Type == ResourceTypes.PatroniConfig) is { Spec: PatroniConfigInputs config } patroni && state.Find(restartId) is null)
         {
             var restarts = new Resource(ResourceTypes.RollingRestart, ResourceGraph.RollingRestartName, null, [patroni.Id], RollingRestartInputs.Of(config.Settings), []);
-            state.Put(new ResourceState
-            {
-                Id = restarts.Id,
-                Type = restarts.Type,
-                Name = restarts.Name,
-                Host = null,
-                InputHash = restarts.InputHash,
-                DependsOn = [.. restarts.DependsOn],
-                Inputs = new SortedDictionary<string, string>(restarts.Inputs.ToDictionary(), StringComparer.Ordinal),
-                Outputs = new SortedDictionary<string, string>(StringComparer.Ordinal) { ["restarted"] = patroni.Outputs.GetValueOrDefault("restarted") ?? "" },
-                Spec = restarts.Spec,
-            });
+            state.Put(ResourceState.Of(restarts, new Dictionary<string, string> { ["restarted"] = patroni.Outputs.GetValueOrDefault("restarted") ?? "" }));
         }
     }
 }

@@ -4,17 +4,28 @@ using HaStack.Infra.Topology;
 
 namespace HaStack.Infra.Graph;
 
-/// <summary>A leaving VIP host's agent, stopped before the staying agents drop it from their peers.</summary>
-internal sealed record AgentLeaveInputs(string Unit) : ResourceInputs
+/// <summary>
+/// A leaving VIP host's agent, stopped before the staying agents drop it from their peers. Only the last of the leaving
+/// agents (<paramref name="ChecksHolder"/>) then checks that the VIP is on one staying host: while another leaving agent
+/// still runs, the VIP may rightly be on it.
+/// </summary>
+internal sealed record AgentLeaveInputs(string Unit, bool ChecksHolder) : ResourceInputs
 {
-    public static AgentLeaveInputs Agent => new(Components.Agent.Unit!);
+    public static AgentLeaveInputs Agent(bool checksHolder) => new(Components.Agent.Unit!, checksHolder);
 
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("unit", Unit));
+    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("unit", Unit), ("checksHolder", ChecksHolder ? "true" : "false"));
 
     public static AgentLeaveInputs Parse(IReadOnlyDictionary<string, string> inputs)
     {
-        OnlyKeys(inputs, k => k == "unit");
-        return Required(inputs, "unit") == Components.Agent.Unit ? Agent : throw new InvalidInputException("unit", $"is not {Components.Agent.Unit}");
+        OnlyKeys(inputs, k => k is "unit" or "checksHolder");
+        if (Required(inputs, "unit") != Components.Agent.Unit)
+            throw new InvalidInputException("unit", $"is not {Components.Agent.Unit}");
+        return Required(inputs, "checksHolder") switch
+        {
+            "true" => Agent(true),
+            "false" => Agent(false),
+            var other => throw new InvalidInputException("checksHolder", $"is '{other}', not true or false"),
+        };
     }
 }
 
