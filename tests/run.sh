@@ -14,6 +14,8 @@ timed() { # WHAT COMMAND...
   echo "run.sh: $what took $(( (SECONDS - start) / 60 )) min $(( (SECONDS - start) % 60 )) s"
 }
 dotnet build HaStack.sln -c Release --nologo -v quiet
+# the Python programs HaStack puts on hosts, with each release's Python and Patroni (a few seconds)
+timed "host programs" bash tests/host-programs/run.sh
 timed "the tests" dotnet test HaStack.sln -c Release --no-build --nologo "$@"
 unset HASTACK_LAB_RELEASE  # each topology picks its hosts' release
 # the removal of hosts and PgBouncer on the proxies (3 database hosts, 2 proxies) each need a 5-host lab of their

@@ -96,13 +96,13 @@ internal static class Components
             RecoveryDropIn("patroni"),
             // Patroni before 3.1.2 can lose synchronous_standby_names when it restarts beside a running PostgreSQL: the
             // guard repairs it; Patroni's unit starts it, so these files apply from the next start or reload of Patroni
-            new("patroni-sync-guard.py.sbn", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None, NeedsSyncGuard),
+            new("patroni_sync_guard.py", PatroniSyncGuardPath, "0755", "root", "root", FileEffect.None, NeedsSyncGuard),
             new("patroni-sync-guard.service.sbn", $"/etc/systemd/system/{PatroniSyncGuardUnit}", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
             new("patroni-sync-guard.conf.sbn", "/etc/systemd/system/patroni.service.d/60-hastack-sync-guard.conf", "0644", "root", "root", FileEffect.None, NeedsSyncGuard),
             // Patroni 3.0 can take the leader key back after a network cut: it starts through a launcher that renews it
             // by compare-and-swap, as Patroni 4 does. In place before Patroni first starts; on a running cluster they
             // apply from Patroni's next start, as the guard's do (restarting Patroni stops PostgreSQL, on the primary too)
-            new("patroni-safe-leader.py.sbn", PatroniSafeLeaderPath, "0755", "root", "root", FileEffect.None, NeedsSafeLeader),
+            new("patroni_safe_leader.py", PatroniSafeLeaderPath, "0755", "root", "root", FileEffect.None, NeedsSafeLeader),
             new("patroni-safe-leader.conf.sbn", "/etc/systemd/system/patroni.service.d/55-hastack-safe-leader.conf", "0644", "root", "root", FileEffect.None, NeedsSafeLeader),
         ],
         [new("postgres.port", c => c.Postgres.Port), new("patroni.restPort", c => c.Patroni.RestPort)],
