@@ -244,7 +244,7 @@ internal sealed class VrrpDaemon : IDisposable
             var runner = new InstanceRunner(instance, next.Global, nic, socket, netlink, status,
                 ScriptRunner.DefaultUser(next.Global.ScriptUser), Log);
             runners.Add(runner);
-            if (previous.TryGetValue(instance.Name, out var old) && Fingerprint(old.Config) == Fingerprint(instance))
+            if (previous.TryGetValue(instance.Name, out var old) && InstanceChange.Fingerprint(old.Config) == InstanceChange.Fingerprint(instance))
             {
                 runner.Adopt(old.State, old.Status, old.GarpSchedule.Burst, old.GarpSchedule.Refresh);
                 Log($"{instance.Name}: unchanged, stays {old.State.State.ToString().ToUpperInvariant()}");
@@ -252,7 +252,7 @@ internal sealed class VrrpDaemon : IDisposable
             }
             // a host joining or leaving the group changes the peers and the priorities, not the election: the instance
             // carries on (restarting it would drop the VIP and elect again on every host's reload)
-            if (previous.TryGetValue(instance.Name, out old) && OnlyPeersOrPriorityDiffer(old.Config, instance))
+            if (previous.TryGetValue(instance.Name, out old) && InstanceChange.OnlyPeersOrPriorityDiffer(old.Config, instance))
             {
                 runner.Adopt(old.State, old.Status, old.GarpSchedule.Burst, old.GarpSchedule.Refresh);
                 var adopted = TrackerArithmetic.Compute(instance.Priority, TrackersOf(instance));
@@ -340,7 +340,7 @@ internal sealed class VrrpDaemon : IDisposable
         foreach (var (name, old) in previous)
         {
             var kept = next.Instances.FirstOrDefault(i => i.Name == name);
-            if (kept is null || (Fingerprint(kept) != Fingerprint(old.Config) && !OnlyPeersOrPriorityDiffer(old.Config, kept)))
+            if (kept is null || (InstanceChange.Fingerprint(kept) != InstanceChange.Fingerprint(old.Config) && !InstanceChange.OnlyPeersOrPriorityDiffer(old.Config, kept)))
             {
                 old.Handle(new RouterEvent.Shutdown(), Now);
                 previous.Remove(name);
@@ -375,20 +375,6 @@ internal sealed class VrrpDaemon : IDisposable
 
     private string StatusLine() =>
         string.Join(", ", runners.Select(r => $"{r.Config.Name} {r.State.State.ToString().ToUpperInvariant()} prio {r.State.Priority}"));
-
-    /// <summary>The same instance with other peers or another priority (never the address owner's 255, which changes how it runs).</summary>
-    private static bool OnlyPeersOrPriorityDiffer(InstanceConfig old, InstanceConfig next) =>
-        old.Priority != Advertisement.OwnerPriority && next.Priority != Advertisement.OwnerPriority && old.UnicastPeers.Count > 0 == next.UnicastPeers.Count > 0 &&
-        Fingerprint(old with { Priority = 0, UnicastPeers = [] }) == Fingerprint(next with { Priority = 0, UnicastPeers = [] });
-
-    /// <summary>Everything that defines an instance, as text: equal fingerprints mean a reload leaves it alone.</summary>
-    private static string Fingerprint(InstanceConfig i) => string.Join('|',
-        i.Name, i.InitialState, i.Interface, i.VirtualRouterId, i.Priority, i.AdvertIntervalCentiseconds, i.Version, i.AuthType, i.AuthPassword,
-        string.Join(',', i.VirtualAddresses), i.UnicastSource, string.Join(',', i.UnicastPeers),
-        string.Join(',', i.TrackScripts.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
-        string.Join(',', i.TrackInterfaces.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
-        string.Join(',', i.TrackProcesses.Select(t => $"{t.Name}:{t.Weight}:{t.Reverse}")),
-        i.Preempt, i.PreemptDelay, i.GratuitousArp, i.Notify, i.Accept, i.V3Checksum, i.LowerPriorityNoAdvert, i.CheckUnicastSource, i.HigherPriorityAdvert);
 
     public void Dispose()
     {
