@@ -76,7 +76,7 @@ def install():
     values = {"vip.status_port": "9651", "paths.agent_binary": "/usr/local/sbin/hastack-vrrpd",
               "paths.agent_config": "/etc/hastack-vrrpd/keepalived.conf", "service.restart": "always", "service.delay": "1s",
               "service.why": "a host whose agent died takes no part in electing the VIP holder until it is back"}
-    unit = re.sub(r"\{\{ ([a-z_.]+) \}\}", lambda m: values[m.group(1)], open(os.path.join(ROOT, "templates", "hastack-vrrpd.service.sbn")).read())
+    unit = re.sub(r"\{\{ ([a-z_.]+) \}\}", lambda m: values[m.group(1)], open(os.path.join(ROOT, "infra", "HaStack.Infra", "Components", "Agent", "templates", "hastack-vrrpd.service.sbn")).read())
     for node in NODES:
         subprocess.run(["scp", "-q", "-F", f"{LAB_DIR}/ssh_config", binary, f"{node}:/usr/local/sbin/hastack-vrrpd.new"], check=True)
         ssh(node, "install -m 755 /usr/local/sbin/hastack-vrrpd.new /usr/local/sbin/hastack-vrrpd; rm -f /usr/local/sbin/hastack-vrrpd.new; "

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 (($# > 0)) || set -- 12 13
 bash tests/lab/build-base.sh "$@" > /dev/null
 
-PROGRAMS=(templates/patroni_sync_guard.py templates/patroni_safe_leader.py infra/HaStack.Infra/Operations/Host/hastack_http.py)
+PROGRAMS=(infra/HaStack.Infra/Components/Patroni/templates/patroni_sync_guard.py infra/HaStack.Infra/Components/Patroni/templates/patroni_safe_leader.py infra/HaStack.Infra/Operations/Host/hastack_http.py)
 SCRATCH=$(mktemp -d /tmp/hastack-host-programs.XXXXXX)
 trap 'rm -rf "$SCRATCH"' EXIT
 for release in "$@"; do

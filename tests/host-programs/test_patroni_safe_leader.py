@@ -1,4 +1,4 @@
-"""The safe-leader launcher (templates/patroni_safe_leader.py) patching the release's real Patroni, with a fake etcd client.
+"""The safe-leader launcher (Components/Patroni/templates/patroni_safe_leader.py in HaStack.Infra) patching the release's real Patroni, with a fake etcd client.
 
 What it must change, on Patroni 3.0 (Debian 12) and 4.0 (Debian 13) alike:
 - an etcd error while the leader key is renewed is a DCS error (etcd unreachable: failsafe mode decides), not the

@@ -1,4 +1,4 @@
-"""The sync guard (templates/patroni_sync_guard.py) against a fake etcd and a fake local PostgreSQL.
+"""The sync guard (Components/Patroni/templates/patroni_sync_guard.py in HaStack.Infra) against a fake etcd and a fake local PostgreSQL.
 
 It must delete /sync only when this host is the primary, its synchronous_standby_names is empty, and /sync names it
 as leader with a standby, seen unchanged (same revision) three checks running; and then only by a compare on that

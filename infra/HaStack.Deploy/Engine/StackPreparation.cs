@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using HaStack.Deploy.Agent;
-using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
 using HaStack.Infra;
 using HaStack.Infra.Config;

@@ -1,4 +1,3 @@
-using System.Text;
 using HaStack.Infra.Config;
 using HaStack.Infra.Ssh;
 using HaStack.Infra.Operations;

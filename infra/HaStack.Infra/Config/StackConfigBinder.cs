@@ -148,7 +148,7 @@ internal static class StackConfigBinder
         // against 5-8 s for Patroni 3.0.2's restart in place). Safe only because the standby Patroni names really is
         // synchronous: Patroni before 3.1.2 restarted beside a running PostgreSQL drops synchronous_standby_names
         // while /sync still names a standby (3 of 4 fault rounds lost a write that way), and the sync guard that
-        // Patroni's unit starts (templates/patroni_sync_guard.py) repairs that within about 2 s.
+        // Patroni's unit starts (Components/Patroni/templates/patroni_sync_guard.py) repairs that within about 2 s.
         var settings = new PatroniSettings(r.String("scope", defaultScope), r.Int("ttl", 20), r.Int("loopWait", 1), r.Int("retryTimeout", 5),
             r.Long("maximumLagOnFailover", 1_048_576), r.Int("restPort", 8008),
             r.Int("primaryStartTimeout", 0));

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using HaStack.Infra.Catalogue;
-using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Tls;
 using HaStack.Infra.Topology;

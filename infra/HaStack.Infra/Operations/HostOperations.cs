@@ -1,6 +1,5 @@
 using System.Globalization;
 using HaStack.Infra.Catalogue;
-using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using static HaStack.Infra.Operations.Shell;
 
@@ -39,27 +38,6 @@ internal static partial class HostOperations
         path.StartsWith(SystemdUnitDirectory, StringComparison.Ordinal)
             ? script with { Text = $"{script.Text}\nsystemctl daemon-reload" }
             : script;
-
-    public static HostScript WriteAgentBinary(AgentBinaryInputs binary) => WriteFile(binary.Path, binary.Mode, "root", "root", ScriptInput.AgentBinary);
-
-    /// <summary>Where a program that uploads the agent binary first (Pulumi's CopyToRemote) puts it: named by its hash.</summary>
-    public static string AgentUploadPath(AgentBinaryInputs binary) => $"/tmp/hastack-vrrpd.{binary.Sha256 ?? "unbuilt"}";
-
-    /// <summary>
-    /// The agent binary installed from an uploaded copy: the same atomic write as <see cref="WriteAgentBinary"/>, its
-    /// standard input the uploaded file, which is removed afterwards.
-    /// </summary>
-    public static HostScript InstallUploadedAgent(AgentBinaryInputs binary)
-    {
-        var write = WriteAgentBinary(binary);
-        var upload = Quote(AgentUploadPath(binary));
-        return write with
-        {
-            What = $"installing {binary.Path}",
-            Input = ScriptInput.None,
-            Text = $"sh -c {Quote(write.Text)} < {upload}\nrm -f -- {upload}",
-        };
-    }
 
     public static HostScript RemoveFile(string path) => new($"removing {path}", $"rm -f -- {Quote(path)}");
 
@@ -196,100 +174,10 @@ internal static partial class HostOperations
     public static HostScript WaitActive(string unit) =>
         new($"waiting for {unit}", $"for i in $(seq 50); do systemctl is-active --quiet {Quote(unit)} && exit 0; sleep 0.2; done; exit 1");
 
-    // ---- the SQL setup
-
-    /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
-    public static HostScript IsPrimary(SqlTarget target) =>
-        Http($"asking {target.Host} for the primary", PrimaryCall(target), 300) with { Kind = HostOperationKind.FindPrimary, Subject = target.Host };
-
-    private static HttpCall PrimaryCall(SqlTarget target) => HttpCall.Get(target.Url("/primary"), timeoutSeconds: 2);
-
-    /// <summary>
-    /// For an engine that cannot pick the primary before it runs (Pulumi): on every database host, the SQL setup runs
-    /// only where Patroni says this host is the primary, waiting for a leader at most <paramref name="seconds"/>.
-    /// </summary>
-    public static HostScript RunSqlIfPrimary(SqlTarget self, IReadOnlyList<SqlTarget> all, int seconds = 120)
-    {
-        var anyPrimary = string.Join(" || ", all.Select(t => HttpCommand(PrimaryCall(t))));
-        return new($"running the SQL setup if {self.Host} is the primary", HttpFunctionText + "\n" + $"""
-            deadline=$(( $(date +%s) + {seconds.ToString(CultureInfo.InvariantCulture)} ))
-            until {"{"} {anyPrimary}; {"}"} >/dev/null 2>&1; do
-              [ "$(date +%s)" -ge "$deadline" ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
-              sleep 1
-            done
-            if {HttpCommand(PrimaryCall(self))} >/dev/null; then
-              {RunSql().Text}
-            fi
-            """, ScriptInput.Content, seconds + 300);
-    }
-
-    /// <summary>The SQL script goes on standard input, its secrets filled in; psql stops at the first error.</summary>
-    public static HostScript RunSql() =>
-        new("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -", ScriptInput.Content) { Kind = HostOperationKind.RunSql };
-
-    // ---- what the failover proof looks at
-
-    public static HostScript HoldsAddress(string device, string address) =>
-        new($"looking for {address}", $"ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}") { Kind = HostOperationKind.VipLookup, Subject = address };
-
-    /// <summary>What marks a running <see cref="WaitForAddress"/> loop, so <see cref="StopWaitingForAddress"/> finds it.</summary>
-    private const string WatchMarker = "hastack-vip-watch";
-
-    /// <summary>
-    /// Waits on the host itself (no round trip per poll) until it holds the address; exit 1 after about
-    /// <paramref name="seconds"/> of polls. The loop outlives a closed SSH channel, so the failover proof stops the
-    /// hosts that lost the race (<see cref="StopWaitingForAddress"/>); a poll forks only ip, grep and sleep.
-    /// </summary>
-    public static HostScript WaitForAddress(string device, string address, double seconds)
-    {
-        var polls = ((int)(seconds * 1000 / 5)).ToString(CultureInfo.InvariantCulture);
-        return new($"waiting for {address}", $"""
-            # {WatchMarker}
-            i=0
-            until ip -4 -o addr show dev {Quote(device)} | grep -qwF -- {Quote(address)}; do
-              i=$((i + 1)); [ $i -ge {polls} ] && exit 1
-              sleep 0.005
-            done
-            """, TimeoutSeconds: (int)seconds + 10);
-    }
-
-    /// <summary>Ends this host's waiting loops (the [w] keeps pkill from matching the shell that runs it).</summary>
-    public static HostScript StopWaitingForAddress() =>
-        new("stopping the address watch", $"pkill -f '{WatchMarker[..^5]}[{WatchMarker[^5]}]{WatchMarker[^4..]}' || true");
-
-    /// <summary>
-    /// HAProxy's statistics as CSV, from its stats listener on loopback; bash's /dev/tcp (not sh's: scripts run
-    /// under sh), as a proxy host may have no HTTP client. Bounded: the connection is local and the read ends after 5 s.
-    /// </summary>
-    public static HostScript HaproxyStats(int statsPort) =>
-        new("reading HAProxy's servers", "bash -c " + Quote($"exec 3<>/dev/tcp/127.0.0.1/{statsPort.ToString(CultureInfo.InvariantCulture)} || exit 1\n" +
-            "printf 'GET /;csv HTTP/1.0\\r\\n\\r\\n' >&3\ntimeout 5 cat <&3"), TimeoutSeconds: 15) { Kind = HostOperationKind.HaproxyServers };
-
     // ---- status: read-only, each bounded; what they print is parsed (and checked) by the caller
 
     /// <summary>The body of an HTTP GET, printed as it came (a JSON API read from a host: Patroni's, the agent's status).</summary>
     public static HostScript HttpGet(string what, string url) => Http(what, HttpCall.Get(url));
-
-    /// <summary>
-    /// Every etcd member's status and health as etcdctl reports them (two JSON documents, a line each), asked through
-    /// this host's member; a member that does not answer is left out of the status and reported unhealthy.
-    /// </summary>
-    public static HostScript EtcdMembersStatus(int clientPort, bool tls)
-    {
-        var endpoint = Quote($"{TlsSettings.UrlScheme(tls)}://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
-        return new("reading etcd's members", $$"""
-            export {{EtcdctlVariables(tls)}}
-            status=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint status --cluster -w json 2>/dev/null | head -n 1)
-            echo "${status:-[]}"
-            health=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint health --cluster -w json 2>/dev/null | head -n 1)
-            echo "${health:-[]}"
-            """, TimeoutSeconds: 20);
-    }
-
-    /// <summary>PgBouncer's SHOW POOLS through its admin console, tab-separated with a header line (columns differ between versions).</summary>
-    public static HostScript PgBouncerPools(int port) =>
-        new("reading PgBouncer's pools", $"timeout 5 runuser -u postgres -- psql -X -q -A -F '\t' -P footer=off -h /var/run/postgresql " +
-            $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c 'SHOW POOLS'", TimeoutSeconds: 15);
 
     // ---- faults: only HaStack's own services, each one its own kind of death
 
@@ -299,26 +187,4 @@ internal static partial class HostOperations
     /// </summary>
     public static HostScript KillService(string unit, bool mainOnly) =>
         new($"killing {unit}", $"systemctl kill --signal=KILL{(mainOnly ? " --kill-who=main" : "")} {Quote(unit)}");
-
-    /// <summary>SIGKILL to the postmaster of the cluster in <paramref name="dataDirectory"/>, after checking the pid is a postgres process.</summary>
-    public static HostScript KillPostmaster(string dataDirectory) =>
-        new("killing the postmaster", $"""
-            set -e
-            pid=$(head -n 1 -- {Quote(dataDirectory + "/postmaster.pid")})
-            case $pid in ''|*[!0-9]*) echo {Quote($"no postmaster pid in {dataDirectory}")} >&2; exit 1 ;; esac
-            [ "$(cat /proc/$pid/comm)" = postgres ] || {"{"} echo "pid $pid is not postgres" >&2; exit 1; {"}"}
-            kill -KILL "$pid"
-            """);
-
-    /// <summary>
-    /// PgBouncer's admin console over its unix socket as the OS user it runs as (PgBouncer lets that user in as
-    /// "pgbouncer" without a password). PAUSE returns once every server connection is released, so it is bounded.
-    /// </summary>
-    public static HostScript PgBouncerAdmin(string command, int port, int seconds = 15) => command is "PAUSE" or "RESUME"
-        ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h /var/run/postgresql " +
-            $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c {Quote(command)}", TimeoutSeconds: seconds + 10)
-        {
-            Kind = command == "PAUSE" ? HostOperationKind.PgBouncerPause : HostOperationKind.PgBouncerResume,
-        }
-        : throw new ArgumentOutOfRangeException(nameof(command));
 }

@@ -8,7 +8,7 @@ using Scriban.Runtime;
 namespace HaStack.Infra.Rendering;
 
 /// <summary>
-/// Templates (compiled in from <c>templates/</c>) + topology → the files of every host. Deterministic: the same
+/// Templates (compiled in from each component folder's <c>templates/</c>) + topology → the files of every host. Deterministic: the same
 /// topology gives the same bytes. Secrets are written as tokens (<see cref="SecretTokens"/>).
 /// </summary>
 internal static partial class StackRenderer
@@ -153,7 +153,7 @@ internal static partial class StackRenderer
             if (!Parsed.TryGetValue(name, out template!))
             {
                 using var stream = typeof(StackRenderer).Assembly.GetManifestResourceStream("templates/" + name)
-                    ?? throw new InvalidOperationException($"template {name} is not compiled in (templates/ folder)");
+                    ?? throw new InvalidOperationException($"template {name} is not compiled in (a component folder's templates/)");
                 template = Template.Parse(new StreamReader(stream).ReadToEnd(), name);
                 if (template.HasErrors)
                     throw new InvalidOperationException($"template {name}: {string.Join("; ", template.Messages)}");

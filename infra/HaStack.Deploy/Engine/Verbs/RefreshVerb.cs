@@ -1,5 +1,4 @@
 using HaStack.Deploy.Planning;
-using HaStack.Deploy.Providers;
 
 namespace HaStack.Deploy.Engine;
 

@@ -4,7 +4,6 @@ using HaStack.Deploy.Planning;
 using HaStack.Deploy.Providers;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.State;
-using HaStack.Infra.Ssh;
 
 namespace HaStack.Deploy.Engine;
 

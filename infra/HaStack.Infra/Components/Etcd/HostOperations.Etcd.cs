@@ -1,3 +1,5 @@
+using System.Globalization;
+using HaStack.Infra.Config;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Graph;
 using static HaStack.Infra.Operations.Shell;
@@ -99,4 +101,20 @@ internal static partial class HostOperations
         fi
         systemctl stop etcd
         """) { Kind = HostOperationKind.EtcdLeave, Subject = member.Name };
+
+    /// <summary>
+    /// Every etcd member's status and health as etcdctl reports them (two JSON documents, a line each), asked through
+    /// this host's member; a member that does not answer is left out of the status and reported unhealthy.
+    /// </summary>
+    public static HostScript EtcdMembersStatus(int clientPort, bool tls)
+    {
+        var endpoint = Quote($"{TlsSettings.UrlScheme(tls)}://127.0.0.1:{clientPort.ToString(CultureInfo.InvariantCulture)}");
+        return new("reading etcd's members", $$"""
+            export {{EtcdctlVariables(tls)}}
+            status=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint status --cluster -w json 2>/dev/null | head -n 1)
+            echo "${status:-[]}"
+            health=$(etcdctl --endpoints={{endpoint}} --command-timeout=3s endpoint health --cluster -w json 2>/dev/null | head -n 1)
+            echo "${health:-[]}"
+            """, TimeoutSeconds: 20);
+    }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using HaStack.Infra.Graph;
+using static HaStack.Infra.Operations.Shell;
 
 namespace HaStack.Infra.Operations;
 
@@ -54,4 +56,43 @@ internal static partial class HostOperations
     /// <summary>A POST to Patroni's REST API with Basic authentication, the password on standard input; prints Patroni's answer.</summary>
     private static HostScript PatroniPost(string what, string url, JsonObject body, string refused, int seconds) =>
         Http(what, new HttpCall("POST", url, seconds, PatroniUser, HttpSecrets.Password, body, $"Patroni refused {refused}"), seconds + 30);
+
+    /// <summary>Exits 0 on the host whose Patroni holds the leader lock (/primary answers 200).</summary>
+    public static HostScript IsPrimary(SqlTarget target) =>
+        Http($"asking {target.Host} for the primary", PrimaryCall(target), 300) with { Kind = HostOperationKind.FindPrimary, Subject = target.Host };
+
+    private static HttpCall PrimaryCall(SqlTarget target) => HttpCall.Get(target.Url("/primary"), timeoutSeconds: 2);
+
+    /// <summary>
+    /// For an engine that cannot pick the primary before it runs (Pulumi): on every database host, the SQL setup runs
+    /// only where Patroni says this host is the primary, waiting for a leader at most <paramref name="seconds"/>.
+    /// </summary>
+    public static HostScript RunSqlIfPrimary(SqlTarget self, IReadOnlyList<SqlTarget> all, int seconds = 120)
+    {
+        var anyPrimary = string.Join(" || ", all.Select(t => HttpCommand(PrimaryCall(t))));
+        return new($"running the SQL setup if {self.Host} is the primary", HttpFunctionText + "\n" + $"""
+            deadline=$(( $(date +%s) + {seconds.ToString(CultureInfo.InvariantCulture)} ))
+            until {"{"} {anyPrimary}; {"}"} >/dev/null 2>&1; do
+              [ "$(date +%s)" -ge "$deadline" ] && {"{"} echo 'no database host is the primary' >&2; exit 1; {"}"}
+              sleep 1
+            done
+            if {HttpCommand(PrimaryCall(self))} >/dev/null; then
+              {RunSql().Text}
+            fi
+            """, ScriptInput.Content, seconds + 300);
+    }
+
+    /// <summary>The SQL script goes on standard input, its secrets filled in; psql stops at the first error.</summary>
+    public static HostScript RunSql() =>
+        new("running the SQL setup", "cd /tmp && runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -d postgres -f -", ScriptInput.Content) { Kind = HostOperationKind.RunSql };
+
+    /// <summary>SIGKILL to the postmaster of the cluster in <paramref name="dataDirectory"/>, after checking the pid is a postgres process.</summary>
+    public static HostScript KillPostmaster(string dataDirectory) =>
+        new("killing the postmaster", $"""
+            set -e
+            pid=$(head -n 1 -- {Quote(dataDirectory + "/postmaster.pid")})
+            case $pid in ''|*[!0-9]*) echo {Quote($"no postmaster pid in {dataDirectory}")} >&2; exit 1 ;; esac
+            [ "$(cat /proc/$pid/comm)" = postgres ] || {"{"} echo "pid $pid is not postgres" >&2; exit 1; {"}"}
+            kill -KILL "$pid"
+            """);
 }
