@@ -14,10 +14,10 @@ internal static class StateMigration
 {
     public static void Migrate(StackState state)
     {
-        var restartId = $"{ResourceTypes.RollingRestart}::{ResourceGraph.RollingRestartName}";
+        var restartId = $"{ResourceTypes.RollingRestart}::{PatroniGraph.RollingRestartName}";
         if (state.Resources.FirstOrDefault(r => r.Type == ResourceTypes.PatroniConfig) is { Spec: PatroniConfigInputs config } patroni && state.Find(restartId) is null)
         {
-            var restarts = new Resource(ResourceTypes.RollingRestart, ResourceGraph.RollingRestartName, null, [patroni.Id], RollingRestartInputs.Of(config.Settings), []);
+            var restarts = new Resource(ResourceTypes.RollingRestart, PatroniGraph.RollingRestartName, null, [patroni.Id], RollingRestartInputs.Of(config.Settings), []);
             state.Put(ResourceState.Of(restarts, new Dictionary<string, string> { ["restarted"] = patroni.Outputs.GetValueOrDefault("restarted") ?? "" }));
         }
     }

@@ -7,6 +7,9 @@ namespace HaStack.Infra.Catalogue;
 /// <param name="OnlyWhen">when set, the file is there only on stacks it holds for (a release's workaround, say)</param>
 internal sealed record ComponentFile(string Template, string Path, string Mode, string Owner, string Group, FileEffect Effect, Func<StackConfig, bool>? OnlyWhen = null)
 {
+    /// <summary>The agent's configuration: checked with the agent's own reader before it is written.</summary>
+    public bool CheckAsAgentConfig { get; init; }
+
     public bool AppliesTo(StackConfig config) => OnlyWhen?.Invoke(config) ?? true;
 }
 
@@ -59,6 +62,18 @@ internal sealed record Component(
     IReadOnlyList<string> GuardedServices,
     ServiceRecovery? Recovery = null)
 {
+    /// <summary>What its service needs beyond its files on a host (etcd's membership, the agent's binary, ...).</summary>
+    public Func<Graph.GraphScope, Topology.HostPlan, Graph.ServiceWiring>? Wiring { get; init; }
+
+    /// <summary>Resources it brings once per stack before any host's (the cluster's CA and certificates).</summary>
+    public Func<Graph.GraphScope, IEnumerable<Graph.Resource>>? BeforeHosts { get; init; }
+
+    /// <summary>Resources it brings once per stack after every host's (Patroni's SQL setup and settings).</summary>
+    public Func<Graph.GraphScope, IEnumerable<Graph.ClusterResource>>? AfterHosts { get; init; }
+
+    /// <summary>When its files are read by every service on the host (TLS's, when the stack has TLS): each service waits for them.</summary>
+    public Func<StackConfig, bool>? ReadByEveryService { get; init; }
+
     /// <summary>Its files on a host of <paramref name="config"/>'s stack.</summary>
     public IEnumerable<ComponentFile> FilesFor(StackConfig config) => Files.Where(f => f.AppliesTo(config));
 

@@ -42,7 +42,7 @@ internal static partial class StackRenderer
                     ? Obj(("unit", component.Unit), ("restart", recovery.Restart), ("delay", recovery.DelayText), ("why", recovery.Why))
                     : null;
                 foreach (var file in component.FilesFor(topology.Config))
-                    files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect));
+                    files.Add(new RenderedFile(plan.Name, file.Path, file.Mode, file.Owner, file.Group, RenderTemplate(file.Template, model), file.Effect, file.CheckAsAgentConfig));
             }
         }
         var sql = Components.SqlSetup;

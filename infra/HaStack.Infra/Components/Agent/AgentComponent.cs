@@ -13,7 +13,7 @@ internal static partial class Components
     public static readonly Component Agent = new("hastack-vrrpd", "hastack-vrrpd",
         None,
         [
-            new("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload),
+            new("keepalived.conf.sbn", AgentConfigPath, "0600", "root", "root", FileEffect.Reload) { CheckAsAgentConfig = true },
             new("check-layer.sh.sbn", AgentCheckScriptPath, "0755", "root", "root", FileEffect.None),
             new("hastack-vrrpd.service.sbn", "/etc/systemd/system/hastack-vrrpd.service", "0644", "root", "root", FileEffect.Restart),
             // keepalived (installed for other reasons, or before HaStack) must not claim the VIP beside the agent
@@ -23,7 +23,10 @@ internal static partial class Components
         (_, _) => new ReadinessProbe(ProbeKind.Active, "", 30),
         None,
         ["keepalived"],
-        new("always", 1, "a host whose agent died takes no part in electing the VIP holder until it is back"));
+        new("always", 1, "a host whose agent died takes no part in electing the VIP holder until it is back"))
+    {
+        Wiring = Graph.AgentGraph.Service,
+    };
 
     public const string AgentBinaryPath = "/usr/local/sbin/hastack-vrrpd";
 

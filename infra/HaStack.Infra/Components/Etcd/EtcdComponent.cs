@@ -30,5 +30,8 @@ internal static partial class Components
         c => [EtcdDataDirectory(c)],
         ["etcd"],
         // Debian's on-abnormal leaves a member that exited with an error down: the quorum is one failure from lost
-        new("always", 1, "a member that stops for any reason rejoins, so the quorum keeps its margin"));
+        new("always", 1, "a member that stops for any reason rejoins, so the quorum keeps its margin"))
+    {
+        Wiring = Graph.EtcdGraph.Service,
+    };
 }

@@ -40,7 +40,11 @@ internal static partial class Components
         c => [PostgresDataDirectory(c)],
         ["postgresql", "postgresql@*", "patroni", "patroni@*"],
         // KillMode=process (Debian's): PostgreSQL keeps serving while Patroni is down, and the new Patroni adopts it
-        new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"));
+        new("always", 1, "a Patroni that dies is back before its leader lock (ttl) runs out, so the primary stays"))
+    {
+        Wiring = Graph.PatroniGraph.Service,
+        AfterHosts = Graph.PatroniGraph.Cluster,
+    };
 
     private static bool NeedsSyncGuard(StackConfig c) => c.Release.PatroniLosesSyncStandbyOnRestart;
 

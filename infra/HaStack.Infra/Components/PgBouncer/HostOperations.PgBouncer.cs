@@ -1,5 +1,4 @@
 using System.Globalization;
-using HaStack.Infra.Graph;
 using static HaStack.Infra.Operations.Shell;
 
 namespace HaStack.Infra.Operations;

@@ -16,7 +16,11 @@ internal static partial class Components
             new("tls-host.crt.sbn", TlsCertificatePath, "0644", "root", "root", FileEffect.None),
             new("tls-host.key.sbn", TlsKeyPath, "0600", "root", "root", FileEffect.None),
         ],
-        [], null, None, []);
+        [], null, None, [])
+    {
+        BeforeHosts = Graph.TlsGraph.Issue,
+        ReadByEveryService = UsesTls,
+    };
 
     public const string TlsDirectory = "/etc/hastack/tls/";
 
