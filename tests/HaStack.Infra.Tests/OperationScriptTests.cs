@@ -160,7 +160,7 @@ public class OperationScriptTests
     }
 
     [Fact]
-    public async Task HAProxys_statistics_are_read_with_bash_even_though_scripts_run_under_sh()
+    public async Task HAProxys_statistics_are_read_through_the_host_side_http_call_as_a_host_runs_it()
     {
         // a loopback listener stands in for HAProxy's stats page; the script runs the way a host runs it: sh -c TEXT
         var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
@@ -172,7 +172,7 @@ public class OperationScriptTests
             using var stream = client.GetStream();
             var request = new byte[256];
             var read = await stream.ReadAsync(request);
-            var reply = System.Text.Encoding.ASCII.GetString(request, 0, read).StartsWith("GET /;csv HTTP/1.0\r\n", StringComparison.Ordinal)
+            var reply = System.Text.Encoding.ASCII.GetString(request, 0, read).StartsWith("GET /;csv HTTP/1.1\r\n", StringComparison.Ordinal)
                 ? "HTTP/1.0 200 OK\r\n\r\n# pxname,svname,status\nwrites,node2,UP\n" : "HTTP/1.0 400 Bad\r\n\r\n";
             await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(reply));
         });

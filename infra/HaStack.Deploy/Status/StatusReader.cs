@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Graph;
@@ -53,39 +54,28 @@ internal sealed class StatusReader(StackPlan plan, Func<string, IHostSession> se
     private List<AgentView> Agents()
     {
         var config = plan.Config;
-        var url = $"http://127.0.0.1:{config.Vip.StatusPort.ToString(CultureInfo.InvariantCulture)}/status";
         return PerHost<AgentView>(plan.Topology.VrrpGroup.Select(m => m.Host.Name), host =>
         {
             var holds = false;
             var view = Try($"the VIP on {host}", () =>
             {
-                holds = session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
-                var answer = session(host).Run(HostOperations.HttpGet("reading the agent's status", url));
-                return answer.Ok ? StatusParsers.Agent(host, answer.Stdout, holds) : null;
+                holds = AgentReads.HoldsVip(session(host), config.Vip.Interface, config.Vip.Address);
+                return session(host).ReadOrDefault(AgentReads.Status(host, config.Vip.StatusPort)) is { } status ? status with { HoldsVip = holds } : null;
             }, quiet: true);
             return [view ?? new AgentView(host, false, null, null, null, holds, null)];
         });
     }
 
-    private List<ProxyServerView> ProxyServers()
-    {
-        if (plan.Topology.ProxyHosts.Count == 0)
-            return [];
-        string[] listeners = ["writes", "reads"];
-        return PerHost(plan.Topology.ProxyHosts.Select(h => h.Name), host =>
-            Try($"HAProxy on {host}", () => StatusParsers.ProxyServers(host, session(host).Check(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)), listeners)) ?? []);
-    }
+    private List<ProxyServerView> ProxyServers() =>
+        PerHost(plan.Topology.ProxyHosts.Select(h => h.Name), host =>
+            Try($"HAProxy on {host}", () => session(host).Read(HaproxyReads.Servers(host, plan.Config.Haproxy.StatsPort))) ?? []);
 
     /// <summary>From the first database host whose Patroni answers: every host's Patroni reports the whole cluster.</summary>
     private IReadOnlyList<MemberView> Members()
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var members = Try($"Patroni on {db.Name}", () =>
-            {
-                var answer = session(db.Name).Run(HostOperations.PatroniCluster(SqlTarget.Of(plan.Config, db)));
-                return answer.Ok ? StatusParsers.Members(answer.Stdout) : null;
-            }, quiet: true);
+            var members = Try($"Patroni on {db.Name}", () => session(db.Name).ReadOrDefault(PatroniReads.Members(SqlTarget.Of(plan.Config, db))), quiet: true);
             if (members is not null)
                 return members;
         }
@@ -97,7 +87,7 @@ internal sealed class StatusReader(StackPlan plan, Func<string, IHostSession> se
     {
         foreach (var member in plan.Topology.EtcdMembers)
         {
-            var members = Try($"etcd on {member.Name}", () => StatusParsers.EtcdMembers(session(member.Name).Check(HostOperations.EtcdMembersStatus(plan.Config.Etcd.ClientPort, plan.Config.Tls.Enabled))), quiet: true);
+            var members = Try($"etcd on {member.Name}", () => session(member.Name).Read(EtcdReads.Members(plan.Config.Etcd.ClientPort, plan.Config.Tls.Enabled)), quiet: true);
             if (members is { Count: > 0 })
                 return members;
         }
@@ -108,7 +98,7 @@ internal sealed class StatusReader(StackPlan plan, Func<string, IHostSession> se
     private List<PoolView> Pools()
     {
         var poolers = plan.Config.Hosts.Where(h => h.Has(plan.Config.PoolerRole)).Select(h => h.Name);
-        return PerHost(poolers, host => Try($"PgBouncer on {host}", () => StatusParsers.Pools(host, session(host).Check(HostOperations.PgBouncerPools(plan.Config.PgBouncer.Port)))) ?? []);
+        return PerHost(poolers, host => Try($"PgBouncer on {host}", () => session(host).Read(PgBouncerReads.Pools(host, plan.Config.PgBouncer.Port))) ?? []);
     }
 
     private static List<T> PerHost<T>(IEnumerable<string> hosts, Func<string, IReadOnlyList<T>> read)

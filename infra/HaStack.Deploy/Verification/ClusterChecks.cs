@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Config;
@@ -67,12 +68,10 @@ internal sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> s
     {
         foreach (var db in plan.Topology.DatabaseHosts)
         {
-            var answer = session(db.Name).Run(HostOperations.PatroniCluster(SqlTarget.Of(config, db)));
-            if (!answer.Ok)
-                continue;
             try
             {
-                return Status.StatusParsers.Members(answer.Stdout).Select(PatroniMember.Of).ToList();
+                if (session(db.Name).ReadOrDefault(PatroniReads.Members(SqlTarget.Of(config, db))) is { } members)
+                    return members.Select(PatroniMember.Of).ToList();
             }
             catch (FormatException)
             {
@@ -93,10 +92,9 @@ internal sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> s
         var host = plan.Topology.DatabaseHosts.FirstOrDefault(h => h.Name == leader?.Name);
         if (host is null || named is null)
             return false;
-        var answer = session(host.Name).Run(HostOperations.PatroniSynchronousStandbys(SqlTarget.Of(config, host)));
         try
         {
-            return answer.Ok && PatroniReplies.SynchronousStandbys(answer.Stdout).Contains(named.Name);
+            return session(host.Name).ReadOrDefault(PatroniReads.SynchronousStandbys(SqlTarget.Of(config, host)))?.Contains(named.Name) == true;
         }
         catch (FormatException)
         {

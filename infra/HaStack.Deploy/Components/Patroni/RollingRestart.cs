@@ -1,4 +1,5 @@
 using System.Text;
+using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
 using HaStack.Infra;
@@ -54,9 +55,10 @@ internal sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> 
         var failures = new List<string>();
         foreach (var host in plan.Topology.DatabaseHosts)
         {
-            var answer = session(host.Name).Run(HostOperations.PatroniPendingRestarts(SqlTarget.Of(plan.Config, host)));
+            var read = PatroniReads.PendingRestarts(SqlTarget.Of(plan.Config, host));
+            var answer = session(host.Name).Run(read.Script);
             if (answer.Ok)
-                return PatroniReplies.PendingRestarts(answer.Stdout);
+                return read.Parse(answer.Stdout);
             failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
         }
         throw new RollingRestartException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");

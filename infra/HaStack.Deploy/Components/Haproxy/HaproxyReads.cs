@@ -1,0 +1,16 @@
+using HaStack.Deploy.Remote;
+using HaStack.Deploy.Status;
+using HaStack.Infra.Operations;
+
+namespace HaStack.Deploy.Reads;
+
+/// <summary>HAProxy as HaStack reads it: its statistics CSV from the stats listener on loopback.</summary>
+internal static class HaproxyReads
+{
+    /// <summary>The listeners HaStack configures: writes go to the primary, reads to the replicas.</summary>
+    public static readonly IReadOnlyList<string> Listeners = ["writes", "reads"];
+
+    /// <summary>The servers of <see cref="Listeners"/> on <paramref name="host"/>, each with HAProxy's view of it.</summary>
+    public static HostRead<IReadOnlyList<ProxyServerView>> Servers(string host, int statsPort) =>
+        new(HostOperations.HaproxyStats(statsPort), csv => StatusParsers.ProxyServers(host, csv, Listeners));
+}
