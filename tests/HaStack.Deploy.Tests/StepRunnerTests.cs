@@ -88,9 +88,10 @@ public sealed class StepRunnerTests : IDisposable
         // on each host, the install guard is written before apt runs, and a service starts after the files it reads
         foreach (var host in world.Hosts.Values)
         {
-            var order = host.Ran.Select(r => r.Script.What).ToList();
-            Assert.True(order.IndexOf("writing /usr/sbin/policy-rc.d") < order.IndexOf("installing packages"), host.Host);
-            Assert.True(order.IndexOf("writing /etc/haproxy/haproxy.cfg") < order.IndexOf("starting haproxy"), host.Host);
+            var order = host.Ran.Select(r => (r.Script.Kind, r.Script.Subject)).ToList();
+            var installed = order.IndexOf((HostOperationKind.InstallPackages, null));
+            Assert.InRange(order.IndexOf((HostOperationKind.WriteFile, "/usr/sbin/policy-rc.d")), 0, installed - 1);
+            Assert.InRange(order.IndexOf((HostOperationKind.WriteFile, "/etc/haproxy/haproxy.cfg")), 0, order.IndexOf((HostOperationKind.StartService, "haproxy")) - 1);
         }
         // the SQL setup ran on the primary only, with its script on standard input
         Assert.Contains(world["node1"].Ran, r => r.Script.Kind == HostOperationKind.RunSql && r.Stdin is { Length: > 0 });

@@ -29,7 +29,7 @@ public class SwitchoverTests
         public Dictionary<string, FakeHost> Hosts { get; } = [];
 
         /// <summary>Every script any host ran, in the order they ran.</summary>
-        public List<(string Host, string What)> Journal { get; } = [];
+        public List<(string Host, HostOperationKind Kind)> Journal { get; } = [];
 
         public Cluster()
         {
@@ -39,7 +39,7 @@ public class SwitchoverTests
                     // the poolers are paused and resumed on every host at once
                     lock (Journal)
                     {
-                        Journal.Add((name, script.What));
+                        Journal.Add((name, script.Kind));
                         return Answer(script, stdin);
                     }
                 });
@@ -68,10 +68,12 @@ public class SwitchoverTests
             return FakeHost.Ok();
         }
 
-        public IEnumerable<string> Whats(string host) => Hosts[host].Ran.Select(r => r.Script.What);
+        public IEnumerable<HostOperationKind> Kinds(string host) => Hosts[host].Ran.Select(r => r.Script.Kind);
     }
 
     private sealed record RemoteResultOverride(Remote.RemoteResult Result);
+
+    private static bool IsPooler(HostOperationKind kind) => kind is HostOperationKind.PgBouncerPause or HostOperationKind.PgBouncerResume;
 
     private static PlannedSwitchover Switchover(Cluster cluster, string mode = "on", string placement = "database") =>
         new(Plan(mode, placement), h => cluster.Hosts[h], Password, _ => { });
@@ -82,9 +84,10 @@ public class SwitchoverTests
         var cluster = new Cluster();
         var result = Switchover(cluster).Run(to: null);
         Assert.Equal(("node1", "node2"), (result.From, result.To));
-        var onOld = cluster.Whats("node1").Where(w => w != "reading Patroni's members").ToList();
-        Assert.Equal(["PgBouncer PAUSE", "switching over from node1 to node2", "PgBouncer RESUME"], onOld);
-        var sent = cluster.Hosts["node1"].Ran.Single(r => r.Script.What.StartsWith("switching", StringComparison.Ordinal));
+        var onOld = cluster.Kinds("node1").Where(k => k != HostOperationKind.PatroniMembers).ToList();
+        Assert.Equal([HostOperationKind.PgBouncerPause, HostOperationKind.PatroniSwitchover, HostOperationKind.PgBouncerResume], onOld);
+        var sent = cluster.Hosts["node1"].Ran.Single(r => r.Script.Kind == HostOperationKind.PatroniSwitchover);
+        Assert.Equal("node2", sent.Script.Subject);
         Assert.Equal(Password, System.Text.Encoding.UTF8.GetString(sent.Stdin!));
         Assert.DoesNotContain(Password, sent.Script.Text, StringComparison.Ordinal);
     }
@@ -95,7 +98,7 @@ public class SwitchoverTests
         var cluster = new Cluster();
         var refused = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node3"));
         Assert.Contains("only to the sync standby (node2)", refused.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(cluster.Hosts.Values.SelectMany(h => h.Ran), r => r.Script.What.StartsWith("PgBouncer", StringComparison.Ordinal));
+        Assert.DoesNotContain(cluster.Hosts.Values.SelectMany(h => h.Ran), r => IsPooler(r.Script.Kind));
         Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node1"));
         Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: "node9"));
         // without synchronous mode any running replica may take over
@@ -109,7 +112,7 @@ public class SwitchoverTests
         var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster).Run(to: null));
         Assert.Contains("nothing was switched", failed.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);
-        Assert.Contains("PgBouncer RESUME", cluster.Whats("node1"));
+        Assert.Contains(HostOperationKind.PgBouncerResume, cluster.Kinds("node1"));
     }
 
     [Fact]
@@ -138,7 +141,7 @@ public class SwitchoverTests
     {
         var cluster = new Cluster { Override = s => s.Kind == HostOperationKind.PatroniSwitchover ? new(FakeHost.Fail("Patroni refused the switchover: 412")) : null };
         Assert.Throws<Remote.RemoteCommandException>(() => Switchover(cluster).Run(to: null));
-        Assert.Equal("PgBouncer RESUME", cluster.Whats("node1").Last());
+        Assert.Equal(HostOperationKind.PgBouncerResume, cluster.Kinds("node1").Last());
     }
 
     [Fact]
@@ -149,17 +152,17 @@ public class SwitchoverTests
         Assert.Equal("node2", result.To);
         foreach (var host in new[] { "node1", "node2", "node3" })
         {
-            var steps = cluster.Whats(host).Where(w => w.StartsWith("PgBouncer", StringComparison.Ordinal) || w.StartsWith("reading HAProxy", StringComparison.Ordinal)).ToList();
-            Assert.Equal("PgBouncer PAUSE", steps[0]);
-            Assert.Equal("PgBouncer RESUME", steps[^1]);
+            var steps = cluster.Kinds(host).Where(k => IsPooler(k) || k == HostOperationKind.HaproxyServers).ToList();
+            Assert.Equal(HostOperationKind.PgBouncerPause, steps[0]);
+            Assert.Equal(HostOperationKind.PgBouncerResume, steps[^1]);
         }
         // every proxy paused before Patroni was asked, and no proxy resumed before the last stale answer
-        var order = cluster.Journal.Select(r => r.What).ToList();
-        var switched = order.FindIndex(w => w.StartsWith("switching over", StringComparison.Ordinal));
-        Assert.Equal(3, order.Take(switched).Count(w => w == "PgBouncer PAUSE"));
-        var lastStale = order.Select((w, i) => (w, i)).Where(x => x.w == "reading HAProxy's servers").Select(x => x.i).ElementAt(5);
-        Assert.Equal(0, order.Take(lastStale).Count(w => w == "PgBouncer RESUME"));
-        Assert.Equal(3, order.Count(w => w == "PgBouncer RESUME"));
+        var order = cluster.Journal.Select(r => r.Kind).ToList();
+        var switched = order.IndexOf(HostOperationKind.PatroniSwitchover);
+        Assert.Equal(3, order.Take(switched).Count(k => k == HostOperationKind.PgBouncerPause));
+        var lastStale = order.Select((k, i) => (k, i)).Where(x => x.k == HostOperationKind.HaproxyServers).Select(x => x.i).ElementAt(5);
+        Assert.Equal(0, order.Take(lastStale).Count(k => k == HostOperationKind.PgBouncerResume));
+        Assert.Equal(3, order.Count(k => k == HostOperationKind.PgBouncerResume));
     }
 
     [Fact]
@@ -170,9 +173,9 @@ public class SwitchoverTests
         var failed = Assert.Throws<SwitchoverException>(() => Switchover(cluster, placement: "proxy").Run(to: null));
         Assert.Contains("node2: timeout", failed.Message, StringComparison.Ordinal);
         Assert.Equal("node1", cluster.Leader);
-        Assert.DoesNotContain(cluster.Journal, r => r.What.StartsWith("switching over", StringComparison.Ordinal));
+        Assert.DoesNotContain(cluster.Journal, r => r.Kind == HostOperationKind.PatroniSwitchover);
         foreach (var host in new[] { "node1", "node2", "node3" })
-            Assert.Equal("PgBouncer RESUME", cluster.Whats(host).Last());
+            Assert.Equal(HostOperationKind.PgBouncerResume, cluster.Kinds(host).Last());
     }
 
     /// <summary>
@@ -219,8 +222,9 @@ public class SwitchoverTests
         var outputs = HandOver(cluster, Plan(), steps[0]);
         Assert.Equal("node2", outputs["primary"]);
         Assert.Equal("node2", cluster.Leader);
-        Assert.Equal(["PgBouncer PAUSE", "switching over from node1 to node2", "PgBouncer RESUME"],
-            cluster.Whats("node1").Where(w => w.StartsWith("PgBouncer", StringComparison.Ordinal) || w.StartsWith("switching", StringComparison.Ordinal)));
+        Assert.Equal([HostOperationKind.PgBouncerPause, HostOperationKind.PatroniSwitchover, HostOperationKind.PgBouncerResume],
+            cluster.Kinds("node1").Where(k => IsPooler(k) || k == HostOperationKind.PatroniSwitchover));
+        Assert.Equal("node2", cluster.Hosts["node1"].Ran.Single(r => r.Script.Kind == HostOperationKind.PatroniSwitchover).Script.Subject);
     }
 
     [Fact]
@@ -228,7 +232,7 @@ public class SwitchoverTests
     {
         var cluster = new Cluster();
         Assert.Equal("node1", HandOver(cluster, Plan(), Handover(PatroniLeaves("node3"))!)["primary"]);
-        Assert.DoesNotContain(cluster.Journal, r => r.What.StartsWith("switching over", StringComparison.Ordinal) || r.What.StartsWith("PgBouncer", StringComparison.Ordinal));
+        Assert.DoesNotContain(cluster.Journal, r => r.Kind == HostOperationKind.PatroniSwitchover || IsPooler(r.Kind));
         // synchronous mode: only the named standby may take over, and it leaves too
         var refused = Assert.Throws<SwitchoverException>(() => HandOver(cluster, Plan(), Handover(PatroniLeaves("node1", "node2"))!));
         Assert.Contains("sync standby", refused.Message, StringComparison.Ordinal);

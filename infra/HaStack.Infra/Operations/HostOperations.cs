@@ -155,14 +155,6 @@ internal static partial class HostOperations
         return new($"stopping {service.Unit}", text) { Kind = HostOperationKind.StopService, Subject = service.Unit };
     }
 
-    /// <summary>
-    /// The variables etcdctl reads (as <c>NAME=VALUE ...</c>, to prefix a command or follow <c>export</c>): the v3 API,
-    /// and with TLS the cluster's CA and the host's certificate and key, root's copy (HaStack's commands run as root).
-    /// </summary>
-    public static string EtcdctlVariables(bool tls) => tls
-        ? $"ETCDCTL_API=3 ETCDCTL_CACERT={Quote(Components.TlsCaPath)} ETCDCTL_CERT={Quote(Components.TlsCertificatePath)} ETCDCTL_KEY={Quote(Components.TlsKeyPath)}"
-        : "ETCDCTL_API=3";
-
     /// <summary>Prints systemd's word for the unit's state ("active" when it runs).</summary>
     public static HostScript ServiceState(string unit) => new($"reading {unit}", $"systemctl is-active {Quote(unit)} || true") { Kind = HostOperationKind.ReadService, Subject = unit };
 

@@ -117,4 +117,12 @@ internal static partial class HostOperations
             echo "${health:-[]}"
             """, TimeoutSeconds: 20);
     }
+
+    /// <summary>
+    /// The variables etcdctl reads (as <c>NAME=VALUE ...</c>, to prefix a command or follow <c>export</c>): the v3 API,
+    /// and with TLS the cluster's CA and the host's certificate and key, root's copy (HaStack's commands run as root).
+    /// </summary>
+    public static string EtcdctlVariables(bool tls) => tls
+        ? $"ETCDCTL_API=3 ETCDCTL_CACERT={Quote(Components.TlsCaPath)} ETCDCTL_CERT={Quote(Components.TlsCertificatePath)} ETCDCTL_KEY={Quote(Components.TlsKeyPath)}"
+        : "ETCDCTL_API=3";
 }
