@@ -5,8 +5,8 @@ namespace HaStack.Infra.Tests;
 
 /// <summary>
 /// Patroni's answers read the way the rolling restart and the whole-cluster check read them, from replies recorded
-/// on the lab (Debian 12, Patroni 3.0.2: Fixtures/patroni): who waits for a restart, and which standbys the primary
-/// really waits for. A malformed answer is an error naming what is wrong, never a shorter list.
+/// on the lab (Fixtures/patroni, by tests/fixtures/record.sh: Debian 12's Patroni 3.0.2 and Debian 13's 4.0.7): who
+/// waits for a restart, and which standbys the primary really waits for. A malformed answer is an error naming what is wrong, never a shorter list.
 /// </summary>
 public class PatroniRepliesTests
 {
@@ -25,16 +25,24 @@ public class PatroniRepliesTests
         Assert.Equal(["node2"], PatroniReplies.PendingRestarts(cluster.ToJsonString()));
     }
 
-    [Fact]
-    public void A_recorded_primary_names_its_real_synchronous_standby_and_not_its_async_ones()
+    [Theory]
+    [InlineData(12)]
+    [InlineData(13)]
+    public void A_recorded_primary_names_the_standbys_the_cluster_calls_synchronous_and_no_other(int release)
     {
-        var recorded = Fixture("patroni-primary-debian12.json");
-        Assert.Equal(["node1"], PatroniReplies.SynchronousStandbys(recorded));
+        // recorded together: the cluster's sync_standby (Patroni 3.0) or quorum_standby members (Patroni 4, quorum commit)
+        var cluster = JsonNode.Parse(Fixture($"cluster-debian{release}.json"))!["members"]!.AsArray();
+        var named = cluster.Where(m => (string?)m!["role"] is "sync_standby" or "quorum_standby").Select(m => (string)m!["name"]!).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(release == 13 ? 2 : 1, named.Count);
+        var recorded = Fixture($"patroni-primary-debian{release}.json");
+        Assert.Equal(named, PatroniReplies.SynchronousStandbys(recorded).Order(StringComparer.Ordinal));
+        Assert.Empty(PatroniReplies.PendingRestarts(Fixture($"cluster-debian{release}.json")));
         var patroni = JsonNode.Parse(recorded)!;
-        patroni["replication"]![0]!["sync_state"] = "async";
+        foreach (var standby in patroni["replication"]!.AsArray())
+            standby!["sync_state"] = "async";
         Assert.Empty(PatroniReplies.SynchronousStandbys(patroni.ToJsonString()));
         patroni["replication"]![0]!["sync_state"] = "quorum";
-        Assert.Equal(["node1"], PatroniReplies.SynchronousStandbys(patroni.ToJsonString()));
+        Assert.Single(PatroniReplies.SynchronousStandbys(patroni.ToJsonString()));
         // a primary with no replica reports no replication at all
         Assert.Empty(PatroniReplies.SynchronousStandbys("""{"state": "running", "role": "primary"}"""));
     }
