@@ -71,6 +71,9 @@ internal sealed record Component(
     /// <summary>Resources it brings once per stack after every host's (Patroni's SQL setup and settings).</summary>
     public Func<Graph.GraphScope, IEnumerable<Graph.ClusterResource>>? AfterHosts { get; init; }
 
+    /// <summary>Its sections of the model every template sees (<c>etcd</c>, <c>patroni</c>, <c>vip</c>, ...).</summary>
+    public Func<Topology.ClusterTopology, Topology.HostPlan, IEnumerable<Rendering.ModelSection>>? Model { get; init; }
+
     /// <summary>When its files are read by every service on the host (TLS's, when the stack has TLS): each service waits for them.</summary>
     public Func<StackConfig, bool>? ReadByEveryService { get; init; }
 

@@ -1,9 +1,9 @@
-using System.Globalization;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Topology;
 using Scriban;
 using Scriban.Runtime;
+using static HaStack.Infra.Rendering.TemplateModel;
 
 namespace HaStack.Infra.Rendering;
 
@@ -68,14 +68,15 @@ internal static partial class StackRenderer
     /// <summary>The comment on every role the stack's users made (a constant: it goes into SQL as a literal).</summary>
     public const string ManagedRoleComment = "a user of a HaStack stack file; NOLOGIN once removed from it";
 
+    /// <summary>
+    /// What a host's templates see: the names code and templates share (<c>paths</c>), the hosts, and each
+    /// component's section (<see cref="Component.Model"/>), every component's whether or not the host runs it: a
+    /// template reads the others' ports (HAProxy checks Patroni's REST API, PgBouncer on a proxy forwards to HAProxy).
+    /// </summary>
     private static ScriptObject HostModel(ClusterTopology topology, HostPlan plan)
     {
-        var c = topology.Config;
-        // the client ports of every process on the VIP's path: the check opens each (the database layer asks Patroni)
-        var checkPorts = topology.VipPath.Select(component => component == Components.Haproxy ? c.Haproxy.WritePort : c.PgBouncer.Port).ToList();
         var model = new ScriptObject
         {
-            ["scope"] = c.Patroni.Scope,
             ["guarded_services"] = string.Join("|", Components.GuardedServices),
             ["paths"] = Obj(("agent_binary", Components.AgentBinaryPath), ("agent_config", Components.AgentConfigPath),
                 ("agent_check", Components.AgentCheckScriptPath), ("pgbouncer_userlist", Components.PgBouncerUserlistPath),
@@ -85,37 +86,10 @@ internal static partial class StackRenderer
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["pooler_on_proxies"] = topology.PoolerOnProxies,
             ["proxy_hosts"] = topology.ProxyHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
-            ["etcd"] = Obj(("data_dir", Components.EtcdDataDirectory(c)), ("tls", c.Tls.Enabled), ("scheme", TlsSettings.UrlScheme(c.Tls.Enabled)), ("client_port", c.Etcd.ClientPort), ("peer_port", c.Etcd.PeerPort), ("initial_cluster", topology.EtcdInitialCluster),
-                ("token", topology.EtcdClusterToken), ("client_hosts", string.Join(",", topology.EtcdMembers.Select(m => $"{m.Address}:{c.Etcd.ClientPort}")))),
-            ["postgres"] = Obj(("port", c.Postgres.Port), ("version", c.PostgresVersion), ("tls", c.Tls.Enabled),
-                ("data_dir", Components.PostgresDataDirectory(c)), ("bin_dir", Components.PostgresBinDirectory(c))),
-            ["patroni"] = Obj(("rest_port", c.Patroni.RestPort), ("tls", c.Tls.Enabled), ("dcs_top", DcsSection(c, "")),
-                ("dcs_postgresql", DcsSection(c, PatroniDynamicConfig.PostgresqlSection)), ("dcs_parameters", DcsSection(c, PatroniDynamicConfig.ParametersSection))),
-            ["pgbouncer"] = Obj(("port", c.PgBouncer.Port), ("pool_mode", c.PgBouncer.PoolMode), ("max_client_conn", c.PgBouncer.MaxClientConn),
-                ("default_pool_size", c.PgBouncer.DefaultPoolSize), ("reserve_pool_size", c.PgBouncer.ReservePoolSize)),
-            ["haproxy"] = Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort), ("backend_port", topology.BackendPort),
-                ("answered_down_grace_ms", Components.AnsweredDownGraceMs(c))),
-            ["vip"] = Obj(("address", c.Vip.Address), ("prefix", c.Vip.PrefixLength), ("interface", c.Vip.Interface), ("router_id", c.Vip.RouterId),
-                ("version", c.Vip.VrrpVersion), ("advert_int", c.Vip.AdvertInterval.ToString(CultureInfo.InvariantCulture)), ("unicast", c.Vip.Unicast),
-                ("preempt", c.Vip.Preempt), ("status_port", c.Vip.StatusPort), ("has_auth", c.Vip.AuthPassword is not null),
-                ("layer", c.Vip.FloatsOver.ToString().ToLowerInvariant()), ("processes", topology.VipPath.Select(p => p.Unit).ToList()), ("check_ports", checkPorts),
-                ("script_user", c.Vip.FloatsOver == VipLayer.Database ? "postgres" : "nobody"),
-                // the database layer's check is confirmed twice already (Patroni's lock, PostgreSQL not in recovery): one
-                // pass is enough, and a second would add a second to every failover there
-                ("check_rise", c.Vip.FloatsOver == VipLayer.Database ? 1 : 2)),
-            ["vrrp"] = plan.Vrrp is null ? null : Obj(("priority", plan.Vrrp.Priority), ("peers", plan.Vrrp.Peers.ToList())),
         };
+        foreach (var section in Components.All.SelectMany(c => c.Model?.Invoke(topology, plan) ?? []))
+            model.Add(section.Name, section.Value);
         return WithSecretFunction(model);
-    }
-
-    /// <summary>One section of Patroni's dynamic configuration for the bootstrap block; each value is JSON, which YAML reads alike.</summary>
-    private static List<ScriptObject> DcsSection(StackConfig config, string section)
-    {
-        var settings = PatroniDynamicConfig.Of(config);
-        var unplaced = settings.FirstOrDefault(s => s.Section is not ("" or PatroniDynamicConfig.PostgresqlSection or PatroniDynamicConfig.ParametersSection));
-        if (unplaced is not null)
-            throw new InvalidOperationException($"patroni.yml.sbn has no place for {unplaced.Path}");
-        return settings.Where(s => s.Section == section).Select(s => Obj(("key", s.Key), ("json", JsonAsYaml(s.Json)))).ToList();
     }
 
     /// <summary>
@@ -133,14 +107,6 @@ internal static partial class StackRenderer
         model.Import("secret", new Func<string, string, string>((name, encoding) =>
             SecretTokens.Token(name, Enum.Parse<SecretEncoding>(encoding, ignoreCase: true))));
         return model;
-    }
-
-    private static ScriptObject Obj(params (string Name, object? Value)[] fields)
-    {
-        var o = new ScriptObject();
-        foreach (var (name, value) in fields)
-            o[name] = value;
-        return o;
     }
 
     private static readonly Dictionary<string, Template> Parsed = new(StringComparer.Ordinal);

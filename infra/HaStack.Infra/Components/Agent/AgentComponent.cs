@@ -26,6 +26,7 @@ internal static partial class Components
         new("always", 1, "a host whose agent died takes no part in electing the VIP holder until it is back"))
     {
         Wiring = Graph.AgentGraph.Service,
+        Model = Rendering.AgentModel.Of,
     };
 
     public const string AgentBinaryPath = "/usr/local/sbin/hastack-vrrpd";

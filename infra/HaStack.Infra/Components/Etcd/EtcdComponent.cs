@@ -33,5 +33,6 @@ internal static partial class Components
         new("always", 1, "a member that stops for any reason rejoins, so the quorum keeps its margin"))
     {
         Wiring = Graph.EtcdGraph.Service,
+        Model = Rendering.EtcdModel.Of,
     };
 }

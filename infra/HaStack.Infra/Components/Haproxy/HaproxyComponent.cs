@@ -19,7 +19,10 @@ internal static partial class Components
         None,
         ["haproxy"],
         // Debian's always, with systemd's default start limit (5 in 10 s) that a crash loop exhausts for good
-        new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"));
+        new("always", 0.5, "a proxy that dies comes back; meanwhile the VIP has moved to another one"))
+    {
+        Model = Rendering.HaproxyModel.Of,
+    };
 
     /// <summary>
     /// How long HaStack's Lua task lets a server that answered its check as the wrong role (a switchover, a demotion,

@@ -44,6 +44,7 @@ internal static partial class Components
     {
         Wiring = Graph.PatroniGraph.Service,
         AfterHosts = Graph.PatroniGraph.Cluster,
+        Model = Rendering.PatroniModel.Of,
     };
 
     private static bool NeedsSyncGuard(StackConfig c) => c.Release.PatroniLosesSyncStandbyOnRestart;

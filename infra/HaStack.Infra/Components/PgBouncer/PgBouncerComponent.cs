@@ -23,7 +23,10 @@ internal static partial class Components
         None,
         ["pgbouncer"],
         // Debian ships Restart=no: one crash of the primary's PgBouncer cut every write until someone noticed
-        new("always", 0.5, "a PgBouncer that dies is back before clients give up on it"));
+        new("always", 0.5, "a PgBouncer that dies is back before clients give up on it"))
+    {
+        Model = Rendering.PgBouncerModel.Of,
+    };
 
     public const string PgBouncerUserlistPath = "/etc/pgbouncer/userlist.txt";
 }
