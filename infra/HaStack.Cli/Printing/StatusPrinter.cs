@@ -1,6 +1,7 @@
-using HaStack.Deploy.Engine;
 using System.Globalization;
+using HaStack.Deploy.Engine;
 using HaStack.Deploy.Status;
+using HaStack.Infra.Catalogue;
 
 namespace HaStack.Cli.Printing;
 
@@ -27,7 +28,7 @@ internal static class StatusPrinter
             foreach (var proxy in status.ProxyServers.GroupBy(s => s.Host))
             {
                 string Listener(string name) => string.Join(", ", proxy.Where(s => s.Listener == name && s.IsUp).Select(s => s.Server).DefaultIfEmpty("none"));
-                output.Line($"    {proxy.Key,-12} writes: {Listener("writes")}   reads: {Listener("reads")}");
+                output.Line($"    {proxy.Key,-12} writes: {Listener(Components.HaproxyWriteListener)}   reads: {Listener(Components.HaproxyReadListener)}");
             }
         }
 

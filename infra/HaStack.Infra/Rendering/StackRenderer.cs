@@ -81,7 +81,7 @@ internal static partial class StackRenderer
             ["paths"] = Obj(("agent_binary", Components.AgentBinaryPath), ("agent_config", Components.AgentConfigPath),
                 ("agent_check", Components.AgentCheckScriptPath), ("pgbouncer_userlist", Components.PgBouncerUserlistPath),
                 ("patroni_sync_guard", Components.PatroniSyncGuardPath), ("patroni_safe_leader", Components.PatroniSafeLeaderPath), ("haproxy_end_sessions", Components.HaproxyEndSessionsPath), ("patroni_sync_guard_unit", Components.PatroniSyncGuardUnit),
-                ("tls_ca", Components.TlsCaPath), ("tls_certificate", Components.TlsCertificatePath), ("etcd_key", Components.EtcdKeyPath), ("patroni_key", Components.PatroniKeyPath), ("pgbouncer_key", Components.PgBouncerKeyPath)),
+                ("tls_ca", Components.TlsCaPath), ("tls_certificate", Components.TlsCertificatePath), ("etcd_key", Components.EtcdKeyPath), ("patroni_key", Components.PatroniKeyPath), ("pgbouncer_key", Components.PgBouncerKeyPath), ("postgres_socket", Components.PostgresSocketDirectory)),
             ["host"] = Obj(("name", plan.Name), ("address", plan.Host.Address)),
             ["db_hosts"] = topology.DatabaseHosts.Select(h => Obj(("name", h.Name), ("address", h.Address))).ToList(),
             ["pooler_on_proxies"] = topology.PoolerOnProxies,

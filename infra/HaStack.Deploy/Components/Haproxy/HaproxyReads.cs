@@ -1,5 +1,6 @@
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Status;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Reads;
@@ -8,7 +9,7 @@ namespace HaStack.Deploy.Reads;
 internal static class HaproxyReads
 {
     /// <summary>The listeners HaStack configures: writes go to the primary, reads to the replicas.</summary>
-    public static readonly IReadOnlyList<string> Listeners = ["writes", "reads"];
+    public static readonly IReadOnlyList<string> Listeners = [Components.HaproxyWriteListener, Components.HaproxyReadListener];
 
     /// <summary>The servers of <see cref="Listeners"/> on <paramref name="host"/>, each with HAProxy's view of it.</summary>
     public static HostRead<IReadOnlyList<ProxyServerView>> Servers(string host, int statsPort) =>

@@ -3,10 +3,11 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
-using HaStack.Infra;
+using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
+using HaStack.Infra;
 
 namespace HaStack.Deploy.Cluster;
 
@@ -62,7 +63,7 @@ internal sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSessio
                 {
                     Until($"HAProxy on {proxy} did not send writes to {candidate.Name} alone within {RoutingLimit.TotalSeconds} s", RoutingLimit,
                         () => session(proxy).Run(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)) is { Ok: true } stats &&
-                            HaproxyServers.Up(stats.Stdout, "writes") is [var only] && only == candidate.Name);
+                            HaproxyServers.Up(stats.Stdout, Components.HaproxyWriteListener) is [var only] && only == candidate.Name);
                     return null;
                 });
         }

@@ -33,5 +33,8 @@ internal static partial class Components
     /// </summary>
     public static int AnsweredDownGraceMs(StackConfig c) => c.Release.HaproxyStrandsConnectsOnShutdownSessions ? 1000 : 0;
 
+    /// <summary>HAProxy's listeners as haproxy.cfg names them and its statistics report them: writes to the primary, reads to the replicas.</summary>
+    public const string HaproxyWriteListener = "writes", HaproxyReadListener = "reads";
+
     public const string HaproxyEndSessionsPath = "/etc/haproxy/hastack-end-sessions.lua";
 }

@@ -11,6 +11,7 @@ internal static class HaproxyModel
     {
         var c = topology.Config;
         yield return new("haproxy", Obj(("write_port", c.Haproxy.WritePort), ("read_port", c.Haproxy.ReadPort), ("stats_port", c.Haproxy.StatsPort),
-            ("backend_port", topology.BackendPort), ("answered_down_grace_ms", Components.AnsweredDownGraceMs(c))));
+            ("backend_port", topology.BackendPort), ("answered_down_grace_ms", Components.AnsweredDownGraceMs(c)),
+            ("write_listener", Components.HaproxyWriteListener), ("read_listener", Components.HaproxyReadListener)));
     }
 }

@@ -12,6 +12,9 @@ internal static partial class Components
 
     public static string PostgresBinDirectory(StackConfig c) => $"/usr/lib/postgresql/{c.PostgresVersion}/bin";
 
+    /// <summary>Debian's socket directory, where PostgreSQL listens locally: PgBouncer, the agent's check and HaStack's own commands connect through it.</summary>
+    public const string PostgresSocketDirectory = "/var/run/postgresql";
+
     public const string PatroniKeyPath = TlsDirectory + "postgres.key";
 
     /// <summary>PostgreSQL under Patroni: the unit is Patroni's; postgresql-common's own cluster creation is guarded off.</summary>

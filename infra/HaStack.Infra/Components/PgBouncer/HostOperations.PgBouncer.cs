@@ -1,4 +1,5 @@
 using System.Globalization;
+using HaStack.Infra.Catalogue;
 using static HaStack.Infra.Operations.Shell;
 
 namespace HaStack.Infra.Operations;
@@ -8,7 +9,7 @@ internal static partial class HostOperations
 {
     /// <summary>PgBouncer's SHOW POOLS through its admin console, tab-separated with a header line (columns differ between versions).</summary>
     public static HostScript PgBouncerPools(int port) =>
-        new("reading PgBouncer's pools", $"timeout 5 runuser -u postgres -- psql -X -q -A -F '\t' -P footer=off -h /var/run/postgresql " +
+        new("reading PgBouncer's pools", $"timeout 5 runuser -u postgres -- psql -X -q -A -F '\t' -P footer=off -h {Quote(Components.PostgresSocketDirectory)} " +
             $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c 'SHOW POOLS'", TimeoutSeconds: 15);
 
     /// <summary>
@@ -16,7 +17,7 @@ internal static partial class HostOperations
     /// "pgbouncer" without a password). PAUSE returns once every server connection is released, so it is bounded.
     /// </summary>
     public static HostScript PgBouncerAdmin(string command, int port, int seconds = 15) => command is "PAUSE" or "RESUME"
-        ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h /var/run/postgresql " +
+        ? new($"PgBouncer {command}", $"timeout {seconds.ToString(CultureInfo.InvariantCulture)} runuser -u postgres -- psql -X -q -h {Quote(Components.PostgresSocketDirectory)} " +
             $"-p {port.ToString(CultureInfo.InvariantCulture)} -U pgbouncer -d pgbouncer -c {Quote(command)}", TimeoutSeconds: seconds + 10)
         {
             Kind = command == "PAUSE" ? HostOperationKind.PgBouncerPause : HostOperationKind.PgBouncerResume,
