@@ -4,7 +4,6 @@ using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Infra;
 using HaStack.Infra.Graph;
-using HaStack.Infra.Operations;
 
 namespace HaStack.Deploy.Status;
 
