@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Text;
+using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
 using HaStack.Infra.Catalogue;
@@ -62,8 +63,7 @@ internal sealed class PlannedSwitchover(StackPlan plan, Func<string, IHostSessio
                 OnEach(poolers, proxy =>
                 {
                     Until($"HAProxy on {proxy} did not send writes to {candidate.Name} alone within {RoutingLimit.TotalSeconds} s", RoutingLimit,
-                        () => session(proxy).Run(HostOperations.HaproxyStats(plan.Config.Haproxy.StatsPort)) is { Ok: true } stats &&
-                            HaproxyServers.Up(stats.Stdout, Components.HaproxyWriteListener) is [var only] && only == candidate.Name);
+                        () => HaproxyReads.WritesGoTo(session(proxy), proxy, plan.Config.Haproxy.StatsPort) is [var only] && only == candidate.Name);
                     return null;
                 });
         }
