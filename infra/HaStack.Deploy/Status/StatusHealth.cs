@@ -1,4 +1,3 @@
-using HaStack.Infra.Config;
 using HaStack.Infra;
 
 namespace HaStack.Deploy.Status;

@@ -42,12 +42,10 @@ internal sealed record Fault(string Name, string What, FaultKind Kind, FaultTarg
     public bool IsKill => Kind is FaultKind.Kill or FaultKind.KillMainOnly or FaultKind.KillPostmaster;
 }
 
-internal static class Faults
+internal static partial class Faults
 {
     /// <summary>The layer's service on the VIP holder; the unit is the stack's (HAProxy, PgBouncer or Patroni).</summary>
     public const string LayerStop = "layer-stop";
-
-    public const string AgentKill = "agent-kill", PgBouncerKill = "pgbouncer-kill", PatroniKill = "patroni-kill", PostmasterKill = "postmaster-kill", Switchover = "switchover";
 
     /// <summary>Every fault's name, in the matrix's order: the same on every stack (what each does depends on its topology).</summary>
     public static readonly IReadOnlyList<string> Names = [LayerStop, AgentKill, PgBouncerKill, PatroniKill, PostmasterKill, Switchover];
@@ -56,32 +54,22 @@ internal static class Faults
     public static IReadOnlyList<string> UnknownNames(string? list) =>
         (list ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(n => !Names.Contains(n)).ToList();
 
+    /// <summary>
+    /// The matrix on <paramref name="topology"/>: the VIP's layer stopped, then each component's own faults (in their
+    /// folders: <c>Components/*/Faults.*.cs</c>), in <see cref="Names"/>' order.
+    /// </summary>
     public static IReadOnlyList<Fault> For(ClusterTopology topology)
     {
         var layerUnit = topology.LayerService;
-        var onDatabaseLayer = layerUnit == Components.Postgres.Unit;
-        // with PgBouncer in front of HAProxy, the one a client passes is on the VIP holder, and a switchover holds
-        // every transaction there: no write fails
-        var pooler = topology.PoolerOnProxies
-            ? new Fault(PgBouncerKill, "PgBouncer killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "pgbouncer", TimeSpan.FromSeconds(2))
-            : new Fault(PgBouncerKill, "PgBouncer killed (SIGKILL) on the primary's host", FaultKind.Kill, FaultTarget.Primary, "pgbouncer", TimeSpan.FromSeconds(2));
-        return
-        [
-            // on the database layer, stopping the layer is a failover and a switchover moves the VIP too: a new primary
-            // first, then the old holder's check falls (2 s) and the new one's rises (2 s) before the VIP follows; so
-            // does a postmaster crash, which hands over to the sync standby (patroni.primaryStartTimeout 0)
-            new(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultKind.Stop, FaultTarget.VipHolder, layerUnit, TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 2)),
-            new(AgentKill, "hastack-vrrpd killed (SIGKILL) on the VIP holder", FaultKind.Kill, FaultTarget.VipHolder, "hastack-vrrpd", TimeSpan.FromSeconds(2)),
-            pooler,
-            // on the database layer the agent's check asks Patroni: its death takes the VIP away until it is back
-            new(PatroniKill, "Patroni killed (SIGKILL) on the primary; PostgreSQL keeps running", FaultKind.KillMainOnly, FaultTarget.Primary, "patroni",
-                TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 5)),
-            new(PostmasterKill, "the postmaster killed (SIGKILL) on the primary", FaultKind.KillPostmaster, FaultTarget.Primary, "patroni",
-                TimeSpan.FromSeconds(onDatabaseLayer && topology.Config.Patroni.PrimaryStartTimeout == 0 ? 7 : 5)),
-            new(Switchover, "hastack switchover to the sync standby (PgBouncer paused around it)", FaultKind.Switchover, FaultTarget.Primary, null,
-                TimeSpan.FromSeconds(onDatabaseLayer ? 7 : 5), topology.PoolerOnProxies && !onDatabaseLayer ? 0 : null),
-        ];
+        // on the database layer, stopping the layer is a failover: a new primary first, then the old holder's check
+        // falls (2 s) and the new one's rises (2 s) before the VIP follows
+        var layerStop = new Fault(LayerStop, $"{layerUnit} stopped on the VIP holder", FaultKind.Stop, FaultTarget.VipHolder, layerUnit,
+            TimeSpan.FromSeconds(OnDatabaseLayer(topology) ? 7 : 2));
+        return [layerStop, AgentFault(), PgBouncerFault(topology), .. PatroniFaults(topology)];
     }
+
+    /// <summary>The VIP floats over the database hosts: a fault of the primary moves the VIP too, which takes the agents' checks longer.</summary>
+    private static bool OnDatabaseLayer(ClusterTopology topology) => topology.LayerService == Components.Postgres.Unit;
 
     /// <summary>
     /// The faults named in <paramref name="list"/> (comma-separated; empty or null: all), in the matrix's order,

@@ -4,7 +4,6 @@ using System.Text;
 using HaStack.Deploy.Reads;
 using HaStack.Deploy.Remote;
 using HaStack.Deploy.Verification;
-using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
