@@ -92,7 +92,7 @@ internal static class ProgramMapper
                     var reloads = service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => $"{r.Path} {r.Hash}\n");
                     var restarts = service.Reads.Where(r => r.Effect == ServiceEffect.Restart).Select(r => $"{r.Path} {r.Hash}").ToList();
                     resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
-                        Create: Line(scripts.Create), Update: Line(scripts.Update(service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => service.KeyReading(r.Path)!).ToList())),
+                        Create: Line(scripts.Create), Update: Line(scripts.Update(service.Reads.Any(r => r.Effect == ServiceEffect.Reload) ? ServiceEffect.Reload : ServiceEffect.None)),
                         Delete: Line(scripts.Delete), Stdin: string.Concat(reloads), Triggers: restarts, DeleteBeforeReplace: true));
                     break;
                 case SqlSetupInputs setup:

@@ -115,7 +115,7 @@ public sealed class CertificateResourceTests : IDisposable
         // each new connection
         var services = steps.Where(s => s.Type == ResourceTypes.Service).ToList();
         Assert.Equal(new[] { "node1", "node2", "node3" }.SelectMany(n => new[] { $"{n}:patroni", $"{n}:pgbouncer" }).Order(StringComparer.Ordinal), services.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.All(services, s => Assert.Equal(ServiceEffect.Reload, ServiceInputs.EffectOf(s.ChangedKeys)));
+        Assert.All(services, s => Assert.Equal(ServiceEffect.Reload, s.Diff.Effect));
         Assert.DoesNotContain(steps, s => s.Type == ResourceTypes.CertificateAuthority);
 
         Up(renewing, plan);

@@ -41,26 +41,54 @@ public sealed class HostileStateFileTests : IDisposable
     private static JsonObject Resource(JsonObject state, string id) =>
         state["resources"]!.AsArray().Select(r => r!.AsObject()).Single(r => (string?)r["id"] == id);
 
-    /// <summary>Sets one input and recomputes the hash, as an attacker who read the code would.</summary>
-    private static Action<JsonObject> Input(string id, string key, string value) => state =>
+    /// <summary>
+    /// Sets one input (a dotted path reaches into an object: <c>ready.target</c>) and recomputes the hash, as an attacker
+    /// who read the code would.
+    /// </summary>
+    private static Action<JsonObject> Input(string id, string path, JsonNode? value) => state =>
     {
         var r = Resource(state, id);
-        r["inputs"]![key] = value;
-        var inputs = r["inputs"]!.AsObject().ToDictionary(kv => kv.Key, kv => (string)kv.Value!, StringComparer.Ordinal);
-        r["inputHash"] = HaStack.Infra.Graph.Resource.HashOf((string)r["type"]!, (string)r["name"]!, inputs);
+        var keys = path.Split('.');
+        var parent = r["inputs"]!.AsObject();
+        foreach (var key in keys[..^1])
+            parent = parent[key]!.AsObject();
+        parent[keys[^1]] = value;
+        Rehash(r);
     };
 
+    private static void Rehash(JsonObject r) =>
+        r["inputHash"] = HaStack.Infra.Graph.Resource.HashOf((string)r["type"]!, (string)r["name"]!, r["inputs"]!.AsObject());
+
+    private static JsonArray List(params string[] items) => new([.. items.Select(i => (JsonNode)JsonValue.Create(i))]);
+
     /// <summary>Adds a resource with its id, name and hash as HaStack computes them: only the catalogue check can stop it.</summary>
-    private static Action<JsonObject> AddResource(string type, string host, string name, Dictionary<string, string> inputs) => state =>
+    private static Action<JsonObject> AddResource(string type, string host, string name, JsonObject inputs) => state =>
     {
-        var sorted = new SortedDictionary<string, string>(inputs, StringComparer.Ordinal);
         state["resources"]!.AsArray().Add(new JsonObject
         {
             ["id"] = $"{type}::{name}", ["type"] = type, ["name"] = name, ["host"] = host,
-            ["inputHash"] = HaStack.Infra.Graph.Resource.HashOf(type, name, sorted),
-            ["dependsOn"] = new JsonArray(), ["inputs"] = new JsonObject(sorted.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))), ["outputs"] = new JsonObject(),
+            ["inputHash"] = HaStack.Infra.Graph.Resource.HashOf(type, name, inputs),
+            ["dependsOn"] = new JsonArray(), ["inputs"] = inputs, ["outputs"] = new JsonObject(),
         });
     };
+
+    private static JsonObject FileInputs(string path, string group = "root") => new()
+    {
+        ["path"] = path, ["mode"] = "0644", ["owner"] = "root", ["group"] = group, ["content"] = "x", ["checkAsAgentConfig"] = false,
+    };
+
+    private static JsonObject ServiceInputs(string unit, params string[] data) => new()
+    {
+        ["unit"] = unit, ["ready"] = new JsonObject { ["kind"] = "Active", ["seconds"] = 30 }, ["data"] = List(data), ["reads"] = new JsonObject(),
+    };
+
+    private static JsonObject Read(string sha256) => new() { ["effect"] = "reload", ["sha256"] = sha256 };
+
+    private static JsonArray Cluster(params (string Name, string Peer, string Client)[] members) =>
+        new([.. members.Select(m => (JsonNode)new JsonObject { ["name"] = m.Name, ["peerUrl"] = m.Peer, ["clientUrl"] = m.Client })]);
+
+    private static JsonArray Target(string address) =>
+        new(new JsonObject { ["host"] = "node1", ["address"] = address, ["port"] = 8008, ["tls"] = false });
 
     private const string HaproxyCfg = "hastack:host:File::node1:/etc/haproxy/haproxy.cfg";
     private const string Haproxy = "hastack:host:Service::node1:haproxy";
@@ -97,7 +125,7 @@ public sealed class HostileStateFileTests : IDisposable
 
     private static readonly Dictionary<string, (Action<JsonObject> Change, string Expect)> Mutations = new()
     {
-        ["version 2"] = (s => s["version"] = 2, "version 2"),
+        ["version 3"] = (s => s["version"] = 3, "version 3"),
         ["another project"] = (s => s["project"] = "other", "not of hastack/s"),
         ["another stack"] = (s => s["stack"] = "prod", "not of hastack/s"),
         ["a salt that is not v1"] = (s => s["encryptionSalt"] = "v2:xx", "encryptionSalt"),
@@ -122,38 +150,39 @@ public sealed class HostileStateFileTests : IDisposable
         ["a mode of four digits"] = (Input(HaproxyCfg, "mode", "4755"), "input 'mode'"),
         ["an owner with a command"] = (Input(HaproxyCfg, "owner", "root;reboot"), "input 'owner'"),
         ["a group with a space"] = (Input(HaproxyCfg, "group", "root x"), "input 'group'"),
-        ["an unknown check"] = (Input(HaproxyCfg, "check", "run-this"), "input 'check'"),
+        ["a check switched by text"] = (Input(HaproxyCfg, "checkAsAgentConfig", "run-this"), "input 'checkAsAgentConfig'"),
         ["an unknown file input"] = (Input(HaproxyCfg, "exec", "reboot"), "is not an input of this resource type"),
         ["a missing content"] = (s => { Resource(s, HaproxyCfg)["inputs"]!.AsObject().Remove("content"); Input(HaproxyCfg, "mode", "0644")(s); }, "input 'content'"),
         ["a unit with a command"] = (Input(Haproxy, "unit", "haproxy; rm -rf /"), "input 'unit'"),
         ["a unit that is an option"] = (Input(Haproxy, "unit", "-H"), "input 'unit'"),
-        ["a service not enabled"] = (Input(Haproxy, "enabled", "false"), "input 'enabled'"),
-        ["a data directory of /"] = (Input(Patroni, "data", "/"), "input 'data'"),
-        ["a data directory of /etc"] = (Input(Patroni, "data", "/etc"), "input 'data'"),
-        ["a data directory of /var/lib/postgresql"] = (Input(Patroni, "data", "/var/lib/postgresql"), "input 'data'"),
-        ["a data directory climbing out"] = (Input(Patroni, "data", "/var/lib/postgresql/../../../etc"), "input 'data'"),
-        ["a probe with a command"] = (Input(Haproxy, "ready", "TcpListen 30 5000;reboot"), "input 'ready'"),
-        ["a probe URL with a command"] = (Input(Patroni, "ready", "HttpOk 300 http://10.77.0.11:8008/health';reboot;'"), "input 'ready'"),
-        ["a probe of an unknown kind"] = (Input(Haproxy, "ready", "Exec 30 reboot"), "input 'ready'"),
-        ["a probe as a number"] = (Input(Haproxy, "ready", "1 30"), "input 'ready'"),
-        ["a probe waiting a day"] = (Input(Haproxy, "ready", "Active 86400"), "input 'ready'"),
-        ["a read path with a command"] = (Input(Haproxy, "reload:/etc/x;reboot", new string('a', 64)), "does not name an absolute path"),
-        ["a read hash that is not hex"] = (Input(Haproxy, "reload:/etc/haproxy/haproxy.cfg", "zz"), "is not a SHA-256"),
-        ["an etcd member name with a command"] = (Input(Etcd, "etcdMember", "node1;reboot"), "input 'etcdMember'"),
-        ["an etcd member not in its cluster"] = (Input(Etcd, "etcdMember", "node9"), "input 'etcdCluster'"),
-        ["an etcd peer URL with a command"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380';reboot;',http://10.77.0.11:2379"), "input 'etcdCluster'"),
-        ["an etcd peer URL with a path"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380/x,http://10.77.0.11:2379"), "input 'etcdCluster'"),
-        ["an etcd member with a peer URL in one scheme and a client URL in the other"] = (Input(Etcd, "etcdCluster", "node1=https://10.77.0.11:2380,http://10.77.0.11:2379"), "input 'etcdCluster'"),
-        ["an etcd URL with another scheme"] = (Input(Etcd, "etcdCluster", "node1=ftp://10.77.0.11:2380,ftp://10.77.0.11:2379"), "input 'etcdCluster'"),
-        ["an etcd member twice"] = (Input(Etcd, "etcdCluster", "node1=http://10.77.0.11:2380,http://10.77.0.11:2379 node1=http://10.77.0.12:2380,http://10.77.0.12:2379"), "input 'etcdCluster'"),
-        ["an etcd cluster without its member name"] = (s => { Resource(s, Etcd)["inputs"]!.AsObject().Remove("etcdMember"); Input(Etcd, "ready", "EtcdHealth 90 2379")(s); }, "input 'etcdMember'"),
-        ["a package with a command"] = (Input(Packages, "packages", "haproxy;reboot"), "input 'packages'"),
-        ["a package that is an option"] = (Input(Packages, "packages", "haproxy -o=Dpkg::Pre-Invoke=x"), "input 'packages'"),
+        ["a service input of version 1"] = (Input(Haproxy, "enabled", "false"), "input 'enabled': is not an input of this resource type"),
+        ["a data directory of /"] = (Input(Patroni, "data", List("/")), "input 'data'"),
+        ["a data directory of /etc"] = (Input(Patroni, "data", List("/etc")), "input 'data'"),
+        ["a data directory of /var/lib/postgresql"] = (Input(Patroni, "data", List("/var/lib/postgresql")), "input 'data'"),
+        ["a data directory climbing out"] = (Input(Patroni, "data", List("/var/lib/postgresql/../../../etc")), "input 'data'"),
+        ["a probe with a command"] = (Input(Haproxy, "ready.target", "5000;reboot"), "input 'ready.target'"),
+        ["a probe URL with a command"] = (Input(Patroni, "ready.target", "http://10.77.0.11:8008/health';reboot;'"), "input 'ready.target'"),
+        ["a probe of an unknown kind"] = (Input(Haproxy, "ready.kind", "Exec"), "input 'ready.kind'"),
+        ["a probe as a number"] = (Input(Haproxy, "ready.kind", "1"), "input 'ready.kind'"),
+        ["a probe waiting a day"] = (Input(Haproxy, "ready.seconds", 86400), "input 'ready.seconds'"),
+        ["a probe in version 1's text"] = (Input(Haproxy, "ready", "TcpListen 30 5000"), "input 'ready': is not an object"),
+        ["a read path with a command"] = (s => { Resource(s, Haproxy)["inputs"]!["reads"]!["/etc/x;reboot"] = Read(new string('a', 64)); Rehash(Resource(s, Haproxy)); }, "does not name an absolute path"),
+        ["a read hash that is not hex"] = (s => { Resource(s, Haproxy)["inputs"]!["reads"]!["/etc/haproxy/haproxy.cfg"] = Read("zz"); Rehash(Resource(s, Haproxy)); }, "input 'reads[/etc/haproxy/haproxy.cfg].sha256': 'zz' is not a SHA-256"),
+        ["an etcd member name with a command"] = (Input(Etcd, "etcd.member", "node1;reboot"), "input 'etcd.member'"),
+        ["an etcd member not in its cluster"] = (Input(Etcd, "etcd.member", "node9"), "input 'etcd.cluster'"),
+        ["an etcd peer URL with a command"] = (Input(Etcd, "etcd.cluster", Cluster(("node1", "http://10.77.0.11:2380';reboot;'", "http://10.77.0.11:2379"))), "input 'etcd.cluster'"),
+        ["an etcd peer URL with a path"] = (Input(Etcd, "etcd.cluster", Cluster(("node1", "http://10.77.0.11:2380/x", "http://10.77.0.11:2379"))), "input 'etcd.cluster'"),
+        ["an etcd member with a peer URL in one scheme and a client URL in the other"] = (Input(Etcd, "etcd.cluster", Cluster(("node1", "https://10.77.0.11:2380", "http://10.77.0.11:2379"))), "input 'etcd.cluster'"),
+        ["an etcd URL with another scheme"] = (Input(Etcd, "etcd.cluster", Cluster(("node1", "ftp://10.77.0.11:2380", "ftp://10.77.0.11:2379"))), "input 'etcd.cluster'"),
+        ["an etcd member twice"] = (Input(Etcd, "etcd.cluster", Cluster(("node1", "http://10.77.0.11:2380", "http://10.77.0.11:2379"), ("node1", "http://10.77.0.12:2380", "http://10.77.0.12:2379"))), "input 'etcd.cluster'"),
+        ["an etcd cluster without its member name"] = (s => { Resource(s, Etcd)["inputs"]!["etcd"]!.AsObject().Remove("member"); Rehash(Resource(s, Etcd)); }, "input 'etcd.member'"),
+        ["a package with a command"] = (Input(Packages, "packages", List("haproxy", "haproxy;reboot")), "input 'packages'"),
+        ["a package that is an option"] = (Input(Packages, "packages", List("haproxy", "-o=Dpkg::Pre-Invoke=x")), "input 'packages'"),
         ["an agent hash that is not hex"] = (Input(Agent, "sha256", "$(reboot)"), "input 'sha256'"),
         ["an agent path with a space"] = (Input(Agent, "path", "/usr/local/sbin/x y"), "input 'path'"),
-        ["an SQL target with an octal address"] = (Input(Sql, "targets", "node1=10.77.0.011:8008"), "input 'targets'"),
-        ["an SQL target with a command"] = (Input(Sql, "targets", "node1=10.77.0.11:8008;reboot"), "input 'targets'"),
-        ["a password of 5 characters"] = (Input(Password, "length", "5"), "input 'length'"),
+        ["an SQL target with an octal address"] = (Input(Sql, "targets", Target("10.77.0.011")), "input 'targets.address'"),
+        ["an SQL target with a command"] = (Input(Sql, "targets", Target("10.77.0.11;reboot")), "input 'targets.address'"),
+        ["a password of 5 characters"] = (Input(Password, "length", 5), "input 'length'"),
         ["a password length of text"] = (Input(Password, "length", "thirty"), "input 'length'"),
         ["a secret that is not sealed"] = (s => s["secrets"]!["replication"] = "hunter2", "secrets.replication"),
         ["a secret with a bad name"] = (s => s["secrets"]!["../x"] = "v1:AAAA:AAAA", "secrets.../x"),
@@ -165,24 +194,25 @@ public sealed class HostileStateFileTests : IDisposable
         ["a host port out of range"] = (s => s["hosts"]!["node1"]!["sshPort"] = 70000, "hosts.node1"),
         ["dependsOn null"] = (s => Resource(s, HaproxyCfg)["dependsOn"] = null, "malformed dependsOn"),
         ["inputs null"] = (s => Resource(s, HaproxyCfg)["inputs"] = null, "malformed dependsOn, inputs or outputs"),
-        ["an input as a number"] = (s => Resource(s, HaproxyCfg)["inputs"]!["mode"] = 644, "is not a HaStack state file"),
+        ["an input as a number"] = (Input(HaproxyCfg, "mode", 644), "input 'mode': '644' is not a string"),
+        ["an input as an object"] = (Input(HaproxyCfg, "content", new JsonObject { ["x"] = 1 }), "input 'content'"),
         ["a name with a newline"] = (s => { var r = Resource(s, HaproxyCfg); r["name"] = "node1:/etc/x\n"; r["id"] = "hastack:host:File::node1:/etc/x\n"; }, "is not its type and name"),
         ["a packages resource of another host"] = (s => Resource(s, Packages)["host"] = "node2", "does not belong to host"),
         // what a tampered state could make a delete touch, each hash recomputed and the state sealed: refused by the catalogue
-        ["a file HaStack never writes (/etc/shadow)"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/shadow", new() { ["path"] = "/etc/shadow", ["mode"] = "0640", ["owner"] = "root", ["group"] = "shadow", ["content"] = "x" }),
+        ["a file HaStack never writes (/etc/shadow)"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/shadow", FileInputs("/etc/shadow", "shadow")),
             "'/etc/shadow' is not a file any HaStack component writes"),
-        ["sshd's config"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/ssh/sshd_config", new() { ["path"] = "/etc/ssh/sshd_config", ["mode"] = "0644", ["owner"] = "root", ["group"] = "root", ["content"] = "x" }),
+        ["sshd's config"] = (AddResource(ResourceTypes.File, "node1", "node1:/etc/ssh/sshd_config", FileInputs("/etc/ssh/sshd_config")),
             "is not a file any HaStack component writes"),
         ["a file on a host that exists only in state"] = (s => { s["hosts"]!["node9"] = new JsonObject { ["address"] = "10.77.0.99", ["sshPort"] = 22 };
-            AddResource(ResourceTypes.File, "node9", "node9:/etc/passwd", new() { ["path"] = "/etc/passwd", ["mode"] = "0644", ["owner"] = "root", ["group"] = "root", ["content"] = "x" })(s); },
+            AddResource(ResourceTypes.File, "node9", "node9:/etc/passwd", FileInputs("/etc/passwd"))(s); },
             "is not a file any HaStack component writes"),
-        ["the ssh service"] = (AddResource(ResourceTypes.Service, "node1", "node1:ssh", new() { ["unit"] = "ssh", ["enabled"] = "true", ["ready"] = "Active 30", ["data"] = "" }),
+        ["the ssh service"] = (AddResource(ResourceTypes.Service, "node1", "node1:ssh", ServiceInputs("ssh")),
             "unit 'ssh' is not a service any HaStack component runs"),
-        ["a stock PostgreSQL service over a whole version's data"] = (AddResource(ResourceTypes.Service, "node1", "node1:postgresql", new() { ["unit"] = "postgresql", ["enabled"] = "true", ["ready"] = "Active 30", ["data"] = "/var/lib/postgresql/15" }),
+        ["a stock PostgreSQL service over a whole version's data"] = (AddResource(ResourceTypes.Service, "node1", "node1:postgresql", ServiceInputs("postgresql", "/var/lib/postgresql/15")),
             "unit 'postgresql' is not a service"),
-        ["Patroni over a whole version's data"] = (Input(Patroni, "data", "/var/lib/postgresql/15"), "data directory '/var/lib/postgresql/15' is not one the patroni service keeps"),
-        ["Patroni over etcd's data"] = (Input(Patroni, "data", "/var/lib/etcd/hastack"), "is not one the patroni service keeps"),
-        ["HAProxy with a data directory"] = (Input(Haproxy, "data", "/var/lib/postgresql/15/main"), "is not one the haproxy service keeps"),
+        ["Patroni over a whole version's data"] = (Input(Patroni, "data", List("/var/lib/postgresql/15")), "data directory '/var/lib/postgresql/15' is not one the patroni service keeps"),
+        ["Patroni over etcd's data"] = (Input(Patroni, "data", List("/var/lib/etcd/hastack")), "is not one the patroni service keeps"),
+        ["HAProxy with a data directory"] = (Input(Haproxy, "data", List("/var/lib/postgresql/15/main")), "is not one the haproxy service keeps"),
         ["the agent binary elsewhere"] = (Input(Agent, "path", "/usr/bin/sudo"), "is not where HaStack puts the agent"),
         ["more resources than the largest stack has"] = (s => { var list = s["resources"]!.AsArray(); while (list.Count <= StateValidator.MaxResources) list.Add(null); }, "resources; the largest stack HaStack deploys"),
         ["a verification switched by text"] = (Input("hastack:cluster:Verification::vip-failover", "enabled", "yes"), "input 'enabled'"),

@@ -77,7 +77,7 @@ public class OrchestrationPlanTests
         var restart = Changes(Planner.Plan(PlannerTests.Graph(PlannerTests.StackText + "\n  hastack:postgres:\n    parameters: { max_connections: 120, work_mem: 8MB }"), state));
         var rolling = Assert.Single(restart, s => s.Type == ResourceTypes.RollingRestart);
         Assert.Equal((StepOp.Update, "hastack:cluster:RollingRestart::postgresql"), (rolling.Op, rolling.Id));
-        Assert.Equal(["setting:postgresql/parameters/max_connections"], rolling.ChangedKeys);
+        Assert.Equal(["settings[postgresql/parameters/max_connections]"], rolling.ChangedKeys);
         Assert.StartsWith("max_connections take(s) effect only at a restart", rolling.Reason, StringComparison.Ordinal);
         // after Patroni's configuration is written, before the proof
         Assert.True(restart.FindIndex(s => s.Type == ResourceTypes.PatroniConfig) < restart.IndexOf(rolling));

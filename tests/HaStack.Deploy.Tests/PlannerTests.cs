@@ -62,7 +62,8 @@ public class PlannerTests
         Assert.Equal(6, changes.Count);
         Assert.All(changes, s => Assert.Equal(StepOp.Update, s.Op));
         var service = changes.Single(s => s.Id == "hastack:host:Service::node1:pgbouncer");
-        Assert.Equal(["reload:/etc/pgbouncer/pgbouncer.ini"], service.ChangedKeys);
+        Assert.Equal(["reads[/etc/pgbouncer/pgbouncer.ini]"], service.ChangedKeys);
+        Assert.Equal(ServiceEffect.Reload, service.Diff.Effect);
         Assert.Equal(["content"], changes.Single(s => s.Id == "hastack:host:File::node1:/etc/pgbouncer/pgbouncer.ini").ChangedKeys);
     }
 
@@ -96,8 +97,8 @@ public class PlannerTests
         Assert.Empty(PlanLimits.Problems(grown));
         // the members that stay learn of the new one without a restart: etcd reads its peers only at its first start
         var staying = grown.Single(s => s.Id == "hastack:host:Service::node1:etcd");
-        Assert.Equal((StepOp.Update, ServiceEffect.None), (staying.Op, ServiceInputs.EffectOf(staying.ChangedKeys)));
-        Assert.Equal(["etcdCluster"], staying.ChangedKeys);
+        Assert.Equal((StepOp.Update, ServiceEffect.None), (staying.Op, staying.Diff.Effect));
+        Assert.Equal(["etcd.cluster"], staying.ChangedKeys);
         Assert.Empty(PlanLimits.Problems(Planner.Plan(Graph(Stack.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal)), three)));
 
         var swapped = withNode4.Replace("    - { name: node3, address: 10.77.0.13 }\n", "", StringComparison.Ordinal);
@@ -146,7 +147,8 @@ public class PlannerTests
         Assert.Empty(file.ChangedKeys);
         // the running HAProxy still has the hand-edited copy: it reloads the repaired one
         var service = changes.Single(s => s.Type == ResourceTypes.Service);
-        Assert.Equal((StepOp.Update, "hastack:host:Service::node2:haproxy", "reload:/etc/haproxy/haproxy.cfg"), (service.Op, service.Id, Assert.Single(service.ChangedKeys)));
+        Assert.Equal((StepOp.Update, "hastack:host:Service::node2:haproxy", "reads[/etc/haproxy/haproxy.cfg]", ServiceEffect.Reload),
+            (service.Op, service.Id, Assert.Single(service.ChangedKeys), service.Diff.Effect));
     }
 
     [Fact]

@@ -111,8 +111,8 @@ public class RollingRestartTests
     [Fact]
     public void The_preview_names_the_settings_that_need_a_restart_and_says_nothing_for_reloadable_ones()
     {
-        Assert.Null(PostgresRestartSettings.RestartNote(["setting:postgresql/parameters/work_mem", "setting:ttl"]));
-        var note = PostgresRestartSettings.RestartNote(["setting:postgresql/parameters/max_connections", "setting:postgresql/parameters/work_mem"]);
+        Assert.Null(PostgresRestartSettings.RestartNote(["settings[postgresql/parameters/work_mem]", "settings.ttl"]));
+        var note = PostgresRestartSettings.RestartNote(["settings[postgresql/parameters/max_connections]", "settings[postgresql/parameters/work_mem]"]);
         Assert.StartsWith("max_connections take(s) effect only at a restart", note, StringComparison.Ordinal);
     }
 }

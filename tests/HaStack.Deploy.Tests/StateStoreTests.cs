@@ -23,7 +23,7 @@ public sealed class StateStoreTests : IDisposable
         state.Stack = "s";
         state.Hosts[resource.Host!] = new HostRecord("10.77.0.11", 0, null, null);
         state.Put(new ResourceState { Id = resource.Id, Type = resource.Type, Name = resource.Name, Host = resource.Host, InputHash = resource.InputHash,
-            Inputs = new SortedDictionary<string, string>(resource.Inputs.ToDictionary(), StringComparer.Ordinal) });
+            Inputs = resource.Inputs });
         state.Outputs["x"] = new OutputValue("1", false);
         store.Save(state);
         Assert.Equal(Path.Combine(dir.FullName, ".hastack", "stacks", "hastack", "s.json"), store.StatePath);

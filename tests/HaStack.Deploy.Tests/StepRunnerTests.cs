@@ -250,16 +250,20 @@ public sealed class StepRunnerTests : IDisposable
         var plan = Plan();
         var service = plan.Graph.Resources.Single(r => r.Id == "hastack:host:Service::node1:pgbouncer");
         var recorded = new ResourceState { Id = service.Id, Type = service.Type, Name = service.Name, Host = "node1", Spec = service.Spec };
-        foreach (var (keys, drifted, expect, absent) in new (string[], bool, string, string)[]
+        // the changes as the service kind's diff judges them: a reloadable file's hash, the probe (nothing on the host)
+        var ini = service with { Spec = (ServiceInputs)service.Spec with { Reads = [.. ((ServiceInputs)service.Spec).Reads.Select(r => r with { Hash = new string('0', 64) })] } };
+        var probe = service with { Spec = (ServiceInputs)service.Spec with { Ready = ((ServiceInputs)service.Spec).Ready with { Seconds = 99 } } };
+        var kind = ResourceKinds.Of(service.Type);
+        foreach (var (diff, drifted, expect, absent) in new (InputDiff, bool, string, string)[]
         {
-            (["reload:/etc/pgbouncer/pgbouncer.ini"], false, "systemctl reload 'pgbouncer'", "; systemctl restart 'pgbouncer'\n"),
-            (["ready"], false, "systemctl is-active --quiet 'pgbouncer' || systemctl restart 'pgbouncer'", "systemctl reload"),
-            (["reload:/etc/pgbouncer/pgbouncer.ini"], true, "\nsystemctl restart 'pgbouncer'\n", "systemctl reload"),
+            (kind.Diff(ini.Spec, service.Spec), false, "systemctl reload 'pgbouncer'", "; systemctl restart 'pgbouncer'\n"),
+            (kind.Diff(probe.Spec, service.Spec), false, "systemctl is-active --quiet 'pgbouncer' || systemctl restart 'pgbouncer'", "systemctl reload"),
+            (kind.Diff(ini.Spec, service.Spec), true, "\nsystemctl restart 'pgbouncer'\n", "systemctl reload"),
         })
         {
             var world = new World();
             var (context, _, _) = Setup(plan, world);
-            Providers.Providers.For(service.Type).Apply(context, new PlannedStep(StepOp.Update, service.Id, service, recorded, keys, Drifted: drifted));
+            Providers.Providers.For(service.Type).Apply(context, new PlannedStep(StepOp.Update, service.Id, service, recorded, diff, Drifted: drifted));
             var text = Assert.Single(world["node1"].Texts);
             Assert.Contains(expect, text, StringComparison.Ordinal);
             Assert.DoesNotContain(absent, text, StringComparison.Ordinal);
@@ -276,7 +280,7 @@ public sealed class StepRunnerTests : IDisposable
             var world = new World();
             world["node1"].Handler = (script, _) => FakeHost.Ok(script.Kind == HostOperationKind.ReadFile ? hostHas + "\n" : "");
             var (context, _, _) = Setup(plan, world);
-            Providers.Providers.For(binary.Type).Apply(context, new PlannedStep(StepOp.Create, binary.Id, binary, null, []));
+            Providers.Providers.For(binary.Type).Apply(context, new PlannedStep(StepOp.Create, binary.Id, binary, null, InputDiff.Same));
             Assert.Equal(uploads, world["node1"].Ran.Any(r => r.Script.Input == ScriptInput.AgentBinary && r.Stdin is [1, 2, 3]));
         }
     }

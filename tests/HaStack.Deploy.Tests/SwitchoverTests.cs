@@ -193,10 +193,10 @@ public class SwitchoverTests
                 Spec = new Infra.Graph.ServiceInputs("patroni", [], new Infra.Catalogue.ReadinessProbe(Infra.Catalogue.ProbeKind.Active, "", 30), []),
             };
             state.Hosts[h] = new State.HostRecord($"10.77.0.{h[^1]}1", 22, null, null, 12);
-            return new Planning.PlannedStep(hosts.Contains(h) ? Planning.StepOp.Delete : Planning.StepOp.Same, recorded.Id, null, recorded, []);
+            return new Planning.PlannedStep(hosts.Contains(h) ? Planning.StepOp.Delete : Planning.StepOp.Same, recorded.Id, null, recorded, Infra.Graph.InputDiff.Same);
         }).ToList();
         var config = Plan().Graph.Resources.Single(r => r.Type == Infra.Graph.ResourceTypes.PatroniConfig);
-        steps.Add(new Planning.PlannedStep(Planning.StepOp.Same, config.Id, config, null, []));
+        steps.Add(new Planning.PlannedStep(Planning.StepOp.Same, config.Id, config, null, Infra.Graph.InputDiff.Same));
         return Planning.ClusterSteps.Around(steps, state);
     }
 

@@ -28,7 +28,7 @@ public class GraphTests
         Assert.Contains($"{ResourceTypes.Service}::node1:haproxy", agent.DependsOn);
         var packages = graph[$"{ResourceTypes.Packages}::node1"];
         Assert.Contains($"{ResourceTypes.File}::node1:/usr/sbin/policy-rc.d", packages.DependsOn);
-        Assert.Equal("etcd-server etcd-client postgresql-15 patroni python3-psycopg2 python3-etcd pgbouncer haproxy", packages.Inputs["packages"]);
+        Assert.Equal(["etcd-server", "etcd-client", "postgresql-15", "patroni", "python3-psycopg2", "python3-etcd", "pgbouncer", "haproxy"], ((PackagesInputs)packages.Spec).Packages);
     }
 
     [Fact]
@@ -42,8 +42,11 @@ public class GraphTests
             .SelectMany(n => new[] { $"{ResourceTypes.File}::{n}:/etc/pgbouncer/pgbouncer.ini", $"{ResourceTypes.Service}::{n}:pgbouncer" })
             .Order().ToList();
         Assert.Equal(expected, changed);
-        // a config change is a reload for PgBouncer, not a restart: the changed key says so
-        Assert.Contains("reload:/etc/pgbouncer/pgbouncer.ini", after[$"{ResourceTypes.Service}::node1:pgbouncer"].Inputs.Keys);
+        // a config change is a reload for PgBouncer, not a restart: the service's diff says so
+        var service = $"{ResourceTypes.Service}::node1:pgbouncer";
+        var diff = ResourceKinds.Of(ResourceTypes.Service).Diff(before[service].Spec, after[service].Spec);
+        Assert.Equal(["reads[/etc/pgbouncer/pgbouncer.ini]"], diff.Paths);
+        Assert.Equal(ServiceEffect.Reload, diff.Effect);
     }
 
     [Fact]
@@ -77,6 +80,9 @@ public class GraphTests
         var changed = before.Resources.Where(r => r.InputHash != after[r.Id].InputHash).Select(r => r.Id).Order().ToList();
         Assert.Equal(new[] { "node1", "node2", "node3" }
             .SelectMany(n => new[] { $"{ResourceTypes.AgentBinary}::{n}", $"{ResourceTypes.Service}::{n}:hastack-vrrpd" }).Order().ToList(), changed);
-        Assert.Contains("restart:/usr/local/sbin/hastack-vrrpd", after[$"{ResourceTypes.Service}::node1:hastack-vrrpd"].Inputs.Keys);
+        var agent = $"{ResourceTypes.Service}::node1:hastack-vrrpd";
+        var diff = ResourceKinds.Of(ResourceTypes.Service).Diff(before[agent].Spec, after[agent].Spec);
+        Assert.Equal(["reads[/usr/local/sbin/hastack-vrrpd]"], diff.Paths);
+        Assert.Equal(ServiceEffect.Restart, diff.Effect);
     }
 }

@@ -32,8 +32,8 @@ public class OperationScriptTests
             if (resource.Spec is ServiceInputs service)
             {
                 foreach (var read in service.Reads.GroupBy(r => r.Effect).Select(g => g.First()))
-                    Script($"update {read.Effect.ToString().ToLowerInvariant()}", scripts.Update([service.KeyReading(read.Path)!]));
-                Script("update none", scripts.Update(["ready"]));
+                    Script($"update {read.Effect.ToString().ToLowerInvariant()}", scripts.Update(read.Effect));
+                Script("update none", scripts.Update(ServiceEffect.None));
                 // the planned steps around an etcd member joining a running cluster or leaving one
                 if (service.Membership is { } member)
                 {
@@ -76,7 +76,7 @@ public class OperationScriptTests
         var scripts = graph.Resources.SelectMany(r =>
         {
             var s = ResourceOperations.Of(r.Spec);
-            return new[] { s.Create, s.Update(["restart:/x"]), s.Update(["reload:/x"]), s.Update(["ready"]), s.Delete, s.DeleteWithData, s.Read };
+            return new[] { s.Create, s.Update(ServiceEffect.Restart), s.Update(ServiceEffect.Reload), s.Update(ServiceEffect.None), s.Delete, s.DeleteWithData, s.Read };
         }).OfType<HostScript>().Concat(graph.Resources.Select(r => r.Spec).OfType<ServiceInputs>().Where(s => s.Membership is not null)
             .SelectMany(s => new[] { HostOperations.LeaveEtcd(s.Membership!), HostOperations.JoinEtcd(new EtcdJoinInputs(s.Membership!, s.DataDirectories[0])) }))
             .DistinctBy(s => s.Text).ToList();

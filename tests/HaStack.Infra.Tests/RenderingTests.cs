@@ -148,7 +148,8 @@ public class RenderingTests
         var etcd = plan.Files.Single(f => f.Host == "db2" && f.Path == "/etc/default/etcd").Content;
         Assert.DoesNotContain("ETCD_INITIAL_CLUSTER=", etcd, StringComparison.Ordinal);
         var member = ((HaStack.Infra.Graph.ServiceInputs)plan.Graph["hastack:host:Service::db2:etcd"].Spec).Membership!;
-        Assert.Equal("db1=https://10.77.0.11:2380,https://10.77.0.11:2379 db2=https://10.77.0.12:2380,https://10.77.0.12:2379 db3=https://10.77.0.13:2380,https://10.77.0.13:2379", member.ClusterText);
+        Assert.Equal(["db1 https://10.77.0.11:2380 https://10.77.0.11:2379", "db2 https://10.77.0.12:2380 https://10.77.0.12:2379", "db3 https://10.77.0.13:2380 https://10.77.0.13:2379"],
+            member.Cluster.Select(m => $"{m.Name} {m.PeerUrl} {m.ClientUrl}"));
         Assert.Equal(["db1", "db3"], member.Others.Select(m => m.Name));
     }
 
@@ -251,14 +252,15 @@ public class RenderingTests
         var plan = StackPipeline.Plan(TestStacks.Valid(stack, "pass"));
         foreach (var resource in plan.Graph.Resources)
         {
-            foreach (var (key, value) in resource.Inputs)
+            var texts = StringsIn(resource.Inputs).ToList();
+            foreach (var value in texts)
             {
                 Assert.DoesNotContain(userPassword, value, StringComparison.Ordinal);
                 Assert.DoesNotContain(vrrpPassword, value, StringComparison.Ordinal);
             }
             // every secret a resource's inputs carry is marked; only what issues secrets reads one without carrying it
             // (a host certificate is signed with the CA's key)
-            var tokens = resource.Inputs.Values.SelectMany(SecretTokens.NamesIn).Distinct().Order().ToList();
+            var tokens = texts.SelectMany(SecretTokens.NamesIn).Distinct().Order().ToList();
             if (ResourceKinds.Of(resource.Type).IssuesSecrets)
                 Assert.Empty(tokens.Except(resource.SecretRefs));
             else
@@ -267,4 +269,13 @@ public class RenderingTests
         Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("user-app"));
         Assert.Contains(plan.Graph.Resources, r => r.SecretRefs.Contains("vrrp-auth"));
     }
+
+    /// <summary>Every string in a JSON value, member names included.</summary>
+    private static IEnumerable<string> StringsIn(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject map => map.SelectMany(kv => StringsIn(kv.Value).Prepend(kv.Key)),
+        System.Text.Json.Nodes.JsonArray list => list.SelectMany(StringsIn),
+        System.Text.Json.Nodes.JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => [value.GetValue<string>()],
+        _ => [],
+    };
 }

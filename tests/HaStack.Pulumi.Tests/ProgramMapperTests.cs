@@ -118,9 +118,9 @@ public class ProgramMapperTests
                 case ServiceInputs service:
                     Assert.Equal(scripts.Create!.CommandLine(sudo), declared.Create);
                     Assert.Equal(scripts.Delete!.CommandLine(sudo), declared.Delete);
-                    var reloadKeys = service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => service.KeyReading(r.Path)!).ToList();
-                    Assert.Equal(scripts.Update(reloadKeys)!.CommandLine(sudo), declared.Update);
-                    Assert.Equal(reloadKeys.Count > 0, (declared.Update ?? "").Contains("systemctl reload", StringComparison.Ordinal));
+                    var reloads = service.Reads.Any(r => r.Effect == ServiceEffect.Reload);
+                    Assert.Equal(scripts.Update(reloads ? ServiceEffect.Reload : ServiceEffect.None)!.CommandLine(sudo), declared.Update);
+                    Assert.Equal(reloads, (declared.Update ?? "").Contains("systemctl reload", StringComparison.Ordinal));
                     // what a restart needs is a trigger (a replace: stop, then start), what a reload needs is on stdin (an update)
                     Assert.Equal(service.Reads.Count(r => r.Effect == ServiceEffect.Restart), declared.Triggers!.Count);
                     Assert.True(declared.DeleteBeforeReplace);

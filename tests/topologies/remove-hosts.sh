@@ -25,12 +25,12 @@ import hashlib, json, sys
 path = sys.argv[1]
 state = json.load(open(path))
 def add(kind, host, name, inputs):
-    text = kind + "\n" + name + "\n" + "".join(f"{k}={len(v)}:{v}\n" for k, v in sorted(inputs.items()))
+    text = kind + "\n" + name + "\n" + json.dumps(inputs, sort_keys=True, separators=(",", ":"))
     state["resources"].append({"id": f"{kind}::{name}", "type": kind, "name": name, "host": host, "dependsOn": [], "inputs": inputs,
                                "outputs": {}, "inputHash": hashlib.sha256(text.encode()).hexdigest()})
-add("hastack:host:File", "node1", "node1:/etc/shadow", {"path": "/etc/shadow", "mode": "0640", "owner": "root", "group": "shadow", "content": "x"})
-add("hastack:host:Service", "node1", "node1:ssh", {"unit": "ssh", "enabled": "true", "ready": "Active 30", "data": ""})
-add("hastack:host:File", "node9", "node9:/etc/passwd", {"path": "/etc/passwd", "mode": "0644", "owner": "root", "group": "root", "content": "x"})
+add("hastack:host:File", "node1", "node1:/etc/shadow", {"path": "/etc/shadow", "mode": "0640", "owner": "root", "group": "shadow", "content": "x", "checkAsAgentConfig": False})
+add("hastack:host:Service", "node1", "node1:ssh", {"unit": "ssh", "ready": {"kind": "Active", "seconds": 30}, "data": [], "reads": {}})
+add("hastack:host:File", "node9", "node9:/etc/passwd", {"path": "/etc/passwd", "mode": "0644", "owner": "root", "group": "root", "content": "x", "checkAsAgentConfig": False})
 state["hosts"]["node9"] = {"address": "10.77.0.99", "sshPort": 22}
 json.dump(state, open(path, "w"), indent=2)
 PY

@@ -1,6 +1,9 @@
 using HaStack.Deploy.Engine;
 using System.Globalization;
 using HaStack.Deploy.Planning;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HaStack.Infra.Graph;
 using HaStack.Infra.Rendering;
 
 namespace HaStack.Cli.Printing;
@@ -90,10 +93,10 @@ internal static class PlanPrinter
     /// <summary>Changed inputs as <c>~ key: old => new</c>; multi-line values (file contents) as a line diff.</summary>
     private static void PrintDiff(RunOutput output, PlannedStep step)
     {
-        foreach (var key in step.ChangedKeys)
+        foreach (var change in step.Diff.Changes)
         {
-            var before = step.Recorded?.Inputs.GetValueOrDefault(key);
-            var after = step.Desired?.Inputs.GetValueOrDefault(key);
+            var key = change.Path;
+            var (before, after) = (Shown(change.Before), Shown(change.After));
             if ((before ?? after ?? "").Contains('\n', StringComparison.Ordinal))
             {
                 output.Line($"      ~ {key}:");
@@ -114,6 +117,10 @@ internal static class PlanPrinter
         if (step.Drifted)
             output.Line($"      ~ drift: {HaStack.Infra.Config.TextRules.Printable(step.Recorded?.Drift ?? "")}");
     }
+
+    /// <summary>A string input as itself (a file's content diffs by line), any other value as its JSON.</summary>
+    private static string? Shown(JsonNode? value) =>
+        value is JsonValue text && text.GetValueKind() == JsonValueKind.String ? text.GetValue<string>() : value is null ? null : CanonicalJson.Text(value);
 
     private static string Show(string? value) => value is null ? "" : $"\"{SecretTokens.Mask(value)}\"";
 }

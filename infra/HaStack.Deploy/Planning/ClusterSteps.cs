@@ -71,7 +71,7 @@ internal static class ClusterSteps
     }
 
     private static PlannedStep Step(string type, string name, string? host, ResourceInputs inputs, string reason, IReadOnlyList<string>? dependsOn = null) =>
-        new(StepOp.Create, $"{type}::{name}", new Resource(type, name, host, dependsOn ?? [], inputs, []), null, [], Reason: reason);
+        new(StepOp.Create, $"{type}::{name}", new Resource(type, name, host, dependsOn ?? [], inputs, []), null, InputDiff.Same, Reason: reason);
 
     /// <summary>Where a leaving member's Patroni answered: as Patroni's settings were last written, else its recorded address.</summary>
     private static SqlTarget PatroniOf(string host, IReadOnlyList<PlannedStep> steps, StackState state)

@@ -21,20 +21,20 @@ internal static class Planner
         {
             var recorded = state.Find(resource.Id);
             if (recorded is null)
-                steps.Add(new PlannedStep(StepOp.Create, resource.Id, resource, null, resource.Inputs.Keys.ToList()));
+                steps.Add(new PlannedStep(StepOp.Create, resource.Id, resource, null, InputDiff.Same));
             else if (recorded.InputHash != resource.InputHash || recorded.Drift is not null)
             {
                 var kind = ResourceKinds.Of(resource.Type);
                 var op = kind.OnChange == ChangeKind.Replace ? StepOp.Replace : StepOp.Update;
-                var changedKeys = ChangedKeys(recorded.Inputs, resource.Inputs);
-                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, changedKeys, Drifted: recorded.Drift is not null,
-                    Reason: kind.NoteOnChange?.Invoke(changedKeys)));
+                var diff = recorded.InputHash == resource.InputHash ? InputDiff.Same : kind.Diff(recorded.Spec, resource.Spec);
+                steps.Add(new PlannedStep(op, resource.Id, resource, recorded, diff, Drifted: recorded.Drift is not null,
+                    Reason: kind.NoteOnChange?.Invoke(diff.Paths)));
             }
             else if (ChangedSecrets(resource, recorded, secretVersion) is { Count: > 0 } rotated)
-                steps.Add(new PlannedStep(StepOp.Update, resource.Id, resource, recorded, [],
+                steps.Add(new PlannedStep(StepOp.Update, resource.Id, resource, recorded, InputDiff.Same,
                     Reason: $"secret {string.Join(", ", rotated)} changed", SecretRotated: true));
             else
-                steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, []));
+                steps.Add(new PlannedStep(StepOp.Same, resource.Id, resource, recorded, InputDiff.Same));
         }
         // what carries a secret issued anew in this run (a password replaced, a certificate renewed) is written again
         var issuing = steps.Where(s => s.IsChange && ResourceKinds.Of(s.Type).IssuesSecrets).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
@@ -58,11 +58,16 @@ internal static class Planner
             if (step.Op != StepOp.Same)
                 continue;
             var kind = ResourceKinds.Of(step.Type);
-            var touched = kind.KeysTouchedByRepairOf is { } touchedBy
-                ? step.Desired!.DependsOn.Where(repaired.ContainsKey).SelectMany(d => touchedBy(step.Desired.Spec, repaired[d])).Distinct().ToList()
+            var touched = kind.DiffAfterRepairOf is { } diffAfter
+                ? step.Desired!.DependsOn.Where(repaired.ContainsKey).Select(d => diffAfter(step.Desired.Spec, repaired[d])).OfType<InputDiff>().ToList()
                 : [];
             if (touched.Count > 0)
-                steps[i] = step with { Op = StepOp.Update, ChangedKeys = touched, Reason = "a file it reads was repaired" };
+                steps[i] = step with
+                {
+                    Op = StepOp.Update,
+                    Diff = new InputDiff(ChangeKind.Update, [.. touched.SelectMany(t => t.Changes)], touched.Max(t => t.Effect)),
+                    Reason = "a file it reads was repaired",
+                };
         }
         var changed = steps.Any(s => s.IsChange) || state.Resources.Any(r => !graph.Contains(r.Id));
         for (var i = 0; i < steps.Count && changed; i++)
@@ -74,7 +79,7 @@ internal static class Planner
         var last = steps.Where(s => ResourceKinds.Of(s.Type).RerunsAfterAnyChange).ToList();
         steps.RemoveAll(last.Contains);
         foreach (var recorded in ReverseDependencyOrder(gone))
-            steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, []));
+            steps.Add(new PlannedStep(StepOp.Delete, recorded.Id, null, recorded, InputDiff.Same));
         // what proves the deployment comes after everything, deletes included: it must see the stack as it now is
         steps.AddRange(last);
         return ClusterSteps.Around(steps, state);
@@ -82,16 +87,13 @@ internal static class Planner
 
     /// <summary>Every resource of state, dependents first: the order destroy takes.</summary>
     public static IReadOnlyList<PlannedStep> PlanDestroy(StackState state) =>
-        ReverseDependencyOrder(state.Resources).Select(r => new PlannedStep(StepOp.Delete, r.Id, null, r, [])).ToList();
+        ReverseDependencyOrder(state.Resources).Select(r => new PlannedStep(StepOp.Delete, r.Id, null, r, InputDiff.Same)).ToList();
 
     /// <summary>The secrets whose version now differs from the one the resource was applied with (none when state has no versions).</summary>
     private static List<string> ChangedSecrets(Resource resource, ResourceState recorded, Func<string, string?>? secretVersion) =>
         secretVersion is null || recorded.SecretVersions is null ? []
             : resource.SecretRefs.Where(n => recorded.SecretVersions.TryGetValue(n, out var was) && secretVersion(n) is { } now && now != was)
                 .Order(StringComparer.Ordinal).ToList();
-
-    private static List<string> ChangedKeys(IReadOnlyDictionary<string, string> before, IReadOnlyDictionary<string, string> after) =>
-        before.Keys.Union(after.Keys).Where(k => before.GetValueOrDefault(k) != after.GetValueOrDefault(k)).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>
     /// Dependents before what they depend on; among the ready ones, the latest in state first (and past a cycle, the

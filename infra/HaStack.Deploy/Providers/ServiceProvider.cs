@@ -19,9 +19,9 @@ internal sealed class ServiceProvider : IResourceProvider
         var scripts = ResourceOperations.Of(service);
         // "drift" on a service is the service itself found stopped: it starts again whatever else changed
         var restart = change.Recorded is null || change.Drifted;
-        var effect = restart ? ServiceEffect.Restart : ServiceInputs.EffectOf(change.ChangedKeys);
+        var effect = restart ? ServiceEffect.Restart : change.Diff.Effect;
         context.Log($"{change.Host}: {effect switch { ServiceEffect.Restart => "(re)starting", ServiceEffect.Reload => "reloading", _ => "checking" }} {service.Unit}");
-        context.Session(change.Host!).Check(restart ? scripts.Create! : scripts.Update(change.ChangedKeys)!);
+        context.Session(change.Host!).Check(restart ? scripts.Create! : scripts.Update(effect)!);
         return new Dictionary<string, string> { ["active"] = "true" };
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using HaStack.Infra.Graph;
 
@@ -10,7 +11,10 @@ namespace HaStack.Deploy.State;
 /// </summary>
 internal sealed class StackState
 {
-    public int Version { get; set; } = 1;
+    /// <summary>2: inputs as JSON (<see cref="ResourceInputs.ToJson"/>); 1: inputs as strings, migrated on load (<see cref="StateMigration"/>).</summary>
+    public int Version { get; set; } = CurrentVersion;
+
+    public const int CurrentVersion = 2;
     public string Project { get; set; } = "";
     public string Stack { get; set; } = "";
 
@@ -53,8 +57,8 @@ internal sealed class ResourceState
     public string InputHash { get; set; } = "";
     public List<string> DependsOn { get; set; } = [];
 
-    /// <summary>The inputs it was applied with; secrets appear only as tokens, so this holds none.</summary>
-    public SortedDictionary<string, string> Inputs { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The inputs it was applied with, as JSON; secrets appear only as tokens, so this holds none.</summary>
+    public JsonObject Inputs { get; set; } = [];
 
     /// <summary>What applying it observed (e.g. a file's sha256), compared by refresh.</summary>
     public SortedDictionary<string, string> Outputs { get; set; } = new(StringComparer.Ordinal);
@@ -81,7 +85,7 @@ internal sealed class ResourceState
         Host = resource.Host,
         InputHash = resource.InputHash,
         DependsOn = [.. resource.DependsOn],
-        Inputs = new SortedDictionary<string, string>(resource.Inputs.ToDictionary(), StringComparer.Ordinal),
+        Inputs = resource.Inputs,
         Outputs = new SortedDictionary<string, string>((outputs ?? new Dictionary<string, string>()).ToDictionary(), StringComparer.Ordinal),
         SecretVersions = secretVersions,
         Spec = resource.Spec,

@@ -8,9 +8,11 @@ namespace HaStack.Deploy.State;
 /// <list type="bullet">
 /// <item>the rolling restart, once part of Patroni's configuration step, is a resource of its own now: a state that
 /// applied Patroni's configuration applied its restarts with it, so the record is made from the one Patroni's has.</item>
+/// <item>version 1's inputs, strings with text formats inside, are JSON now: <see cref="InputsOfVersion1"/>, run by
+/// <see cref="StateValidator"/> before it parses them.</item>
 /// </list>
 /// </summary>
-internal static class StateMigration
+internal static partial class StateMigration
 {
     public static void Migrate(StackState state)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HaStack.Infra.Config;
+using HaStack.Infra.Graph;
 using HaStack.Infra.LocalFiles;
 using HaStack.Infra.Stack;
 
@@ -129,41 +130,7 @@ internal sealed class StateStore
     }
 
     /// <summary>The state as the code covers it: every object's keys in ordinal order, no spaces, whatever the file's layout.</summary>
-    internal static byte[] Canonical(JsonNode? node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-            WriteCanonical(writer, node);
-        return buffer.ToArray();
-    }
-
-    private static void WriteCanonical(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject map:
-                writer.WriteStartObject();
-                foreach (var (name, value) in map.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(name);
-                    WriteCanonical(writer, value);
-                }
-                writer.WriteEndObject();
-                break;
-            case JsonArray list:
-                writer.WriteStartArray();
-                foreach (var item in list)
-                    WriteCanonical(writer, item);
-                writer.WriteEndArray();
-                break;
-            case null:
-                writer.WriteNullValue();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
+    internal static byte[] Canonical(JsonNode? node) => CanonicalJson.Bytes(node);
 
     /// <summary>Sets the state's authentication code over everything else in it.</summary>
     internal static void Seal(JsonObject root, PassphraseCrypter key)

@@ -25,8 +25,8 @@ internal static class StateValidator
     {
         StateFileException Fail(string problem) => new(path, problem + "; fix: restore the file from a backup, or move it away to start over (HaStack then deploys as if nothing were there)");
 
-        if (state.Version != 1)
-            throw Fail($"version {state.Version} is not a state version this HaStack reads (1)");
+        if (state.Version is not (1 or StackState.CurrentVersion))
+            throw Fail($"version {state.Version} is not a state version this HaStack reads (1 or {StackState.CurrentVersion})");
         if (state.Project != project || state.Stack != stack)
             throw Fail($"it is the state of {TextRules.Printable(state.Project)}/{TextRules.Printable(state.Stack)}, not of {project}/{stack}");
         if (state.EncryptionSalt is { } salt && !IsSealed(salt))
@@ -64,10 +64,17 @@ internal static class StateValidator
                 throw Fail($"{at}.outputs holds a malformed entry");
             if (r.SecretVersions is not null && r.SecretVersions.Any(v => !Names.SecretName().IsMatch(v.Key) || !IsSecretVersion(v.Value)))
                 throw Fail($"{at}.secretVersions holds a malformed entry");
-            if (r.InputHash is null || r.InputHash != Resource.HashOf(r.Type!, r.Name, r.Inputs!))
-                throw Fail($"{at}.inputHash does not match its inputs (they were changed by hand)");
             try
             {
+                if (state.Version == 1)
+                {
+                    // version 1's strings become this version's JSON, its hash checked first (StateMigration)
+                    r.Inputs = StateMigration.InputsOfVersion1(r.Type!, r.Name, r.InputHash ?? "", r.Inputs!)
+                        ?? throw Fail($"{at}.inputHash does not match its inputs (they were changed by hand)");
+                    r.InputHash = Resource.HashOf(r.Type!, r.Name, r.Inputs);
+                }
+                if (r.InputHash is null || r.InputHash != Resource.HashOf(r.Type!, r.Name, r.Inputs!))
+                    throw Fail($"{at}.inputHash does not match its inputs (they were changed by hand)");
                 r.Spec = kind.Parse(r.Inputs!);
             }
             catch (InvalidInputException e)
@@ -103,6 +110,7 @@ internal static class StateValidator
         // it is not kept (and no host is ever reached through a record alone)
         foreach (var unused in state.Hosts!.Keys.Where(h => !state.Resources.Any(r => r.Host == h)).ToList())
             state.Hosts.Remove(unused);
+        state.Version = StackState.CurrentVersion;
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace HaStack.Infra.Graph;
 
@@ -7,7 +8,7 @@ namespace HaStack.Infra.Graph;
 /// One thing HaStack manages, named like a Pulumi resource: a type token and a stable name. Its inputs are
 /// everything that should cause a change; secrets appear in them only as tokens, listed in <see cref="SecretRefs"/>,
 /// so identity, structure and <see cref="InputHash"/> never depend on a secret's value. <see cref="Spec"/> is the
-/// typed form of the inputs; <see cref="Inputs"/> the string map that state records and the hash covers.
+/// typed form of the inputs; <see cref="Inputs"/> its JSON, which state records and the hash covers.
 /// </summary>
 internal sealed record Resource(
     string Type,
@@ -19,18 +20,16 @@ internal sealed record Resource(
 {
     public string Id => $"{Type}::{Name}";
 
-    public IReadOnlyDictionary<string, string> Inputs { get; } = Spec.ToInputs();
+    /// <summary>The inputs' JSON; a copy each time it is read, so no caller can change what the hash covers.</summary>
+    public JsonObject Inputs => inputs.DeepClone().AsObject();
 
-    /// <summary>SHA-256 over type, name and the inputs in key order: equal exactly when nothing that matters changed.</summary>
-    public string InputHash => HashOf(Type, Name, Inputs);
+    private readonly JsonObject inputs = Spec.ToJson();
 
-    public static string HashOf(string type, string name, IReadOnlyDictionary<string, string> inputs)
-    {
-        var text = new StringBuilder().Append(type).Append('\n').Append(name).Append('\n');
-        foreach (var (key, value) in inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-            text.Append(key).Append('=').Append(value.Length).Append(':').Append(value).Append('\n');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
-    }
+    /// <summary>SHA-256 over type, name and the inputs' canonical JSON: equal exactly when nothing that matters changed.</summary>
+    public string InputHash { get; } = HashOf(Type, Name, Spec.ToJson());
+
+    public static string HashOf(string type, string name, JsonObject inputs) =>
+        Convert.ToHexStringLower(SHA256.HashData([.. Encoding.UTF8.GetBytes($"{type}\n{name}\n"), .. CanonicalJson.Bytes(inputs)]));
 }
 
 /// <summary>The resource types, as Pulumi-style tokens.</summary>

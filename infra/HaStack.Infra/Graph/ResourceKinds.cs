@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace HaStack.Infra.Graph;
 
 /// <summary>What a difference in inputs asks the engine to do.</summary>
@@ -12,8 +14,9 @@ internal enum ChangeKind
 
 /// <summary>
 /// What each resource type is, beyond its inputs: how to read its recorded inputs back (checked like user input),
-/// how a difference is applied, whether it runs again after any other change, and which of its inputs a repaired
-/// dependency touches, whether applying it issues secrets anew (what carries them is then written again). The planner
+/// what a difference between recorded and desired inputs means (<see cref="Diff"/>), whether it runs again after any
+/// other change, what a repaired dependency asks of it, whether applying it issues secrets anew (what carries them is
+/// then written again). The planner
 /// asks these and knows no type by name. A <see cref="Transient"/> kind is orchestration the planner derives from the
 /// diff (a handover before a host leaves, an etcd member added before it starts): shown and run like any step, never
 /// recorded, since what calls for it (the delete or create it prepares) is; its operation checks before it acts, so a
@@ -21,15 +24,27 @@ internal enum ChangeKind
 /// </summary>
 internal sealed record ResourceKind(
     string Type,
-    Func<IReadOnlyDictionary<string, string>, ResourceInputs> Parse,
+    Func<JsonObject, ResourceInputs> Parse,
     ChangeKind OnChange,
     bool OnHost,
     bool RerunsAfterAnyChange = false,
-    Func<ResourceInputs, ResourceInputs, IReadOnlyList<string>>? KeysTouchedByRepairOf = null,
+    Func<ResourceInputs, ResourceInputs, InputDiff?>? DiffAfterRepairOf = null,
     Func<IReadOnlyList<string>, string?>? NoteOnChange = null,
     bool IssuesSecrets = false,
     bool Transient = false,
-    bool RunsFirst = false);
+    bool RunsFirst = false,
+    Func<IReadOnlyList<InputChange>, ResourceInputs, ResourceInputs, ServiceEffect>? EffectOf = null)
+{
+    /// <summary>
+    /// Recorded against desired: the same, or this kind's change (<see cref="OnChange"/>) with the inputs that differ
+    /// and what the change asks of a running service. Both engines decide from it.
+    /// </summary>
+    public InputDiff Diff(ResourceInputs recorded, ResourceInputs desired)
+    {
+        var changes = InputDiff.Between(recorded.ToJson(), desired.ToJson());
+        return changes.Count == 0 ? InputDiff.Same : new InputDiff(OnChange, changes, EffectOf?.Invoke(changes, recorded, desired) ?? ServiceEffect.None);
+    }
+}
 
 internal static class ResourceKinds
 {
@@ -43,9 +58,10 @@ internal static class ResourceKinds
         new ResourceKind(ResourceTypes.File, FileInputs.Parse, ChangeKind.Update, OnHost: true),
         new ResourceKind(ResourceTypes.AgentBinary, AgentBinaryInputs.Parse, ChangeKind.Update, OnHost: true),
         // a file repaired after drift changes nothing in the graph, but the service that read the hand-edited copy
-        // must read the repaired one: the file's own reload:/restart: key counts as changed
+        // must read the repaired one: its read of that file counts as changed
         new ResourceKind(ResourceTypes.Service, ServiceInputs.Parse, ChangeKind.Update, OnHost: true,
-            KeysTouchedByRepairOf: (self, repaired) => repaired is FileInputs file && ((ServiceInputs)self).KeyReading(file.Path) is { } key ? [key] : []),
+            DiffAfterRepairOf: (self, repaired) => repaired is FileInputs file ? ((ServiceInputs)self).DiffAfterRepairOf(file.Path) : null,
+            EffectOf: (changes, recorded, desired) => ServiceInputs.EffectOf(changes, (ServiceInputs)recorded, (ServiceInputs)desired)),
         new ResourceKind(ResourceTypes.SqlSetup, SqlSetupInputs.Parse, ChangeKind.Update, OnHost: false),
         new ResourceKind(ResourceTypes.PatroniConfig, PatroniConfigInputs.Parse, ChangeKind.Update, OnHost: false),
         // a setting PostgreSQL takes only at a restart: the preview says the members restart in turn

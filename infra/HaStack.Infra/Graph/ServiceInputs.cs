@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 
@@ -24,69 +25,80 @@ internal sealed record ServiceRead(string Path, ServiceEffect Effect, string Has
 internal sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Reads, ReadinessProbe Ready, IReadOnlyList<string> DataDirectories,
     EtcdMembership? Membership = null) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs()
+    private const string ReloadEffect = "reload";
+    private const string RestartEffect = "restart";
+
+    public override JsonObject ToJson()
     {
-        var map = Map(("unit", Unit), ("enabled", "true"), ("ready", ProbeText(Ready)), ("data", string.Join(" ", DataDirectories)));
-        if (Membership is { } member)
-        {
-            map["etcdMember"] = member.Name;
-            map["etcdCluster"] = member.ClusterText;
-        }
+        var reads = new JsonObject();
         foreach (var read in Reads)
-            map[$"{(read.Effect == ServiceEffect.Reload ? "reload" : "restart")}:{read.Path}"] = read.Hash;
-        return map;
+            reads[read.Path] = Json(("effect", read.Effect == ServiceEffect.Reload ? ReloadEffect : RestartEffect), ("sha256", read.Hash));
+        return Json(("unit", Unit), ("ready", Json(("kind", Ready.Kind.ToString()), ("seconds", Ready.Seconds), ("target", Ready.Target.Length > 0 ? Ready.Target : null))),
+            ("data", Strings(DataDirectories)), ("etcd", Membership?.ToJson()), ("reads", reads));
     }
 
-    /// <summary>What the changed input keys ask of the running service: the strongest of their effects.</summary>
-    public static ServiceEffect EffectOf(IEnumerable<string> changedKeys) =>
-        changedKeys.Select(k => k.StartsWith("restart:", StringComparison.Ordinal) || k is "unit" or "enabled" ? ServiceEffect.Restart
-            : k.StartsWith("reload:", StringComparison.Ordinal) ? ServiceEffect.Reload : ServiceEffect.None).DefaultIfEmpty(ServiceEffect.None).Max();
+    /// <summary>
+    /// What a difference asks of the running service: the strongest of its changes' effects. A file or binary it reads
+    /// asks what its read says (a reload or a restart); another unit, a restart; its probe, data directories or etcd
+    /// peers, nothing on the host (etcd reads its peers once, at its first start).
+    /// </summary>
+    public static ServiceEffect EffectOf(IReadOnlyList<InputChange> changes, ServiceInputs recorded, ServiceInputs desired) =>
+        changes.Select(c => c.Path == "unit" ? ServiceEffect.Restart
+            : c.Path.StartsWith("reads[", StringComparison.Ordinal)
+                ? recorded.Reads.Concat(desired.Reads).Where(r => c.Path == ReadPath(r.Path)).Select(r => r.Effect).DefaultIfEmpty(ServiceEffect.Restart).Max()
+            : ServiceEffect.None).DefaultIfEmpty(ServiceEffect.None).Max();
 
-    /// <summary>The input key under which this service reads <paramref name="path"/>, if it does.</summary>
-    public string? KeyReading(string path) => Reads.FirstOrDefault(r => r.Path == path) is { } read
-        ? $"{(read.Effect == ServiceEffect.Reload ? "reload" : "restart")}:{read.Path}" : null;
+    /// <summary>The difference a repaired file asks of this service, if it reads that file: its read changed, as far as the running service knows.</summary>
+    public InputDiff? DiffAfterRepairOf(string path) => Reads.FirstOrDefault(r => r.Path == path) is { } read && ToJson()["reads"]?[path] is { } recorded
+        ? new InputDiff(ChangeKind.Update, [new InputChange(ReadPath(path), recorded, recorded.DeepClone())], read.Effect) : null;
 
-    public static string ProbeText(ReadinessProbe probe) =>
-        string.Join(" ", new[] { probe.Kind.ToString(), probe.Seconds.ToString(CultureInfo.InvariantCulture), probe.Target }.Where(p => p.Length > 0));
+    private static string ReadPath(string path) => $"reads[{path}]";
 
-    public static ServiceInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static ServiceInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "unit" or "enabled" or "ready" or "data" or "etcdMember" or "etcdCluster" || k.StartsWith("restart:", StringComparison.Ordinal) || k.StartsWith("reload:", StringComparison.Ordinal));
+        OnlyKeys(inputs, "unit", "ready", "data", "etcd", "reads");
         var unit = Matching(inputs, "unit", Names.Unit(), "a systemd unit name");
-        if (Required(inputs, "enabled") != "true")
-            throw new InvalidInputException("enabled", "must be true");
         var reads = new List<ServiceRead>();
-        foreach (var (key, hash) in inputs.Where(kv => kv.Key.Contains(':', StringComparison.Ordinal)))
+        foreach (var (path, node) in ObjectOf(Required(inputs, "reads"), "reads"))
         {
-            var effect = key.StartsWith("reload:", StringComparison.Ordinal) ? ServiceEffect.Reload : ServiceEffect.Restart;
-            var path = key[(key.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            var key = $"reads[{TextRules.Printable(path)}]";
             if (!Names.AbsolutePath().IsMatch(path))
-                throw new InvalidInputException(TextRules.Printable(key), "does not name an absolute path of plain segments");
-            if (!Names.Sha256Hex().IsMatch(hash) && hash != AgentBinaryInputs.NotBuilt)
-                throw new InvalidInputException(key, $"'{TextRules.Printable(hash)}' is not a SHA-256 in hex");
-            reads.Add(new ServiceRead(path, effect, hash));
+                throw new InvalidInputException(key, "does not name an absolute path of plain segments");
+            reads.Add(Within(key, () =>
+            {
+                var read = ObjectOf(node ?? throw new InvalidInputException(key, "is null"), key);
+                OnlyKeys(read, "effect", "sha256");
+                var effect = Text(read, "effect") switch
+                {
+                    ReloadEffect => ServiceEffect.Reload,
+                    RestartEffect => ServiceEffect.Restart,
+                    var other => throw new InvalidInputException("effect", $"'{TextRules.Printable(other)}' is neither {ReloadEffect} nor {RestartEffect}"),
+                };
+                var hash = Text(read, "sha256");
+                return Names.Sha256Hex().IsMatch(hash) || hash == AgentBinaryInputs.NotBuilt ? new ServiceRead(path, effect, hash)
+                    : throw new InvalidInputException("sha256", $"'{TextRules.Printable(hash)}' is not a SHA-256 in hex");
+            }));
         }
-        var data = Required(inputs, "data").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var data = List(inputs, "data").Select(d => TextOf(d ?? throw new InvalidInputException("data", "holds null"), "data")).ToList();
         var outside = data.FirstOrDefault(d => !IsDataDirectory(d));
         if (outside is not null)
             throw new InvalidInputException("data", $"'{TextRules.Printable(outside)}' is not a data directory HaStack makes (/var/lib/postgresql/... or /var/lib/etcd/...)");
-        var membership = inputs.ContainsKey("etcdMember") || inputs.ContainsKey("etcdCluster")
-            ? EtcdMembership.Parse(Required(inputs, "etcdMember"), Required(inputs, "etcdCluster"))
-            : null;
-        return new ServiceInputs(unit, reads, ParseProbe(Required(inputs, "ready")), data, membership);
+        var membership = Optional(inputs, "etcd") is { } etcd ? Within("etcd", () => EtcdMembership.Parse(ObjectOf(etcd, "etcd"))) : null;
+        return new ServiceInputs(unit, reads, Within("ready", () => ParseProbe(ObjectOf(Required(inputs, "ready"), "ready"))), data, membership);
     }
 
     /// <summary>Only what HaStack itself makes may be removed by --purge-data: a tampered state must not name / or /etc.</summary>
     public static bool IsDataDirectory(string path) =>
         Names.AbsolutePath().IsMatch(path) && path.Split('/').Length >= 5 && Components.DataRoots.Any(root => path.StartsWith(root, StringComparison.Ordinal));
 
-    private static ReadinessProbe ParseProbe(string text)
+    private static ReadinessProbe ParseProbe(JsonObject ready)
     {
-        var parts = text.Split(' ');
-        if (parts.Length is < 2 or > 3 || !Enum.TryParse<ProbeKind>(parts[0], out var kind) || !Enum.IsDefined(kind) || parts[0].Any(char.IsDigit) ||
-            !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds is < 1 or > 3600)
-            throw new InvalidInputException("ready", $"'{TextRules.Printable(text)}' is not a readiness probe (KIND SECONDS [TARGET])");
-        var target = parts.Length == 3 ? parts[2] : "";
+        OnlyKeys(ready, "kind", "seconds", "target");
+        var name = Text(ready, "kind");
+        if (!Enum.TryParse<ProbeKind>(name, out var kind) || !Enum.IsDefined(kind) || name.Any(char.IsDigit))
+            throw new InvalidInputException("kind", $"'{TextRules.Printable(name)}' is not a readiness probe's kind");
+        var seconds = Whole(ready, "seconds", 1, 3600);
+        var target = Optional(ready, "target") is { } given ? TextOf(given, "target") : "";
         var valid = kind switch
         {
             ProbeKind.Active => target.Length == 0,
@@ -94,7 +106,7 @@ internal sealed record ServiceInputs(string Unit, IReadOnlyList<ServiceRead> Rea
             ProbeKind.HttpOk => IsHttpUrl(target),
             _ => false,
         };
-        return valid ? new ReadinessProbe(kind, target, seconds) : throw new InvalidInputException("ready", $"'{TextRules.Printable(text)}' has a target its kind does not take");
+        return valid ? new ReadinessProbe(kind, target, seconds) : throw new InvalidInputException("target", $"'{TextRules.Printable(target)}' is not a target a {kind} probe takes");
     }
 
     internal static bool IsPort(string text) =>

@@ -9,7 +9,7 @@ namespace HaStack.Infra.Operations;
 /// </summary>
 internal sealed record ResourceScripts(
     HostScript? Create,
-    Func<IReadOnlyList<string>, HostScript?> Update,
+    Func<ServiceEffect, HostScript?> Update,
     HostScript? Delete,
     HostScript? DeleteWithData,
     HostScript? Read)
@@ -26,7 +26,7 @@ internal static class ResourceOperations
         PackagesInputs packages => Same(HostOperations.InstallPackages(packages), null, HostOperations.QueryPackages(packages)),
         ServiceInputs service => new ResourceScripts(
             HostOperations.StartService(service, ServiceEffect.Restart),
-            changed => HostOperations.StartService(service, ServiceInputs.EffectOf(changed)),
+            effect => HostOperations.StartService(service, effect),
             HostOperations.StopService(service, purgeData: false),
             HostOperations.StopService(service, purgeData: true),
             HostOperations.ServiceState(service.Unit)),

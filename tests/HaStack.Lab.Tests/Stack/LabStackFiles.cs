@@ -28,7 +28,7 @@ public sealed class LabStackFiles
             {
                 foreach (var guard in Plan.Files.Where(f => f.Host == host.Name && f.Effect == FileEffect.InstallGuard))
                     Put(host, guard.Path, guard.Content, guard.Mode);
-                var packages = Plan.Graph[$"hastack:host:Packages::{host.Name}"].Inputs["packages"];
+                var packages = string.Join(" ", ((HaStack.Infra.Graph.PackagesInputs)Plan.Graph[$"hastack:host:Packages::{host.Name}"].Spec).Packages);
                 // a bound, not a measure: three hosts unpacking PostgreSQL at once on a busy machine take more than a minute
                 host.Check($"DEBIAN_FRONTEND=noninteractive apt-get install -q -y --no-install-recommends {packages} >/tmp/hastack-apt.log 2>&1 || {{ tail -20 /tmp/hastack-apt.log; exit 1; }}",
                     timeout: TimeSpan.FromMinutes(5));

@@ -35,7 +35,7 @@ internal static class EtcdPlanRules
     {
         var switching = steps
             .Where(s => s.Type == ResourceTypes.Service && s.Op is StepOp.Same or StepOp.Update && s.Recorded is not null && s.Desired is { Spec: ServiceInputs })
-            .Select(s => (Desired: ((ServiceInputs)s.Desired!.Spec).Membership, Recorded: ServiceInputs.Parse(s.Recorded!.Inputs).Membership))
+            .Select(s => (Desired: ((ServiceInputs)s.Desired!.Spec).Membership, Recorded: ((ServiceInputs)s.Recorded!.Spec).Membership))
             .Where(m => m.Desired is not null && m.Recorded is not null && m.Desired.Tls != m.Recorded.Tls)
             .Select(m => m.Desired!)
             .ToList();

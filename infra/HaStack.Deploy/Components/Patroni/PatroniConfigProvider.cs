@@ -40,7 +40,7 @@ internal sealed class PatroniConfigProvider : IResourceProvider
 
     public string? Drift(ApplyContext context, ResourceState recorded)
     {
-        var wanted = PatroniConfigInputs.Parse(recorded.Inputs);
+        var wanted = (PatroniConfigInputs)recorded.Spec;
         foreach (var target in wanted.Targets)
         {
             var read = context.Session(target.Host).Run(HostOperations.ReadPatroniConfig(target));

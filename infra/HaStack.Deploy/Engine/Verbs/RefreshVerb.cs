@@ -1,4 +1,5 @@
 using HaStack.Deploy.Planning;
+using HaStack.Infra.Graph;
 
 namespace HaStack.Deploy.Engine;
 
@@ -32,7 +33,7 @@ internal sealed class RefreshVerb(VerbSetting setting) : StackVerb(setting)
             }
         }
         run.Store.Save(run.State);
-        var asSteps = run.State.Resources.Select(r => new PlannedStep(StepOp.Same, r.Id, null, r, [])).ToList();
+        var asSteps = run.State.Resources.Select(r => new PlannedStep(StepOp.Same, r.Id, null, r, InputDiff.Same)).ToList();
         Events.Summary(new RunSummary(asSteps, Past: true, Drifted: drifted));
         return ExitCodes.Ok;
     }

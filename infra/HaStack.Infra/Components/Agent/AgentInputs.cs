@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 
@@ -8,12 +9,12 @@ internal sealed record AgentBinaryInputs(string Path, string Mode, string? Sha25
 {
     public const string NotBuilt = "not built";
 
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("path", Path), ("mode", Mode), ("sha256", Sha256 ?? NotBuilt));
+    public override JsonObject ToJson() => Json(("path", Path), ("mode", Mode), ("sha256", Sha256 ?? NotBuilt));
 
-    public static AgentBinaryInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static AgentBinaryInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "path" or "mode" or "sha256");
-        var sha = Required(inputs, "sha256");
+        OnlyKeys(inputs, "path", "mode", "sha256");
+        var sha = Text(inputs, "sha256");
         if (sha != NotBuilt && !Names.Sha256Hex().IsMatch(sha))
             throw new InvalidInputException("sha256", $"'{TextRules.Printable(sha)}' is not a SHA-256 in hex");
         return new AgentBinaryInputs(Matching(inputs, "path", Names.AbsolutePath(), "an absolute path of plain segments"),
@@ -30,18 +31,13 @@ internal sealed record AgentLeaveInputs(string Unit, bool ChecksHolder) : Resour
 {
     public static AgentLeaveInputs Agent(bool checksHolder) => new(Components.Agent.Unit!, checksHolder);
 
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("unit", Unit), ("checksHolder", ChecksHolder ? "true" : "false"));
+    public override JsonObject ToJson() => Json(("unit", Unit), ("checksHolder", ChecksHolder));
 
-    public static AgentLeaveInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static AgentLeaveInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "unit" or "checksHolder");
-        if (Required(inputs, "unit") != Components.Agent.Unit)
+        OnlyKeys(inputs, "unit", "checksHolder");
+        if (Text(inputs, "unit") != Components.Agent.Unit)
             throw new InvalidInputException("unit", $"is not {Components.Agent.Unit}");
-        return Required(inputs, "checksHolder") switch
-        {
-            "true" => Agent(true),
-            "false" => Agent(false),
-            var other => throw new InvalidInputException("checksHolder", $"is '{other}', not true or false"),
-        };
+        return Agent(Flag(inputs, "checksHolder"));
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using HaStack.Infra.Catalogue;
 using HaStack.Infra.Config;
 using HaStack.Infra.Topology;
@@ -18,27 +19,31 @@ internal sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Clu
     /// <summary>The member's cluster speaks TLS (its URLs are https): its clients present a certificate.</summary>
     public bool Tls => Self.ClientUrl.StartsWith("https://", StringComparison.Ordinal);
 
-    /// <summary>NAME=PEER_URL,CLIENT_URL per member, space-separated: what state records.</summary>
-    public string ClusterText => string.Join(" ", Cluster.Select(m => $"{m.Name}={m.PeerUrl},{m.ClientUrl}"));
+    /// <summary>What state records: the member's name and each member's name and URLs.</summary>
+    public JsonObject ToJson() => ResourceInputs.Json(("member", Name),
+        ("cluster", new JsonArray([.. Cluster.Select(m => (JsonNode)ResourceInputs.Json(("name", m.Name), ("peerUrl", m.PeerUrl), ("clientUrl", m.ClientUrl)))])));
 
-    public static EtcdMembership Parse(string name, string clusterText)
+    public static EtcdMembership Parse(JsonObject etcd)
     {
-        if (!Names.HostName().IsMatch(name))
-            throw new InvalidInputException("etcdMember", $"'{TextRules.Printable(name)}' is not a host name");
+        ResourceInputs.OnlyKeys(etcd, "member", "cluster");
+        var name = ResourceInputs.Matching(etcd, "member", Names.HostName(), "a host name");
         var cluster = new List<EtcdMember>();
-        foreach (var item in clusterText.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var node in ResourceInputs.List(etcd, "cluster", StackValidator.MaxHosts))
         {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            var urls = eq > 0 ? item[(eq + 1)..].Split(',') : [];
-            if (eq <= 0 || !Names.HostName().IsMatch(item[..eq]) || urls.Length != 2 || !urls.All(ServiceInputs.IsHttpUrl) || urls.Any(u => u.Count(c => c == '/') != 2) ||
-                ServiceInputs.SchemeOf(urls[0]) != ServiceInputs.SchemeOf(urls[1]))
-                throw new InvalidInputException("etcdCluster", $"'{TextRules.Printable(item)}' is not NAME=SCHEME://ADDRESS:PEER_PORT,SCHEME://ADDRESS:CLIENT_PORT (http or https, both alike)");
-            var hostStart = urls[0].IndexOf("://", StringComparison.Ordinal) + 3;
-            var address = urls[0][hostStart..urls[0].LastIndexOf(':')];
-            cluster.Add(new EtcdMember(item[..eq], address, urls[0], urls[1]));
+            cluster.Add(ResourceInputs.Within("cluster", () =>
+            {
+                var item = ResourceInputs.ObjectOf(node ?? throw new InvalidInputException("cluster", "holds null"), "cluster");
+                ResourceInputs.OnlyKeys(item, "name", "peerUrl", "clientUrl");
+                var member = ResourceInputs.Matching(item, "name", Names.HostName(), "a host name");
+                var urls = new[] { ResourceInputs.Text(item, "peerUrl"), ResourceInputs.Text(item, "clientUrl") };
+                if (!urls.All(ServiceInputs.IsHttpUrl) || urls.Any(u => u.Count(c => c == '/') != 2) || ServiceInputs.SchemeOf(urls[0]) != ServiceInputs.SchemeOf(urls[1]))
+                    throw new InvalidInputException("cluster", $"member '{TextRules.Printable(member)}' has URLs that are not SCHEME://ADDRESS:PORT (http or https, both alike)");
+                var hostStart = urls[0].IndexOf("://", StringComparison.Ordinal) + 3;
+                return new EtcdMember(member, urls[0][hostStart..urls[0].LastIndexOf(':')], urls[0], urls[1]);
+            }));
         }
         if (cluster.Count(m => m.Name == name) != 1 || cluster.DistinctBy(m => m.Name).Count() != cluster.Count)
-            throw new InvalidInputException("etcdCluster", $"does not list member '{name}' exactly once, or lists a member twice");
+            throw new InvalidInputException("cluster", $"does not list member '{name}' exactly once, or lists a member twice");
         return new EtcdMembership(name, cluster);
     }
 }
@@ -46,27 +51,26 @@ internal sealed record EtcdMembership(string Name, IReadOnlyList<EtcdMember> Clu
 /// <summary>An etcd member joining a running cluster: added through the others before its first start.</summary>
 internal sealed record EtcdJoinInputs(EtcdMembership Member, string DataDirectory) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs() =>
-        Map(("etcdMember", Member.Name), ("etcdCluster", Member.ClusterText), ("data", DataDirectory));
+    public override JsonObject ToJson() => Json(("etcd", Member.ToJson()), ("data", DataDirectory));
 
-    public static EtcdJoinInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static EtcdJoinInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "etcdMember" or "etcdCluster" or "data");
-        var data = Required(inputs, "data");
+        OnlyKeys(inputs, "etcd", "data");
+        var data = Text(inputs, "data");
         if (!ServiceInputs.IsDataDirectory(data) || !data.StartsWith(Components.EtcdDataRoot, StringComparison.Ordinal))
             throw new InvalidInputException("data", $"'{TextRules.Printable(data)}' is not an etcd data directory HaStack makes");
-        return new EtcdJoinInputs(EtcdMembership.Parse(Required(inputs, "etcdMember"), Required(inputs, "etcdCluster")), data);
+        return new EtcdJoinInputs(Within("etcd", () => EtcdMembership.Parse(ObjectOf(Required(inputs, "etcd"), "etcd"))), data);
     }
 }
 
 /// <summary>An etcd member leaving a cluster that goes on: removed through the others, then stopped, before its service is.</summary>
 internal sealed record EtcdLeaveInputs(EtcdMembership Member) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("etcdMember", Member.Name), ("etcdCluster", Member.ClusterText));
+    public override JsonObject ToJson() => Json(("etcd", Member.ToJson()));
 
-    public static EtcdLeaveInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static EtcdLeaveInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "etcdMember" or "etcdCluster");
-        return new EtcdLeaveInputs(EtcdMembership.Parse(Required(inputs, "etcdMember"), Required(inputs, "etcdCluster")));
+        OnlyKeys(inputs, "etcd");
+        return new EtcdLeaveInputs(Within("etcd", () => EtcdMembership.Parse(ObjectOf(Required(inputs, "etcd"), "etcd"))));
     }
 }

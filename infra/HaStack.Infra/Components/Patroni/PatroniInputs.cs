@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Topology;
@@ -19,35 +21,32 @@ internal sealed record SqlTarget(string Host, string Address, int RestPort, bool
 
 internal sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("script", Script), ("targets", TargetsText(Targets)));
+    public override JsonObject ToJson() => Json(("script", Script), ("targets", TargetsJson(Targets)));
 
-    public static SqlSetupInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static SqlSetupInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "script" or "targets");
-        return new SqlSetupInputs(Required(inputs, "script"), ParseTargets(Required(inputs, "targets")));
+        OnlyKeys(inputs, "script", "targets");
+        return new SqlSetupInputs(Text(inputs, "script"), ParseTargets(inputs, "targets"));
     }
 
-    /// <summary>
-    /// The database hosts' Patroni REST endpoints as state records them: HOST=ADDRESS:PORT (plain HTTP, as stacks
-    /// before TLS recorded them) or HOST=https://ADDRESS:PORT, space-separated.
-    /// </summary>
-    internal static string TargetsText(IReadOnlyList<SqlTarget> targets) =>
-        string.Join(" ", targets.Select(t => $"{t.Host}={(t.Tls ? HttpsPrefix : "")}{t.Address}:{t.RestPort.ToString(CultureInfo.InvariantCulture)}"));
+    /// <summary>The database hosts' Patroni REST endpoints as state records them: each host, its address and port, and whether it speaks https.</summary>
+    internal static JsonArray TargetsJson(IReadOnlyList<SqlTarget> targets) =>
+        new([.. targets.Select(t => (JsonNode)Json(("host", t.Host), ("address", t.Address), ("port", t.RestPort), ("tls", t.Tls)))]);
 
-    private const string HttpsPrefix = "https://";
-
-    internal static List<SqlTarget> ParseTargets(string text)
+    internal static List<SqlTarget> ParseTargets(JsonObject inputs, string key)
     {
         var targets = new List<SqlTarget>();
-        foreach (var item in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var node in List(inputs, key, StackValidator.MaxHosts))
         {
-            var eq = item.IndexOf('=', StringComparison.Ordinal);
-            var colon = item.LastIndexOf(':');
-            var tls = eq > 0 && string.CompareOrdinal(item, eq + 1, HttpsPrefix, 0, HttpsPrefix.Length) == 0;
-            var start = eq + 1 + (tls ? HttpsPrefix.Length : 0);
-            if (eq <= 0 || colon < start || !Names.HostName().IsMatch(item[..eq]) || !StackValidator.IsIpv4(item[start..colon]) || !ServiceInputs.IsPort(item[(colon + 1)..]))
-                throw new InvalidInputException("targets", $"'{TextRules.Printable(item)}' is not HOST=ADDRESS:PORT or HOST=https://ADDRESS:PORT");
-            targets.Add(new SqlTarget(item[..eq], item[start..colon], int.Parse(item[(colon + 1)..], CultureInfo.InvariantCulture), tls));
+            targets.Add(Within(key, () =>
+            {
+                var target = ObjectOf(node ?? throw new InvalidInputException(key, "holds null"), key);
+                OnlyKeys(target, "host", "address", "port", "tls");
+                var address = Text(target, "address");
+                if (!StackValidator.IsIpv4(address))
+                    throw new InvalidInputException("address", $"'{TextRules.Printable(address)}' is not an IPv4 address");
+                return new SqlTarget(Matching(target, "host", Names.HostName(), "a host name"), address, Whole(target, "port", 1, 65535), Flag(target, "tls"));
+            }));
         }
         return targets;
     }
@@ -55,64 +54,50 @@ internal sealed record SqlSetupInputs(string Script, IReadOnlyList<SqlTarget> Ta
 
 /// <summary>
 /// Patroni's dynamic configuration for the whole cluster: written through any database host's REST API (the
-/// targets), which stores it in etcd for every member. One input per setting ("setting:PATH" = its JSON), so a
-/// preview's diff names each setting that changes.
+/// targets), which stores it in etcd for every member. Its settings are a map by path, so a preview's diff names each
+/// setting that changes (<c>settings[postgresql/parameters/work_mem]</c>).
 /// </summary>
 internal sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, IReadOnlyList<SqlTarget> Targets) : ResourceInputs
 {
-    public const string SettingPrefix = "setting:";
-
     /// <summary>The secret that authenticates a write of the configuration (Patroni's REST API user).</summary>
     public const string RestSecret = SecretNames.PatroniRest;
 
     /// <summary>The REST password as a token (state never holds its value): the first line of the write's standard input.</summary>
     public static readonly string PasswordToken = SecretTokens.Token(RestSecret, SecretEncoding.Raw);
 
-    public override IReadOnlyDictionary<string, string> ToInputs()
-    {
-        var map = Map(("targets", SqlSetupInputs.TargetsText(Targets)), ("password", PasswordToken));
-        foreach (var setting in Settings)
-            map[SettingPrefix + setting.Path] = setting.Json;
-        return map;
-    }
+    public override JsonObject ToJson() => Json(("targets", SqlSetupInputs.TargetsJson(Targets)), ("password", PasswordToken), ("settings", SettingsJson(Settings)));
 
-    public static PatroniConfigInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static PatroniConfigInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "targets" or "password" || k.StartsWith(SettingPrefix, StringComparison.Ordinal));
-        if (Required(inputs, "password") != PasswordToken)
+        OnlyKeys(inputs, "targets", "password", "settings");
+        if (Text(inputs, "password") != PasswordToken)
             throw new InvalidInputException("password", $"is not {PasswordToken}");
-        return new PatroniConfigInputs(ParseSettings(inputs), SqlSetupInputs.ParseTargets(Required(inputs, "targets")));
+        return new PatroniConfigInputs(ParseSettings(inputs), SqlSetupInputs.ParseTargets(inputs, "targets"));
     }
 
-    /// <summary>The <c>setting:PATH</c> inputs, each path and JSON value checked.</summary>
-    internal static List<DcsSetting> ParseSettings(IReadOnlyDictionary<string, string> inputs)
+    /// <summary>One member per setting, by its path, so a preview's diff names each setting that changes.</summary>
+    internal static JsonObject SettingsJson(IReadOnlyList<DcsSetting> settings)
+    {
+        var json = new JsonObject();
+        foreach (var setting in settings)
+            json[setting.Path] = JsonNode.Parse(setting.Json);
+        return json;
+    }
+
+    /// <summary>The <c>settings</c> object, each path and value checked: a value is a JSON number, string or true/false.</summary>
+    internal static List<DcsSetting> ParseSettings(JsonObject inputs)
     {
         var settings = new List<DcsSetting>();
-        foreach (var (key, json) in inputs.Where(kv => kv.Key.StartsWith(SettingPrefix, StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (path, value) in ObjectOf(Required(inputs, "settings"), "settings").OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var path = key[SettingPrefix.Length..];
-            var segments = path.Split(DcsSetting.Separator);
-            if (segments.Any(s => !StackValidator.IsParameterName(s)))
-                throw new InvalidInputException(TextRules.Printable(key), "is not a Patroni setting's path");
-            if (!IsJsonScalar(json))
-                throw new InvalidInputException(TextRules.Printable(key), $"'{TextRules.Printable(json)}' is not a JSON number, string or true/false");
-            settings.Add(new DcsSetting(path, json));
+            var key = $"settings[{TextRules.Printable(path)}]";
+            if (path.Split(DcsSetting.Separator).Any(s => !StackValidator.IsParameterName(s)))
+                throw new InvalidInputException(key, "is not a Patroni setting's path");
+            if (value is not JsonValue scalar || scalar.GetValueKind() is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.True or JsonValueKind.False))
+                throw new InvalidInputException(key, $"'{TextRules.Printable(value is null ? "null" : CanonicalJson.Text(value))}' is not a JSON number, string or true/false");
+            settings.Add(new DcsSetting(path, CanonicalJson.Text(scalar)));
         }
         return settings;
-    }
-
-    private static bool IsJsonScalar(string json)
-    {
-        try
-        {
-            return System.Text.Json.Nodes.JsonNode.Parse(json) is System.Text.Json.Nodes.JsonValue value &&
-                value.GetValueKind() is System.Text.Json.JsonValueKind.Number or System.Text.Json.JsonValueKind.String
-                    or System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return false;
-        }
     }
 }
 
@@ -122,18 +107,18 @@ internal sealed record PatroniConfigInputs(IReadOnlyList<DcsSetting> Settings, I
 /// </summary>
 internal sealed record HandoverInputs(IReadOnlyList<SqlTarget> Leaving) : ResourceInputs
 {
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("leaving", SqlSetupInputs.TargetsText(Leaving)));
+    public override JsonObject ToJson() => Json(("leaving", SqlSetupInputs.TargetsJson(Leaving)));
 
-    public static HandoverInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static HandoverInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k == "leaving");
-        return new HandoverInputs(SqlSetupInputs.ParseTargets(Required(inputs, "leaving")));
+        OnlyKeys(inputs, "leaving");
+        return new HandoverInputs(SqlSetupInputs.ParseTargets(inputs, "leaving"));
     }
 }
 
 /// <summary>
 /// The PostgreSQL settings of Patroni's dynamic configuration that take effect only at a restart
-/// (<see cref="PostgresRestartSettings"/>), under the same <c>setting:PATH</c> keys: when one changes, the members
+/// (<see cref="PostgresRestartSettings"/>), in the same map by path: when one changes, the members
 /// waiting for a restart restart in turn. Recorded like any resource, so a restart that failed is rolled by the next up.
 /// </summary>
 internal sealed record RollingRestartInputs(IReadOnlyList<DcsSetting> Settings) : ResourceInputs
@@ -146,20 +131,14 @@ internal sealed record RollingRestartInputs(IReadOnlyList<DcsSetting> Settings) 
             .Where(s => s.Path.StartsWith(prefix, StringComparison.Ordinal) && PostgresRestartSettings.Names.Contains(s.Path[prefix.Length..])).ToList());
     }
 
-    public override IReadOnlyDictionary<string, string> ToInputs()
-    {
-        var map = Map();
-        foreach (var setting in Settings)
-            map[PatroniConfigInputs.SettingPrefix + setting.Path] = setting.Json;
-        return map;
-    }
+    public override JsonObject ToJson() => Json(("settings", PatroniConfigInputs.SettingsJson(Settings)));
 
-    public static RollingRestartInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static RollingRestartInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k.StartsWith(PatroniConfigInputs.SettingPrefix, StringComparison.Ordinal));
+        OnlyKeys(inputs, "settings");
         var settings = PatroniConfigInputs.ParseSettings(inputs);
         var parsed = Of(settings);
         return parsed.Settings.Count == settings.Count ? parsed
-            : throw new InvalidInputException("setting", "names a setting PostgreSQL takes without a restart");
+            : throw new InvalidInputException("settings", "names a setting PostgreSQL takes without a restart");
     }
 }

@@ -24,14 +24,14 @@ internal static class PostgresRestartSettings
     };
 
     /// <summary>
-    /// For a change of Patroni's dynamic configuration (its changed input keys, <c>setting:PATH</c>): what restarts
-    /// and why, or null when every changed setting applies with a reload.
+    /// For a change of Patroni's dynamic configuration (the paths of its changed inputs,
+    /// <c>settings[postgresql/parameters/NAME]</c>): what restarts and why, or null when every changed setting applies with a reload.
     /// </summary>
-    public static string? RestartNote(IReadOnlyList<string> changedKeys)
+    public static string? RestartNote(IReadOnlyList<string> changedPaths)
     {
-        var prefix = $"setting:{PatroniDynamicConfig.ParametersSection}{DcsSetting.Separator}";
-        var restartOnly = changedKeys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && Names.Contains(k[prefix.Length..]))
-            .Select(k => k[prefix.Length..]).ToList();
+        var prefix = $"settings[{PatroniDynamicConfig.ParametersSection}{DcsSetting.Separator}";
+        var restartOnly = changedPaths.Where(p => p.StartsWith(prefix, StringComparison.Ordinal) && p.EndsWith(']') && Names.Contains(p[prefix.Length..^1]))
+            .Select(p => p[prefix.Length..^1]).ToList();
         return restartOnly.Count == 0 ? null
             : $"{string.Join(", ", restartOnly)} take(s) effect only at a restart: each member waiting for one restarts in turn, " +
               "replicas first, then a switchover and the old primary";

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HaStack.Infra.Config;
 using HaStack.Infra.Tls;
@@ -22,24 +22,19 @@ internal sealed partial record AuthorityInputs(string Stack, int Days, string? G
     /// <summary>What the host certificates name their issuer by: <c>generated</c>, or the given CA's SHA-256.</summary>
     public string Issuer => GivenCertificate is null ? Generated : CertificateFacts.Fingerprint(GivenCertificate);
 
-    public override IReadOnlyDictionary<string, string> ToInputs()
-    {
-        var map = Map(("stack", Stack), ("days", Days.ToString(CultureInfo.InvariantCulture)), ("source", GivenCertificate is null ? Generated : Given));
-        if (GivenCertificate is not null)
-            map["certificate"] = GivenCertificate;
-        return map;
-    }
+    public override JsonObject ToJson() =>
+        Json(("stack", Stack), ("days", Days), ("source", GivenCertificate is null ? Generated : Given), ("certificate", GivenCertificate));
 
-    public static AuthorityInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static AuthorityInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "stack" or "days" or "source" or "certificate");
-        var source = Required(inputs, "source");
+        OnlyKeys(inputs, "stack", "days", "source", "certificate");
+        var source = Text(inputs, "source");
         if (source is not (Generated or Given))
             throw new InvalidInputException("source", $"'{TextRules.Printable(source)}' is neither {Generated} nor {Given}");
         string? certificate = null;
         if (source == Given)
             certificate = Matching(inputs, "certificate", PemCertificate(), "one certificate in PEM");
-        else if (inputs.ContainsKey("certificate"))
+        else if (Optional(inputs, "certificate") is not null)
             throw new InvalidInputException("certificate", "is recorded for a generated CA");
         return new AuthorityInputs(Matching(inputs, "stack", StackName(), "a stack name"), Whole(inputs, "days", 1, 36500), certificate);
     }
@@ -72,22 +67,18 @@ internal sealed record CertificateInputs(string Host, IReadOnlyList<string> DnsN
 
     public TimeSpan RenewalThreshold => TimeSpan.FromDays(RenewDaysBefore);
 
-    public override IReadOnlyDictionary<string, string> ToInputs() => Map(("host", Host), ("dns", string.Join(",", DnsNames)),
-        ("addresses", string.Join(",", Addresses)), ("days", Days.ToString(CultureInfo.InvariantCulture)),
-        ("renewDaysBefore", RenewDaysBefore.ToString(CultureInfo.InvariantCulture)), ("issuer", Issuer));
+    public override JsonObject ToJson() => Json(("host", Host), ("dns", Strings(DnsNames)), ("addresses", Strings(Addresses)), ("days", Days),
+        ("renewDaysBefore", RenewDaysBefore), ("issuer", Issuer));
 
-    public static CertificateInputs Parse(IReadOnlyDictionary<string, string> inputs)
+    public static CertificateInputs Parse(JsonObject inputs)
     {
-        OnlyKeys(inputs, k => k is "host" or "dns" or "addresses" or "days" or "renewDaysBefore" or "issuer");
-        var dns = Required(inputs, "dns").Split(',');
-        var badName = dns.FirstOrDefault(n => !Config.Names.HostName().IsMatch(n));
-        if (badName is not null)
-            throw new InvalidInputException("dns", $"'{TextRules.Printable(badName)}' is not a host name");
-        var addresses = Required(inputs, "addresses").Split(',');
+        OnlyKeys(inputs, "host", "dns", "addresses", "days", "renewDaysBefore", "issuer");
+        var dns = TextList(inputs, "dns", Config.Names.HostName(), "a host name");
+        var addresses = List(inputs, "addresses").Select(a => TextOf(a ?? throw new InvalidInputException("addresses", "holds null"), "addresses")).ToList();
         var badAddress = addresses.FirstOrDefault(a => !IPAddress.TryParse(a, out var parsed) || parsed.ToString() != a);
         if (badAddress is not null)
             throw new InvalidInputException("addresses", $"'{TextRules.Printable(badAddress)}' is not an IP address");
-        var issuer = Required(inputs, "issuer");
+        var issuer = Text(inputs, "issuer");
         if (issuer != "generated" && !Config.Names.Sha256Hex().IsMatch(issuer))
             throw new InvalidInputException("issuer", $"'{TextRules.Printable(issuer)}' is neither generated nor a SHA-256 in hex");
         var days = Whole(inputs, "days", 1, TlsSettings.GeneratedCaDays);
