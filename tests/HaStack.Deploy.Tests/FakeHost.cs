@@ -24,25 +24,22 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
 
     public static RemoteResult Ok(string stdout = "") => new(0, stdout, "");
 
-    /// <summary>Patroni's /cluster as its REST API answers it, with the fields HaStack reads.</summary>
-    public static string PatroniCluster(IEnumerable<(string Name, string Role, string State, int? Timeline)> members) =>
+    /// <summary>Patroni's /cluster as its REST API answers it, with the fields HaStack reads; pending_restart on the <paramref name="pending"/> members.</summary>
+    public static string PatroniCluster(IEnumerable<(string Name, string Role, string State, int? Timeline)> members, IReadOnlySet<string>? pending = null) =>
         System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["members"] = members.Select(m => m.Timeline is { } t
-                ? new Dictionary<string, object> { ["name"] = m.Name, ["role"] = m.Role, ["state"] = m.State, ["timeline"] = t }
-                : new Dictionary<string, object> { ["name"] = m.Name, ["role"] = m.Role, ["state"] = m.State }).ToList(),
+            ["members"] = members.Select(m =>
+            {
+                var member = new Dictionary<string, object> { ["name"] = m.Name, ["role"] = m.Role, ["state"] = m.State };
+                if (m.Timeline is { } t)
+                    member["timeline"] = t;
+                if (pending?.Contains(m.Name) == true)
+                    member["pending_restart"] = true;
+                return member;
+            }).ToList(),
         });
 
     public static RemoteResult Fail(string stderr) => new(1, "", stderr);
-
-    /// <summary>/cluster with only what the rolling restart reads: each member's name, and pending_restart where it waits.</summary>
-    public static string PatroniPending(IEnumerable<string> members, IReadOnlySet<string> pending) =>
-        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["members"] = members.Select(m => pending.Contains(m)
-                ? new Dictionary<string, object> { ["name"] = m, ["pending_restart"] = true }
-                : new Dictionary<string, object> { ["name"] = m }).ToList(),
-        });
 
     /// <summary>/patroni of a primary whose replication has <paramref name="synchronous"/> as sync standbys (and one async replica).</summary>
     public static string PatroniReplication(params string[] synchronous) =>
@@ -62,7 +59,6 @@ internal sealed class FakeHost(string host, Func<HostScript, byte[]?, RemoteResu
         HostOperationKind.PatroniMembers => Ok(PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
             (n, n == "node1" ? "leader" : n == "node2" ? "sync_standby" : "replica", "running", (int?)1)))),
         HostOperationKind.VipLookup => host == "node1" && script.Subject == "10.77.0.100" ? Ok() : Fail(""),
-        HostOperationKind.PatroniPendingRestarts => Ok(PatroniPending(["node1", "node2", "node3"], new HashSet<string>())),
         _ => Ok(),
     };
 

@@ -36,6 +36,30 @@ public sealed class HostReadFixtureTests
 
     [Theory]
     [MemberData(nameof(Releases))]
+    public void A_member_marked_pending_is_the_one_that_waits_for_a_restart_even_while_it_starts(int release)
+    {
+        // as Patroni marks a member whose settings wait (4.0 adds a reason beside the flag), and a member that is starting
+        var cluster = System.Text.Json.Nodes.JsonNode.Parse(Fixture("patroni", $"cluster-debian{release}.json"))!;
+        cluster["members"]![1]!["pending_restart"] = true;
+        cluster["members"]![1]!["pending_restart_reason"] = new System.Text.Json.Nodes.JsonObject { ["max_connections"] = new System.Text.Json.Nodes.JsonObject { ["old_value"] = "100", ["new_value"] = "120" } };
+        cluster["members"]![1]!["state"] = "starting";
+        cluster["members"]![1]!.AsObject().Remove("timeline");
+        cluster["members"]![2]!["pending_restart"] = false;
+        var members = PatroniReads.Members(Node1).Parse(cluster.ToJsonString());
+        Assert.Equal([(string)cluster["members"]![1]!["name"]!], members.Where(m => m.PendingRestart).Select(m => m.Name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("""{"members": 3}""")]
+    [InlineData("""{"members": [{"pending_restart": true, "role": "replica", "state": "running"}]}""")]
+    [InlineData("""{"members": [{"name": "node2", "pending_restart": true}]}""")]
+    public void A_malformed_cluster_answer_is_an_error_not_a_shorter_list(string answer) =>
+        Assert.Throws<FormatException>(() => PatroniReads.Members(Node1).Parse(answer));
+
+    [Theory]
+    [MemberData(nameof(Releases))]
     public void Etcds_members_are_all_healthy_over_https_with_one_leader_of_the_releases_version(int release)
     {
         var members = EtcdReads.Members(2379, tls: true).Parse(Fixture("etcd", $"members-debian{release}.txt"));

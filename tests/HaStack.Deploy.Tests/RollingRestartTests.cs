@@ -62,9 +62,8 @@ public class RollingRestartTests
                 // the VIP on node3 alone
                 HostOperationKind.VipLookup => host == "node3" ? FakeHost.Ok() : FakeHost.Fail(""),
                 HostOperationKind.PatroniMembers => FakeHost.Ok(FakeHost.PatroniCluster(new[] { "node1", "node2", "node3" }.Select(n =>
-                    (n, n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica", "running", (int?)3)))),
+                    (n, n == Leader ? "leader" : n == Sync ? "sync_standby" : "replica", "running", (int?)3)), Pending)),
                 HostOperationKind.PatroniSynchronousStandbys => FakeHost.Ok(FakeHost.PatroniReplication(Sync)),
-                HostOperationKind.PatroniPendingRestarts => FakeHost.Ok(FakeHost.PatroniPending(["node1", "node2", "node3"], Pending)),
                 _ => FakeHost.Ok(),
             };
         }

@@ -5,25 +5,12 @@ namespace HaStack.Infra.Tests;
 
 /// <summary>
 /// Patroni's answers read the way the rolling restart and the whole-cluster check read them, from replies recorded
-/// on the lab (Fixtures/patroni, by tests/fixtures/record.sh: Debian 12's Patroni 3.0.2 and Debian 13's 4.0.7): who
-/// waits for a restart, and which standbys the primary really waits for. A malformed answer is an error naming what is wrong, never a shorter list.
+/// on the lab (Fixtures/patroni, by tests/fixtures/record.sh: Debian 12's Patroni 3.0.2 and Debian 13's 4.0.7): which
+/// standbys the primary really waits for (who waits for a restart is a member's flag in /cluster: HostReadFixtureTests). A malformed answer is an error naming what is wrong, never a shorter list.
 /// </summary>
 public class PatroniRepliesTests
 {
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "patroni", name));
-
-    [Fact]
-    public void A_recorded_cluster_has_no_member_waiting_and_one_marked_pending_is_found()
-    {
-        var recorded = Fixture("cluster-debian12.json");
-        Assert.Empty(PatroniReplies.PendingRestarts(recorded));
-        // as Patroni marks a member whose settings wait (4.0 adds a reason beside the flag)
-        var cluster = JsonNode.Parse(recorded)!;
-        cluster["members"]![1]!["pending_restart"] = true;
-        cluster["members"]![1]!["pending_restart_reason"] = new JsonObject { ["max_connections"] = new JsonObject { ["old_value"] = "100", ["new_value"] = "120" } };
-        cluster["members"]![2]!["pending_restart"] = false;
-        Assert.Equal(["node2"], PatroniReplies.PendingRestarts(cluster.ToJsonString()));
-    }
 
     [Theory]
     [InlineData(12)]
@@ -36,7 +23,6 @@ public class PatroniRepliesTests
         Assert.Equal(release == 13 ? 2 : 1, named.Count);
         var recorded = Fixture($"patroni-primary-debian{release}.json");
         Assert.Equal(named, PatroniReplies.SynchronousStandbys(recorded).Order(StringComparer.Ordinal));
-        Assert.Empty(PatroniReplies.PendingRestarts(Fixture($"cluster-debian{release}.json")));
         var patroni = JsonNode.Parse(recorded)!;
         foreach (var standby in patroni["replication"]!.AsArray())
             standby!["sync_state"] = "async";
@@ -50,12 +36,12 @@ public class PatroniRepliesTests
     [Theory]
     [InlineData("", "not JSON")]
     [InlineData("[]", "not a JSON object")]
-    [InlineData("""{"members": 3}""", "no 'members' list")]
-    [InlineData("""{"members": [{"pending_restart": true}]}""", "without a 'name'")]
-    [InlineData("""{"members": [{"name": "", "pending_restart": true}]}""", "without a 'name'")]
-    public void A_malformed_cluster_answer_is_an_error_that_says_what_is_wrong(string answer, string problem)
+    [InlineData("""{"replication": 3}""", "no 'replication' list")]
+    [InlineData("""{"replication": [{"sync_state": "sync"}]}""", "without a 'application_name'")]
+    [InlineData("""{"replication": [{"application_name": "", "sync_state": "quorum"}]}""", "without a 'application_name'")]
+    public void A_malformed_primary_answer_is_an_error_that_says_what_is_wrong(string answer, string problem)
     {
-        var error = Assert.Throws<FormatException>(() => PatroniReplies.PendingRestarts(answer));
+        var error = Assert.Throws<FormatException>(() => PatroniReplies.SynchronousStandbys(answer));
         Assert.Contains(problem, error.Message, StringComparison.Ordinal);
     }
 

@@ -16,6 +16,13 @@ internal static class HostReadExtensions
     /// </summary>
     public static T Read<T>(this IHostSession session, HostRead<T> read) => read.Parse(session.Check(read.Script));
 
+    /// <summary>The parsed answer, or what the host said (its standard error) when the operation failed there.</summary>
+    public static (T? Answer, string? Failure) TryRead<T>(this IHostSession session, HostRead<T> read)
+    {
+        var answer = session.Run(read.Script);
+        return answer.Ok ? (read.Parse(answer.Stdout), null) : (default, answer.Stderr.Trim());
+    }
+
     /// <summary>The parsed answer, or default when the operation failed on the host (a member down, a 503).</summary>
     public static T? ReadOrDefault<T>(this IHostSession session, HostRead<T> read)
     {

@@ -33,8 +33,7 @@ internal sealed class ClusterChecks(StackPlan plan, Func<string, IHostSession> s
 
     public IReadOnlyList<string> VipHosts { get; } = plan.Topology.VrrpGroup.Select(m => m.Host.Name).ToList();
 
-    public bool Holds(string host) =>
-        session(host).Run(HostOperations.HoldsAddress(config.Vip.Interface, config.Vip.Address)).Ok;
+    public bool Holds(string host) => AgentReads.HoldsVip(session(host), config.Vip.Interface, config.Vip.Address);
 
     /// <param name="settled">when set, the same single host must be seen holding it again this long after: two backups
     /// can claim the address for a moment (one just started, before it heard the other's adverts)</param>

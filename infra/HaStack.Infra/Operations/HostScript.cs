@@ -31,7 +31,6 @@ internal enum HostOperationKind
     PgBouncerPause,
     PgBouncerResume,
     PatroniMembers,
-    PatroniPendingRestarts,
     PatroniSynchronousStandbys,
     PatroniSwitchover,
     PatroniRestart,

@@ -55,11 +55,10 @@ internal sealed class RollingRestart(StackPlan plan, Func<string, IHostSession> 
         var failures = new List<string>();
         foreach (var host in plan.Topology.DatabaseHosts)
         {
-            var read = PatroniReads.PendingRestarts(SqlTarget.Of(plan.Config, host));
-            var answer = session(host.Name).Run(read.Script);
-            if (answer.Ok)
-                return read.Parse(answer.Stdout);
-            failures.Add($"{host.Name}: {answer.Stderr.Trim()}");
+            var (members, failure) = session(host.Name).TryRead(PatroniReads.Members(SqlTarget.Of(plan.Config, host)));
+            if (failure is null)
+                return [.. members!.Where(m => m.PendingRestart).Select(m => m.Name)];
+            failures.Add($"{host.Name}: {failure}");
         }
         throw new RollingRestartException($"which members wait for a restart could not be read: {string.Join("; ", failures)}");
     }

@@ -22,8 +22,6 @@ internal static partial class HostOperations
     /// </summary>
     public static HostScript PatroniSynchronousStandbys(SqlTarget target) => HttpGet("reading the primary's synchronous standbys", target.Url("/patroni")) with { Kind = HostOperationKind.PatroniSynchronousStandbys };
 
-    /// <summary>/cluster again, read for the members that wait for a restart (<see cref="PatroniReplies.PendingRestarts"/>).</summary>
-    public static HostScript PatroniPendingRestarts(SqlTarget target) => HttpGet("reading which members wait for a restart", target.Url("/cluster")) with { Kind = HostOperationKind.PatroniPendingRestarts };
 
     /// <summary>Patroni's dynamic configuration as the cluster has it now (GET /config), as JSON.</summary>
     public static HostScript ReadPatroniConfig(SqlTarget target) =>

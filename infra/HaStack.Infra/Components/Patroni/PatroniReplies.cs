@@ -8,12 +8,6 @@ namespace HaStack.Infra.Operations;
 /// </summary>
 internal static class PatroniReplies
 {
-    /// <summary>The members of a /cluster answer whose PostgreSQL waits for a restart (pending_restart), in its order.</summary>
-    public static IReadOnlyList<string> PendingRestarts(string clusterJson) =>
-        Read(clusterJson, "/cluster", root => Array(root, "members", "/cluster")
-            .Where(m => m.TryGetProperty("pending_restart", out var p) && p.ValueKind == JsonValueKind.True)
-            .Select(m => Text(m, "name", "/cluster")).ToList());
-
     /// <summary>
     /// The standbys a /patroni answer of the primary says it really waits for: its replication entries whose
     /// sync_state is sync or quorum (none when it reports no replication).
