@@ -22,9 +22,9 @@ internal sealed class TlsNotDeclaredException(string message) : Exception(messag
 /// </summary>
 internal static class ProgramMapper
 {
-    /// <param name="hostKeyOf">the host's key in authorized_keys form ("ssh-ed25519 AAAA..."), from the stack's hostKey or known_hosts; null when there is none</param>
+    /// <param name="hostKeyOf">the host's key to pin (<see cref="HostKeyPins.Resolve"/>), or why there is none</param>
     /// <param name="agentBinary">the local path of the agent binary the program uploads</param>
-    public static ProgramPlan Map(StackPlan plan, Func<HostConfig, string?> hostKeyOf, string agentBinary)
+    public static ProgramPlan Map(StackPlan plan, Func<HostConfig, HostKeyPin> hostKeyOf, string agentBinary)
     {
         var config = plan.Config;
         // etcd would be told to ask for certificates the program never writes: refused rather than deployed broken
@@ -36,17 +36,15 @@ internal static class ProgramMapper
         var unpinned = new List<string>();
         foreach (var host in config.Hosts)
         {
-            var key = hostKeyOf(host);
-            if (key is null || !Names.HostKey().IsMatch(key) || key.StartsWith("SHA256:", StringComparison.Ordinal))
-                unpinned.Add(host.Name);
+            var pin = hostKeyOf(host);
+            if (pin.Key is not { } key || !Names.HostKey().IsMatch(key) || key.StartsWith("SHA256:", StringComparison.Ordinal))
+                unpinned.Add(pin.Problem ?? $"{host.Name}: '{TextRules.Printable(pin.Key ?? "")}' is not a host key in authorized_keys form");
             var user = host.SshUser ?? config.Ssh.User;
-            targets.Add(new SshTarget(host.Name, host.Address, host.SshPort > 0 ? host.SshPort : config.Ssh.Port, user,
-                user != "root" && config.Ssh.Sudo, key ?? "", config.Ssh.ConnectTimeoutSeconds));
+            targets.Add(new SshTarget(host.Name, host.Address, HostPort(config, host), user,
+                user != "root" && config.Ssh.Sudo, pin.Key ?? "", config.Ssh.ConnectTimeoutSeconds));
         }
         if (unpinned.Count > 0)
-            throw new UnpinnedHostException(
-                $"{string.Join(", ", unpinned)}: no host key to pin. pulumi-command checks a host key only when it is given one, as a key " +
-                "(not a SHA256 fingerprint); set hostKey on the host (ssh-keyscan prints it) or list the host in ssh.knownHostsFile");
+            throw new UnpinnedHostException(string.Join("\n", unpinned));
 
         var sudo = targets.ToDictionary(t => t.Host, t => t.Sudo, StringComparer.Ordinal);
         // what each graph resource is declared as (the SQL setup is one command per database host): its dependents depend on all of it
@@ -106,8 +104,9 @@ internal static class ProgramMapper
                     declaredAs[resource.Id] = [.. setup.Targets.Select(t => $"{name}-{t.Host}")];
                     break;
                 case PatroniConfigInputs dcs:
-                    // through the first database host's REST API, as the embedded engine does first; the password travels on standard input
-                    var put = HostOperations.PutPatroniConfig(dcs.Targets[0]);
+                    // from the first database host, through each database host's REST API until one takes it (the embedded
+                    // engine tries each host in turn); the password travels on standard input
+                    var put = HostOperations.PutPatroniConfigThroughAny(dcs.Targets);
                     resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, dcs.Targets[0].Host, deps,
                         Create: put.CommandLine(sudo[dcs.Targets[0].Host]), Update: put.CommandLine(sudo[dcs.Targets[0].Host]),
                         Stdin: PatroniConfigInputs.PasswordToken + "\n" + PatroniDynamicConfig.ToJson(dcs.Settings),
@@ -138,6 +137,9 @@ internal static class ProgramMapper
     public static bool EmbeddedEngineOnly(Resource resource) =>
         resource.Type is ResourceTypes.CertificateAuthority or ResourceTypes.Certificate or ResourceTypes.RollingRestart ||
         resource.SecretRefs.Any(s => s.StartsWith("tls-", StringComparison.Ordinal));
+
+    /// <summary>The SSH port of <paramref name="host"/>: its own, else the stack's.</summary>
+    public static int HostPort(StackConfig config, HostConfig host) => host.SshPort > 0 ? host.SshPort : config.Ssh.Port;
 
     /// <summary>The graph resource's name, kept readable: its kind, then the name with ':' and '/' as '-'.</summary>
     public static string NameOf(Resource resource)

@@ -41,7 +41,7 @@ public static class HaStackProgram
                 HaStack.Infra.LocalFiles.BoundedFile.ReadBytes(agentBinary, HaStack.Infra.Catalogue.Components.AgentBinaryMaxBytes, "HASTACK_AGENT_BINARY")));
         var plan = StackPipeline.Plan(stackConfig, agentSha);
         var knownHosts = SshFiles.ReadKnownHosts(stackConfig.Ssh);
-        var program = ProgramMapper.Map(plan, host => HostKeyOf(host, stackConfig, knownHosts), agentBinary);
+        var program = ProgramMapper.Map(plan, host => HostKeyPins.Resolve(host, ProgramMapper.HostPort(stackConfig, host), knownHosts), agentBinary);
         var privateKey = Output.CreateSecret(System.Text.Encoding.UTF8.GetString(SshFiles.ReadPrivateKey(stackConfig.Ssh)));
 
         // the secrets every rendered file may name: generated passwords and the stack's own secret values
@@ -63,6 +63,9 @@ public static class HaStackProgram
             switch (resource.Kind)
             {
                 case ProgramResourceKind.RandomPassword:
+                    // the data directories that destroy keeps were made with these passwords: `pulumi destroy` stops at
+                    // them, and `pulumi destroy --exclude-protected` keeps them in the stack's state for the next up
+                    options.Protect = true;
                     var password = new global::Pulumi.Random.RandomPassword(resource.Name, new global::Pulumi.Random.RandomPasswordArgs
                     {
                         Length = resource.PasswordLength,
@@ -101,8 +104,9 @@ public static class HaStackProgram
             outputs["reader"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{readPort}/postgres";
         if (proof is not null)
         {
+            // the proof's output is secret as a whole (it ran with the superuser password); its figures are not
             foreach (var figure in new[] { "vipHolderBefore", "vipHolderAfter", "vipMoveMs", "sqlRecoveryMs", "verifiedAt" })
-                outputs[figure] = proof.Apply(json => Figure(json, figure));
+                outputs[figure] = Output.Unsecret(proof.Apply(json => Figure(json, figure)));
         }
         return Task.FromResult<IDictionary<string, object?>>(outputs);
     }
@@ -113,15 +117,6 @@ public static class HaStackProgram
         var config = JsonSerializer.Deserialize<Dictionary<string, string>>(Environment.GetEnvironmentVariable("PULUMI_CONFIG") ?? "{}") ?? [];
         var secretKeys = JsonSerializer.Deserialize<string[]>(Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS") ?? "[]") ?? [];
         return (config, secretKeys);
-    }
-
-    /// <summary>The one key pulumi-command can pin: the stack's hostKey when it is a key, else the first known_hosts key for the host.</summary>
-    private static string? HostKeyOf(HostConfig host, StackConfig config, KnownHosts knownHosts)
-    {
-        if (host.HostKey is { } pinned)
-            return pinned.StartsWith("SHA256:", StringComparison.Ordinal) ? null : pinned;
-        var port = host.SshPort > 0 ? host.SshPort : config.Ssh.Port;
-        return knownHosts.KeysFor(host.Address, port) is [var first, ..] ? $"{first.KeyType} {Convert.ToBase64String(first.Key)}" : null;
     }
 
     private static Remote.Inputs.ConnectionArgs Connection(SshTarget target, Output<string> privateKey) => new()

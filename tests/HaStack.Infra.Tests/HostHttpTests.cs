@@ -111,6 +111,42 @@ public sealed class HostHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_put_through_any_host_tries_each_in_turn_until_one_takes_it_and_fails_when_none_does()
+    {
+        var port = int.Parse(root[(root.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        var down = new SqlTarget("node1", "127.0.0.1", closedPort);
+        var up = new SqlTarget("node2", "127.0.0.1", port);
+        // as a host runs it: under timeout, through the command line both engines send
+        var script = HostOperations.PutPatroniConfigThroughAny([down, up]);
+        var line = script with { Text = script.CommandLine(sudo: false) };
+        var (exit, _, stderr) = await RunAsync(line, Password + "\n{\"ttl\": 30}\n");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"127.0.0.1:{closedPort}", stderr, StringComparison.Ordinal);
+        Assert.Equal(("PUT", "/config", Basic(Password), "{\"ttl\": 30}\n"), seen.Single());
+        Assert.DoesNotContain(Password, script.Text, StringComparison.Ordinal);
+        (exit, _, stderr) = await RunAsync(HostOperations.PutPatroniConfigThroughAny([down, down]), Password + "\n{}\n");
+        Assert.Equal(1, exit);
+        Assert.EndsWith("no database host took the configuration", stderr.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_script_that_outlives_its_bound_is_ended_on_the_host_with_timeouts_status()
+    {
+        var script = new HostScript("sleeping", "sleep 30", TimeoutSeconds: 1);
+        var started = Stopwatch.StartNew();
+        var (exit, _, _) = await RunAsync(script with { Text = script.CommandLine(sudo: false) });
+        Assert.Equal(124, exit);
+        Assert.InRange(started.Elapsed.TotalSeconds, 0, 20);
+        // and a script's own status comes through unchanged
+        var failing = new HostScript("failing", "exit 7");
+        Assert.Equal(7, (await RunAsync(failing with { Text = failing.CommandLine(sudo: false) })).Exit);
+    }
+
+    [Fact]
     public async Task An_http_error_fails_with_what_was_refused_its_code_and_body()
     {
         var script = HostOperations.Http("refusing", new HttpCall("POST", root + "/refuse", 5, "patroni", HttpSecrets.Password, Refused: "Patroni refused the switchover"));

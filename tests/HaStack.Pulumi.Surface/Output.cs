@@ -59,6 +59,8 @@ public static class Output
 
     public static Output<T> CreateSecret<T>(Output<T> value) => new(Secret(value.DataTask));
 
+    public static Output<T> Unsecret<T>(Output<T> output) => new(Unsecreted(output.DataTask));
+
     public static Task<bool> IsSecretAsync<T>(Output<T> output) => output.DataTask.ContinueWith(t => t.Result.IsSecret, TaskScheduler.Default);
 
     public static Output<ImmutableArray<T>> All<T>(params Input<T>[] inputs) => All(inputs.AsEnumerable());
@@ -76,6 +78,12 @@ public static class Output
     {
         var d = await data.ConfigureAwait(false);
         return d with { IsSecret = true };
+    }
+
+    private static async Task<OutputData<T>> Unsecreted<T>(Task<OutputData<T>> data)
+    {
+        var d = await data.ConfigureAwait(false);
+        return d with { IsSecret = false };
     }
 
     private static async Task<OutputData<ImmutableArray<T>>> AllAsync<T>(List<Output<T>> outputs)

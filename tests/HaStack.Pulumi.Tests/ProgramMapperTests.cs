@@ -26,11 +26,11 @@ public class ProgramMapperTests
     [Fact]
     public void A_stack_with_TLS_is_refused()
     {
-        var e = Assert.Throws<TlsNotDeclaredException>(() => ProgramMapper.Map(Plan("three", tls: true), _ => Key, "/build/hastack-vrrpd"));
+        var e = Assert.Throws<TlsNotDeclaredException>(() => ProgramMapper.Map(Plan("three", tls: true), _ => HostKeyPin.Of(Key), "/build/hastack-vrrpd"));
         Assert.Contains("hastack:tls.enabled: false", e.Message, StringComparison.Ordinal);
     }
 
-    private static ProgramPlan Map(string stack) => ProgramMapper.Map(Plan(stack), _ => Key, "/build/hastack-vrrpd");
+    private static ProgramPlan Map(string stack) => ProgramMapper.Map(Plan(stack), _ => HostKeyPin.Of(Key), "/build/hastack-vrrpd");
 
     public static TheoryData<string> Stacks() => new(["three", "five"]);
 
@@ -159,9 +159,11 @@ public class ProgramMapperTests
     public void Every_connection_pins_a_host_key_and_a_host_without_one_is_refused()
     {
         Assert.All(Map("three").Targets, t => Assert.Equal(Key, t.HostKey));
-        var e = Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"), h => h.Name == "node2" ? null : Key, "/build/hastack-vrrpd"));
-        Assert.Contains("node2", e.Message, StringComparison.Ordinal);
-        Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"), _ => "SHA256:" + new string('A', 43), "/build/hastack-vrrpd"));
+        var e = Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"),
+            h => h.Name == "node2" ? new HostKeyPin(null, "node2: no host key to pin") : HostKeyPin.Of(Key), "/build/hastack-vrrpd"));
+        Assert.Equal("node2: no host key to pin", e.Message);
+        // a fingerprint is not a key pulumi-command can pin
+        Assert.Throws<UnpinnedHostException>(() => ProgramMapper.Map(Plan("three"), _ => HostKeyPin.Of("SHA256:" + new string('A', 43)), "/build/hastack-vrrpd"));
     }
 
     [Fact]
@@ -173,5 +175,25 @@ public class ProgramMapperTests
         Assert.Equal($"/tmp/hastack-vrrpd.{Sha}", upload.CopyRemotePath);
         var install = Assert.Single(program.Resources, r => r.DependsOn.Contains(upload.Name));
         Assert.Contains("/usr/local/sbin/hastack-vrrpd", install.Create, StringComparison.Ordinal);
+        // the install's status is the write's: the upload is removed only after it succeeded (the path as it reads inside the quoted command line)
+        Assert.Contains($"&& rm -f -- {Shell.Quote(Shell.Quote($"/tmp/hastack-vrrpd.{Sha}"))[1..^1]}", install.Create, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("three")]
+    [InlineData("five")]
+    public void Every_command_runs_under_timeout_and_patronis_configuration_goes_through_any_database_host(string stack)
+    {
+        var program = Map(stack);
+        foreach (var command in program.Resources.Where(r => r.Kind == ProgramResourceKind.RemoteCommand))
+            foreach (var line in new[] { command.Create, command.Update, command.Delete }.OfType<string>())
+                Assert.Matches(@"\A(sudo -n )?timeout -k 10 [0-9]+ sh -c '", line);
+        var dcs = (PatroniConfigInputs)Plan(stack).Graph.Resources.Single(r => r.Type == ResourceTypes.PatroniConfig).Spec;
+        var put = Assert.Single(program.Resources, r => r.GraphId.StartsWith(ResourceTypes.PatroniConfig, StringComparison.Ordinal));
+        Assert.Equal(dcs.Targets[0].Host, put.Host);
+        var tried = dcs.Targets.Select(t => put.Create!.IndexOf(t.Url("/config"), StringComparison.Ordinal)).ToList();
+        Assert.All(tried, at => Assert.True(at > 0));
+        Assert.Equal(tried.Order(), tried);
+        Assert.Equal(HostOperations.PutPatroniConfigThroughAny(dcs.Targets).CommandLine(false), put.Create);
     }
 }

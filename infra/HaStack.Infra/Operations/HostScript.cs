@@ -52,8 +52,11 @@ internal sealed record HostScript(string What, string Text, ScriptInput Input = 
     public string? Subject { get; init; }
 
     /// <summary>
-    /// The command line that runs the script on a host: <c>sh -c 'TEXT'</c>, under <c>sudo -n</c> for a login that
-    /// is not root. What an SSH exec request carries, in either engine.
+    /// The command line that runs the script on a host: <c>timeout -k 10 SECONDS sh -c 'TEXT'</c>, under <c>sudo -n</c>
+    /// for a login that is not root. What an SSH exec request carries, in either engine: the host itself ends a script
+    /// that outlives its bound (a held dpkg lock), whether or not the client is still there to give up, and the
+    /// status is the script's own (124 when the bound ended it).
     /// </summary>
-    public string CommandLine(bool sudo) => (sudo ? "sudo -n sh -c " : "sh -c ") + Shell.Quote(Text);
+    public string CommandLine(bool sudo) =>
+        $"{(sudo ? "sudo -n " : "")}timeout -k 10 {TimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} sh -c {Shell.Quote(Text)}";
 }

@@ -14,7 +14,8 @@ internal static partial class HostOperations
 
     /// <summary>
     /// The agent binary installed from an uploaded copy: the same atomic write as <see cref="WriteAgentBinary"/>, its
-    /// standard input the uploaded file, which is removed afterwards.
+    /// standard input the uploaded file, which is removed once it is installed. A failed write exits with its own
+    /// status and keeps the upload, which the next run installs from (the upload is not made again).
     /// </summary>
     public static HostScript InstallUploadedAgent(AgentBinaryInputs binary)
     {
@@ -24,7 +25,7 @@ internal static partial class HostOperations
         {
             What = $"installing {binary.Path}",
             Input = ScriptInput.None,
-            Text = $"sh -c {Quote(write.Text)} < {upload}\nrm -f -- {upload}",
+            Text = $"sh -c {Quote(write.Text)} < {upload} && rm -f -- {upload}",
         };
     }
 

@@ -48,8 +48,28 @@ internal static partial class HostOperations
     /// the REST password on the first line, the configuration as JSON after it.
     /// </summary>
     public static HostScript PutPatroniConfig(SqlTarget target) =>
-        Http("writing Patroni's dynamic configuration", new HttpCall("PUT", target.Url("/config"), 30, PatroniUser, HttpSecrets.PasswordThenBody,
-            Refused: "Patroni refused the configuration"), 45) with { Kind = HostOperationKind.PatroniConfigWrite };
+        Http("writing Patroni's dynamic configuration", PutConfigCall(target), PutConfigSeconds) with { Kind = HostOperationKind.PatroniConfigWrite };
+
+    private const int PutConfigSeconds = 45;
+
+    private static HttpCall PutConfigCall(SqlTarget target) =>
+        new("PUT", target.Url("/config"), 30, PatroniUser, HttpSecrets.PasswordThenBody, Refused: "Patroni refused the configuration");
+
+    /// <summary>
+    /// <see cref="PutPatroniConfig"/> through each database host's REST API in turn, from one host, until one takes it:
+    /// the Pulumi program's form (one resource, one connection), where the embedded engine tries each host itself.
+    /// Standard input is read once into the shell (the password never reaches a command line) and given to each try.
+    /// </summary>
+    public static HostScript PutPatroniConfigThroughAny(IReadOnlyList<SqlTarget> targets)
+    {
+        var text = HttpFunctionText + "\nrequest=$(cat) || exit 1\n" +
+            string.Concat(targets.Select(t => $"printf '%s\\n' \"$request\" | {HttpCommand(PutConfigCall(t))} && exit 0\n")) +
+            "echo 'no database host took the configuration' >&2\nexit 1";
+        return new HostScript("writing Patroni's dynamic configuration through any database host", text, ScriptInput.Content, PutConfigSeconds * targets.Count)
+        {
+            Kind = HostOperationKind.PatroniConfigWrite,
+        };
+    }
 
     /// <summary>A POST to Patroni's REST API with Basic authentication, the password on standard input; prints Patroni's answer.</summary>
     private static HostScript PatroniPost(string what, string url, JsonObject body, string refused, int seconds) =>
