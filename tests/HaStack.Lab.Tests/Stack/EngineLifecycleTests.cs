@@ -297,8 +297,8 @@ public partial class EngineLifecycleTests(LabFixture fixture)
         File.AppendAllText(Project.StackFile, "  hastack:postgres:\n    parameters:\n      work_mem: 8MB\n  hastack:patroni:\n    ttl: 25\n");
         var preview = Project.Check("preview", "--diff");
         Assert.Matches(@"(?m)^ ~  hastack:cluster:PatroniConfig\s+dynamic-configuration\s+update", preview.Stdout);
-        Assert.Contains("setting:postgresql/parameters/work_mem", preview.Stdout, StringComparison.Ordinal);
-        Assert.Contains("setting:ttl", preview.Stdout, StringComparison.Ordinal);
+        Assert.Contains("settings[postgresql/parameters/work_mem]", preview.Stdout, StringComparison.Ordinal);
+        Assert.Contains("settings.ttl", preview.Stdout, StringComparison.Ordinal);
         Project.Check("up", "--yes");
         Assert.Equal(25, PatroniConfig(Node(1)).GetProperty("ttl").GetInt32());
         // each member applies it on its next loop: a reload, as work_mem needs no restart
