@@ -5,15 +5,13 @@ using HaStack.Infra;
 using HaStack.Infra.Config;
 using HaStack.Infra.Graph;
 using HaStack.Infra.Operations;
+using HaStack.Infra.Tls;
 using HaStack.Infra.Topology;
 
 namespace HaStack.Pulumi.Mapping;
 
 /// <summary>A host the program cannot pin: pulumi-command ignores host keys unless one is given, so HaStack refuses.</summary>
 internal sealed class UnpinnedHostException(string message) : Exception(message);
-
-/// <summary>A stack the program cannot deploy as it says: it asks for TLS, and the program issues no certificates yet.</summary>
-internal sealed class TlsNotDeclaredException(string message) : Exception(message);
 
 /// <summary>
 /// The stack's resource graph as Pulumi resources, one (or, for the agent binary, two) per graph resource, named
@@ -27,11 +25,6 @@ internal static class ProgramMapper
     public static ProgramPlan Map(StackPlan plan, Func<HostConfig, HostKeyPin> hostKeyOf, string agentBinary)
     {
         var config = plan.Config;
-        // etcd would be told to ask for certificates the program never writes: refused rather than deployed broken
-        if (config.Tls.Enabled)
-            throw new TlsNotDeclaredException(
-                "the stack asks for TLS (hastack:tls.enabled, on by default), and the Pulumi program does not issue the cluster's certificates yet " +
-                "(Pulumi.Tls is not among the packages it builds against); deploy with hastack up, or set hastack:tls.enabled: false to deploy without TLS through Pulumi");
         var targets = new List<SshTarget>();
         var unpinned = new List<string>();
         foreach (var host in config.Hosts)
@@ -50,6 +43,7 @@ internal static class ProgramMapper
         // what each graph resource is declared as (the SQL setup is one command per database host): its dependents depend on all of it
         var declaredAs = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var resources = new List<ProgramResource>();
+        string? givenCa = null;
         foreach (var resource in plan.Graph.Resources)
         {
             var name = NameOf(resource);
@@ -65,7 +59,28 @@ internal static class ProgramMapper
             switch (resource.Spec)
             {
                 case PasswordInputs password:
-                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RandomPassword, null, deps, PasswordLength: password.Length));
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RandomPassword, null, deps, PasswordLength: password.Length, Protect: true));
+                    break;
+                case AuthorityInputs { GivenCertificate: not null } given:
+                    // the user's own CA: its certificate from the stack file, its key a secret of it; nothing to declare
+                    givenCa = given.GivenCertificate;
+                    declaredAs[resource.Id] = [];
+                    break;
+                case AuthorityInputs authority:
+                    // a CA the host certificates of kept data directories were issued by: kept through destroy, like the passwords
+                    resources.Add(new ProgramResource($"{name}-key", resource.Id, ProgramResourceKind.TlsPrivateKey, null, deps, Fills: TlsSecrets.CaKey, Protect: true));
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.TlsSelfSignedCert, null, [.. deps, $"{name}-key"], Fills: TlsSecrets.CaCertificate,
+                        Certificate: new TlsCertificateSpec(CertificateAuthority.CaCommonName(authority.Stack), [], [], authority.Days * 24, 0, ["cert_signing", "crl_signing"], $"{name}-key"),
+                        Protect: true));
+                    break;
+                case CertificateInputs certificate:
+                    // a key and a request per host, signed by the CA; within renewDaysBefore of its end the provider issues it anew
+                    resources.Add(new ProgramResource($"{name}-key", resource.Id, ProgramResourceKind.TlsPrivateKey, null, [], Fills: TlsSecrets.Key(certificate.Host)));
+                    var spec = new TlsCertificateSpec(CertificateAuthority.HostCommonName(certificate.Host), certificate.DnsNames, certificate.Addresses, certificate.Days * 24,
+                        certificate.RenewDaysBefore * 24, ["digital_signature", "key_agreement", "server_auth", "client_auth"], $"{name}-key", $"{name}-request");
+                    resources.Add(new ProgramResource($"{name}-request", resource.Id, ProgramResourceKind.TlsCertRequest, null, [$"{name}-key"], Certificate: spec));
+                    resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.TlsLocallySignedCert, null, [.. deps, $"{name}-request"],
+                        Fills: TlsSecrets.Certificate(certificate.Host), Certificate: spec));
                     break;
                 case FileInputs file:
                     resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
@@ -89,9 +104,16 @@ internal static class ProgramMapper
                     // (an update: reload), a file read at start is a trigger (a replace: stop, then start again)
                     var reloads = service.Reads.Where(r => r.Effect == ServiceEffect.Reload).Select(r => $"{r.Path} {r.Hash}\n");
                     var restarts = service.Reads.Where(r => r.Effect == ServiceEffect.Restart).Select(r => $"{r.Path} {r.Hash}").ToList();
+                    // a file with secrets changes for it when a secret's value does (a renewed certificate, a new password):
+                    // the program adds its filled-in content's hash (SecretReads) to the reloads or the triggers
+                    var secretReads = service.Reads.Select(r => plan.Graph.Contains($"{ResourceTypes.File}::{resource.Host}:{r.Path}")
+                            ? plan.Graph[$"{ResourceTypes.File}::{resource.Host}:{r.Path}"] : null)
+                        .Zip(service.Reads).Where(p => p.First is { SecretRefs.Count: > 0 })
+                        .Select(p => new SecretRead(p.Second.Path, p.Second.Effect, ((FileInputs)p.First!.Spec).Content)).ToList();
                     resources.Add(new ProgramResource(name, resource.Id, ProgramResourceKind.RemoteCommand, resource.Host, deps,
                         Create: Line(scripts.Create), Update: Line(scripts.Update(service.Reads.Any(r => r.Effect == ServiceEffect.Reload) ? ServiceEffect.Reload : ServiceEffect.None)),
-                        Delete: Line(scripts.Delete), Stdin: string.Concat(reloads), Triggers: restarts, DeleteBeforeReplace: true));
+                        Delete: Line(scripts.Delete), Stdin: string.Concat(reloads), Triggers: restarts, DeleteBeforeReplace: true,
+                        Secrets: [.. secretReads.SelectMany(r => SecretTokens.NamesIn(r.Content)).Distinct().Order(StringComparer.Ordinal)], SecretReads: secretReads));
                     break;
                 case SqlSetupInputs setup:
                     // Pulumi cannot aim at whichever host is the primary when it runs: each database host runs it if it is
@@ -126,17 +148,14 @@ internal static class ProgramMapper
                     throw new InvalidOperationException($"{resource.Type} has no Pulumi mapping");
             }
         }
-        return new ProgramPlan(targets, resources);
+        return new ProgramPlan(targets, resources, givenCa);
     }
 
     /// <summary>
-    /// What the Pulumi program does not declare yet: the cluster's CA and certificates (issue 15; Pulumi.Tls is not
-    /// among the packages the program builds against) and the files that carry them, and the rolling restart. The
-    /// embedded engine deploys them; the planned orchestration steps (<see cref="ResourceKind.Transient"/>) are its alone too.
+    /// What the Pulumi program does not declare yet: the rolling restart. The embedded engine deploys it; the planned
+    /// orchestration steps (<see cref="ResourceKind.Transient"/>) are its alone too.
     /// </summary>
-    public static bool EmbeddedEngineOnly(Resource resource) =>
-        resource.Type is ResourceTypes.CertificateAuthority or ResourceTypes.Certificate or ResourceTypes.RollingRestart ||
-        resource.SecretRefs.Any(s => s.StartsWith("tls-", StringComparison.Ordinal));
+    public static bool EmbeddedEngineOnly(Resource resource) => resource.Type is ResourceTypes.RollingRestart;
 
     /// <summary>The SSH port of <paramref name="host"/>: its own, else the stack's.</summary>
     public static int HostPort(StackConfig config, HostConfig host) => host.SshPort > 0 ? host.SshPort : config.Ssh.Port;

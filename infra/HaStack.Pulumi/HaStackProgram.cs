@@ -4,10 +4,12 @@ using HaStack.Infra;
 using HaStack.Infra.Config;
 using HaStack.Infra.Rendering;
 using HaStack.Infra.Ssh;
+using HaStack.Infra.Tls;
 using HaStack.Pulumi.Mapping;
 using Pulumi;
 using Remote = Pulumi.Command.Remote;
 using Local = Pulumi.Command.Local;
+using Tls = Pulumi.Tls;
 
 namespace HaStack.Pulumi;
 
@@ -48,6 +50,11 @@ public static class HaStackProgram
         var secrets = new Dictionary<string, Output<string>>(StringComparer.Ordinal);
         foreach (var (name, value) in StackRenderer.SecretsFromStack(stackConfig))
             secrets[name] = Output.CreateSecret(value);
+        // the user's own CA: its certificate is public, its key came with the stack's secrets above
+        if (program.GivenCaCertificate is { } givenCa)
+            secrets[TlsSecrets.CaCertificate] = Output.Create(givenCa);
+        var keys = new Dictionary<string, Tls.PrivateKey>(StringComparer.Ordinal);
+        var requests = new Dictionary<string, Tls.CertRequest>(StringComparer.Ordinal);
 
         var hosts = program.Targets.ToDictionary(t => t.Host, t => new ComponentResource("hastack:index:Host", t.Host), StringComparer.Ordinal);
         var declared = new Dictionary<string, Resource>(StringComparer.Ordinal);
@@ -59,13 +66,13 @@ public static class HaStackProgram
                 Parent = resource.Host is null ? null : hosts[resource.Host],
                 DependsOn = resource.DependsOn.Select(d => declared[d]).ToArray(),
                 DeleteBeforeReplace = resource.DeleteBeforeReplace,
+                // the generated passwords and CA: the data directories destroy keeps were made with them; `pulumi destroy`
+                // stops at them, and `pulumi destroy --exclude-protected` keeps them in the stack's state for the next up
+                Protect = resource.Protect ? true : null,
             };
             switch (resource.Kind)
             {
                 case ProgramResourceKind.RandomPassword:
-                    // the data directories that destroy keeps were made with these passwords: `pulumi destroy` stops at
-                    // them, and `pulumi destroy --exclude-protected` keeps them in the stack's state for the next up
-                    options.Protect = true;
                     var password = new global::Pulumi.Random.RandomPassword(resource.Name, new global::Pulumi.Random.RandomPasswordArgs
                     {
                         Length = resource.PasswordLength,
@@ -85,6 +92,54 @@ public static class HaStackProgram
                 case ProgramResourceKind.RemoteCommand:
                     declared[resource.Name] = RemoteCommand(resource, program.Target(resource.Host!), privateKey, secrets, options);
                     break;
+                case ProgramResourceKind.TlsPrivateKey:
+                    var key = new Tls.PrivateKey(resource.Name, new Tls.PrivateKeyArgs { Algorithm = "ECDSA", EcdsaCurve = "P256" }, options);
+                    keys[resource.Name] = key;
+                    secrets[resource.Fills!] = key.PrivateKeyPemPkcs8;
+                    declared[resource.Name] = key;
+                    break;
+                case ProgramResourceKind.TlsSelfSignedCert:
+                    var caSpec = resource.Certificate!;
+                    var ca = new Tls.SelfSignedCert(resource.Name, new Tls.SelfSignedCertArgs
+                    {
+                        PrivateKeyPem = keys[caSpec.KeyResource].PrivateKeyPem,
+                        Subject = new Tls.Inputs.SelfSignedCertSubjectArgs { CommonName = caSpec.CommonName },
+                        IsCaCertificate = true,
+                        MaxPathLength = 0,
+                        SetSubjectKeyId = true,
+                        AllowedUses = caSpec.AllowedUses.ToArray(),
+                        ValidityPeriodHours = caSpec.ValidityHours,
+                    }, options);
+                    secrets[resource.Fills!] = ca.CertPem;
+                    declared[resource.Name] = ca;
+                    break;
+                case ProgramResourceKind.TlsCertRequest:
+                    var requestSpec = resource.Certificate!;
+                    var request = new Tls.CertRequest(resource.Name, new Tls.CertRequestArgs
+                    {
+                        PrivateKeyPem = keys[requestSpec.KeyResource].PrivateKeyPem,
+                        Subject = new Tls.Inputs.CertRequestSubjectArgs { CommonName = requestSpec.CommonName },
+                        DnsNames = requestSpec.DnsNames.ToArray(),
+                        IpAddresses = requestSpec.IpAddresses.ToArray(),
+                    }, options);
+                    requests[resource.Name] = request;
+                    declared[resource.Name] = request;
+                    break;
+                case ProgramResourceKind.TlsLocallySignedCert:
+                    var hostSpec = resource.Certificate!;
+                    var certificate = new Tls.LocallySignedCert(resource.Name, new Tls.LocallySignedCertArgs
+                    {
+                        CertRequestPem = requests[hostSpec.RequestResource!].CertRequestPem,
+                        CaCertPem = secrets[TlsSecrets.CaCertificate],
+                        CaPrivateKeyPem = secrets[TlsSecrets.CaKey],
+                        AllowedUses = hostSpec.AllowedUses.ToArray(),
+                        ValidityPeriodHours = hostSpec.ValidityHours,
+                        EarlyRenewalHours = hostSpec.EarlyRenewalHours,
+                        SetSubjectKeyId = true,
+                    }, options);
+                    secrets[resource.Fills!] = certificate.CertPem;
+                    declared[resource.Name] = certificate;
+                    break;
                 case ProgramResourceKind.LocalCommand:
                     var command = LocalCommand(resource, secrets, config, secretKeys, project, stack, root, options);
                     declared[resource.Name] = command;
@@ -102,6 +157,9 @@ public static class HaStackProgram
         };
         if (reads is { } readPort)
             outputs["reader"] = $"postgresql://postgres@{stackConfig.Vip.Address}:{readPort}/postgres";
+        // what clients check the servers against, as `hastack output caCertificate` gives it
+        if (secrets.TryGetValue(TlsSecrets.CaCertificate, out var caCertificate))
+            outputs["caCertificate"] = Output.Unsecret(caCertificate);
         if (proof is not null)
         {
             // the proof's output is secret as a whole (it ran with the superuser password); its figures are not
@@ -144,14 +202,38 @@ public static class HaStackProgram
         }));
     }
 
+    /// <summary>
+    /// A service's standard input and triggers when files it reads carry secrets: beside each file's recorded hash
+    /// (over its tokens), the hash of its content as filled in, so a secret's new value (a renewed certificate, a
+    /// rotated password) reloads the service that reads it reloadably and restarts one that reads it at start, as
+    /// the embedded engine does. Secret, as what it is computed from is.
+    /// </summary>
+    private static (Input<string> Stdin, List<object> Triggers) Filled(ProgramResource resource, Dictionary<string, Output<string>> secrets)
+    {
+        var names = resource.Secrets!.ToList();
+        var hashes = Output.All(names.Select(n => secrets[n])).Apply(values =>
+        {
+            var byName = names.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+            return resource.SecretReads!.Select(r => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
+                System.Text.Encoding.UTF8.GetBytes(SecretTokens.Substitute(r.Content, name => byName[name]))))).ToList();
+        });
+        var reads = resource.SecretReads!;
+        var stdin = hashes.Apply(list => (resource.Stdin ?? "") + string.Concat(reads.Zip(list)
+            .Where(p => p.First.Effect == Infra.Graph.ServiceEffect.Reload).Select(p => $"{p.First.Path} filled {p.Second}\n")));
+        var triggers = reads.Select((r, i) => (r, i)).Where(x => x.r.Effect == Infra.Graph.ServiceEffect.Restart)
+            .Select(x => (object)Output.CreateSecret(hashes.Apply(list => $"{x.r.Path} filled {list[x.i]}"))).ToList();
+        return (Output.CreateSecret(stdin), triggers);
+    }
+
     private static Remote.Command RemoteCommand(ProgramResource resource, SshTarget target, Output<string> privateKey,
         Dictionary<string, Output<string>> secrets, CustomResourceOptions options)
     {
+        var (stdin, secretTriggers) = resource.SecretReads is { Count: > 0 } ? Filled(resource, secrets) : (Stdin(resource, secrets), []);
         var args = new Remote.CommandArgs
         {
             Connection = Connection(target, privateKey),
             Create = resource.Create!,
-            Stdin = Stdin(resource, secrets),
+            Stdin = stdin,
             AddPreviousOutputInEnv = false,
             // the command text and its output reach Pulumi's log unless it is off; a secret's holder says nothing
             Logging = resource.Sensitive ? Remote.Logging.None : Remote.Logging.StdoutAndStderr,
@@ -160,8 +242,8 @@ public static class HaStackProgram
             args.Update = resource.Update;
         if (resource.Delete is not null)
             args.Delete = resource.Delete;
-        if (resource.Triggers is { Count: > 0 } triggers)
-            args.Triggers = triggers.Select(t => (object)t).ToArray();
+        if (resource.Triggers is { Count: > 0 } || secretTriggers.Count > 0)
+            args.Triggers = (resource.Triggers ?? []).Select(t => (object)t).Concat(secretTriggers).ToArray();
         if (resource.Sensitive)
             options.AdditionalSecretOutputs = ["stdout", "stderr"];
         return new Remote.Command(resource.Name, args, options);

@@ -14,8 +14,8 @@ public class ProgramMapperTests
     private const string Key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHhhc3RhY2stdGVzdC1rZXktZm9yLXBpbm5pbmc=";
     private static readonly string Sha = new('e', 64);
 
-    /// <summary>The stack with TLS off, as the program deploys it (<see cref="A_stack_with_TLS_is_refused"/>).</summary>
-    private static StackPlan Plan(string stack) => Plan(stack, tls: false);
+    /// <summary>The stack as its file has it: TLS on, the default.</summary>
+    private static StackPlan Plan(string stack) => Plan(stack, tls: true);
 
     private static StackPlan Plan(string stack, bool tls)
     {
@@ -23,11 +23,75 @@ public class ProgramMapperTests
         return StackPipeline.Plan(config with { Tls = config.Tls with { Enabled = tls } }, Sha);
     }
 
-    [Fact]
-    public void A_stack_with_TLS_is_refused()
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public void The_default_stack_issues_its_CA_and_a_certificate_per_host_with_Pulumi_Tls_as_the_engine_issues_them(string stack)
     {
-        var e = Assert.Throws<TlsNotDeclaredException>(() => ProgramMapper.Map(Plan("three", tls: true), _ => HostKeyPin.Of(Key), "/build/hastack-vrrpd"));
-        Assert.Contains("hastack:tls.enabled: false", e.Message, StringComparison.Ordinal);
+        var plan = Plan(stack);
+        var program = Map(stack);
+        Assert.Null(program.GivenCaCertificate);
+        var authority = (AuthorityInputs)plan.Graph.Resources.Single(r => r.Type == ResourceTypes.CertificateAuthority).Spec;
+        var caKey = Assert.Single(program.Resources, r => r.Kind == ProgramResourceKind.TlsPrivateKey && r.Fills == Infra.Tls.TlsSecrets.CaKey);
+        var ca = Assert.Single(program.Resources, r => r.Kind == ProgramResourceKind.TlsSelfSignedCert);
+        Assert.Equal((Infra.Tls.TlsSecrets.CaCertificate, caKey.Name, authority.Days * 24, true, true), (ca.Fills, ca.Certificate!.KeyResource, ca.Certificate.ValidityHours, ca.Protect, caKey.Protect));
+        Assert.Equal(["cert_signing", "crl_signing"], ca.Certificate.AllowedUses);
+        Assert.Equal(Infra.Tls.CertificateAuthority.CaCommonName(authority.Stack), ca.Certificate.CommonName);
+        foreach (var inputs in plan.Graph.Resources.Where(r => r.Type == ResourceTypes.Certificate).Select(r => (CertificateInputs)r.Spec))
+        {
+            var certificate = Assert.Single(program.Resources, r => r.Kind == ProgramResourceKind.TlsLocallySignedCert && r.Fills == Infra.Tls.TlsSecrets.Certificate(inputs.Host));
+            var spec = certificate.Certificate!;
+            Assert.Equal(inputs.DnsNames, spec.DnsNames);
+            Assert.Equal(inputs.Addresses, spec.IpAddresses);
+            Assert.Equal((inputs.Days * 24, inputs.RenewDaysBefore * 24), (spec.ValidityHours, spec.EarlyRenewalHours));
+            Assert.Equal(["digital_signature", "key_agreement", "server_auth", "client_auth"], spec.AllowedUses);
+            var request = Assert.Single(program.Resources, r => r.Name == spec.RequestResource && r.Kind == ProgramResourceKind.TlsCertRequest);
+            var key = Assert.Single(program.Resources, r => r.Name == spec.KeyResource && r.Kind == ProgramResourceKind.TlsPrivateKey);
+            Assert.Equal(Infra.Tls.TlsSecrets.Key(inputs.Host), key.Fills);
+            // the certificate waits for its request and the CA; the request for its key
+            Assert.Contains(request.Name, certificate.DependsOn);
+            Assert.Contains(ca.Name, certificate.DependsOn);
+            Assert.Contains(key.Name, request.DependsOn);
+            // renewed certificates are new certificates: nothing keeps a host's key through destroy
+            Assert.False(certificate.Protect || key.Protect);
+        }
+        // every file that carries a key or a certificate is declared, after what fills it
+        foreach (var file in plan.Graph.Resources.Where(r => r.Type == ResourceTypes.File && r.SecretRefs.Any(s => s.StartsWith("tls-", StringComparison.Ordinal))))
+        {
+            var declared = Assert.Single(program.Resources, r => r.GraphId == file.Id);
+            Assert.True(declared.Sensitive);
+            Assert.Contains(declared.DependsOn, d => program.Resources.Single(r => r.Name == d).Kind is ProgramResourceKind.TlsLocallySignedCert or ProgramResourceKind.TlsSelfSignedCert);
+        }
+    }
+
+    [Fact]
+    public void A_renewed_certificate_reloads_the_services_that_read_it_as_the_engine_reloads_them()
+    {
+        var program = Map("three");
+        var plan = Plan("three");
+        foreach (var service in plan.Graph.Resources.Where(r => r.Type == ResourceTypes.Service && r.Host == "node1").Select(r => (r, (ServiceInputs)r.Spec)))
+        {
+            var declared = Assert.Single(program.Resources, r => r.GraphId == service.r.Id);
+            // each read of a file with secrets is there with the file's content (tokens and all), and its effect
+            var withSecrets = service.Item2.Reads.Where(read => plan.Graph.Contains($"{ResourceTypes.File}::node1:{read.Path}") &&
+                plan.Graph[$"{ResourceTypes.File}::node1:{read.Path}"].SecretRefs.Count > 0).ToList();
+            Assert.Equal(withSecrets.Select(r => (r.Path, r.Effect)), (declared.SecretReads ?? []).Select(r => (r.Path, r.Effect)));
+            Assert.All(declared.SecretReads ?? [], r => Assert.Equal(((FileInputs)plan.Graph[$"{ResourceTypes.File}::node1:{r.Path}"].Spec).Content, r.Content));
+        }
+        // Patroni and PgBouncer reload their certificates; the program fills them in the same way for every host
+        var pgbouncer = Assert.Single(program.Resources, r => r.GraphId == $"{ResourceTypes.Service}::node1:pgbouncer");
+        Assert.Contains(pgbouncer.SecretReads!, r => r.Path == "/etc/hastack/tls/pgbouncer.key" && r.Effect == ServiceEffect.Reload);
+    }
+
+    [Fact]
+    public void A_stack_with_its_own_CA_declares_no_CA_and_signs_with_the_given_one()
+    {
+        var (_, pem) = Infra.Tls.CertificateAuthority.Create("three", DateTimeOffset.UtcNow, TimeSpan.FromDays(3650));
+        var config = StackPipeline.Load(Path.Combine(AppContext.BaseDirectory, "Stacks"), "three", _ => null).Config!;
+        var given = config with { Tls = config.Tls with { CaCertificate = pem.CertificatePem, CaKey = new Infra.Config.Secret(pem.PrivateKeyPem) } };
+        var program = ProgramMapper.Map(StackPipeline.Plan(given, Sha), _ => HostKeyPin.Of(Key), "/build/hastack-vrrpd");
+        Assert.DoesNotContain(program.Resources, r => r.Kind is ProgramResourceKind.TlsSelfSignedCert || r.Fills == Infra.Tls.TlsSecrets.CaKey);
+        Assert.Equal(System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem.CertificatePem).ExportCertificatePem(), program.GivenCaCertificate);
+        Assert.Equal(3, program.Resources.Count(r => r.Kind == ProgramResourceKind.TlsLocallySignedCert));
     }
 
     private static ProgramPlan Map(string stack) => ProgramMapper.Map(Plan(stack), _ => HostKeyPin.Of(Key), "/build/hastack-vrrpd");
@@ -41,10 +105,9 @@ public class ProgramMapperTests
         var plan = Plan(stack);
         var program = Map(stack);
         Assert.Equal(program.Resources.Count, program.Resources.Select(r => (r.Kind, r.Name)).Distinct().Count());
-        // the certificates and their files are the embedded engine's alone for now, and only they
-        var engineOnly = plan.Graph.Resources.Where(ProgramMapper.EmbeddedEngineOnly).Select(r => r.Type == ResourceTypes.File ? ((FileInputs)r.Spec).Path : r.Type).Distinct().Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["/etc/hastack/tls/ca.crt", "/etc/hastack/tls/host.crt", "/etc/hastack/tls/host.key", ResourceTypes.Certificate, ResourceTypes.CertificateAuthority,
-            ResourceTypes.RollingRestart], engineOnly);
+        // the rolling restart is the embedded engine's alone for now, and only it
+        var engineOnly = plan.Graph.Resources.Where(ProgramMapper.EmbeddedEngineOnly).Select(r => r.Type).Distinct().ToList();
+        Assert.Equal([ResourceTypes.RollingRestart], engineOnly);
         foreach (var resource in plan.Graph.Resources.Where(r => !ProgramMapper.EmbeddedEngineOnly(r)))
         {
             var declared = program.Resources.Where(r => r.GraphId == resource.Id).ToList();
@@ -82,11 +145,13 @@ public class ProgramMapperTests
         foreach (var declared in program.Resources)
         {
             var graphDeps = plan.Graph[declared.GraphId].DependsOn.ToHashSet(StringComparer.Ordinal);
-            // every declared dependency is a graph edge, or the agent's upload before its install
-            Assert.All(declared.DependsOn, d => Assert.True(graphDeps.Contains(byName[d].GraphId) || (byName[d].Kind == ProgramResourceKind.CopyToRemote && byName[d].GraphId == declared.GraphId),
+            // every declared dependency is a graph edge, or a step within one graph resource (the agent's upload before its
+            // install; a key before its request, the request before the certificate)
+            Assert.All(declared.DependsOn, d => Assert.True(graphDeps.Contains(byName[d].GraphId) || byName[d].GraphId == declared.GraphId,
                 $"{declared.Name} -> {d}"));
-            // and every graph edge is declared
-            Assert.All(graphDeps, g => Assert.Contains(declared.DependsOn, d => byName[d].GraphId == g));
+            // and every graph edge is declared, on the graph resource's last declared part at least
+            var last = program.Resources.Last(r => r.GraphId == declared.GraphId);
+            Assert.All(graphDeps, g => Assert.Contains(last.DependsOn, d => byName[d].GraphId == g));
         }
         // declared in an order Pulumi can follow: each after what it depends on
         var seen = new HashSet<string>();
@@ -147,7 +212,8 @@ public class ProgramMapperTests
         {
             foreach (var text in new[] { declared.Create, declared.Update, declared.Delete })
                 Assert.DoesNotContain("@@secret:", text ?? "", StringComparison.Ordinal);
-            var tokens = Infra.Rendering.SecretTokens.NamesIn(declared.Stdin ?? "");
+            // what it carries on standard input, and (a service) what it hashes the filled-in files it reads by
+            var tokens = Infra.Rendering.SecretTokens.NamesIn((declared.Stdin ?? "") + string.Concat((declared.SecretReads ?? []).Select(r => r.Content))).Distinct().Order(StringComparer.Ordinal).ToList();
             if (declared.Kind != ProgramResourceKind.LocalCommand)
                 Assert.Equal(tokens, (declared.Secrets ?? []).Order(StringComparer.Ordinal).ToList());
         }

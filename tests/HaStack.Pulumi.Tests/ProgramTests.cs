@@ -35,6 +35,16 @@ public sealed class ProgramTests : IDisposable
             var state = args.Inputs.ToBuilder();
             if (args.Type == "random:index/randomPassword:RandomPassword")
                 state["result"] = $"generated{args.Name!.Replace("-", "", StringComparison.Ordinal)}Zz9";
+            // what Pulumi.Tls gives, marked with the resource's name so a test can follow each PEM to the files that carry it
+            if (args.Type == "tls:index/privateKey:PrivateKey")
+            {
+                state["privateKeyPem"] = $"-----BEGIN EC PRIVATE KEY-----\n{args.Name}\n-----END EC PRIVATE KEY-----\n";
+                state["privateKeyPemPkcs8"] = $"-----BEGIN PRIVATE KEY-----\n{args.Name}\n-----END PRIVATE KEY-----\n";
+            }
+            if (args.Type is "tls:index/selfSignedCert:SelfSignedCert" or "tls:index/locallySignedCert:LocallySignedCert")
+                state["certPem"] = $"-----BEGIN CERTIFICATE-----\n{args.Name}\n-----END CERTIFICATE-----\n";
+            if (args.Type == "tls:index/certRequest:CertRequest")
+                state["certRequestPem"] = $"-----BEGIN CERTIFICATE REQUEST-----\n{args.Name}\n-----END CERTIFICATE REQUEST-----\n";
             if (args.Type == "command:local:Command")
                 state["stdout"] = """{"kind":"outputs","outputs":{"vipHolderBefore":"node1","vipHolderAfter":"node2","vipMoveMs":"12","sqlRecoveryMs":"40","verifiedAt":"2026-11-28 20:00:00Z"}}""";
             else if (args.Type?.StartsWith("command:", StringComparison.Ordinal) == true)
@@ -54,8 +64,6 @@ public sealed class ProgramTests : IDisposable
         var knownHosts = Path.Combine(dir.FullName, "known_hosts");
         File.WriteAllLines(knownHosts, Enumerable.Range(11, 5).Select(i => $"10.77.0.{i} {Key}"));
         config["hastack:ssh"] = JsonSerializer.Serialize(new Dictionary<string, string> { ["privateKeyFile"] = key, ["knownHostsFile"] = knownHosts });
-        // the program deploys without TLS only (A_stack_asking_for_TLS_stops_the_program)
-        config["hastack:tls"] = JsonSerializer.Serialize(new Dictionary<string, bool> { ["enabled"] = false });
         var agent = Path.Combine(dir.FullName, "hastack-vrrpd");
         File.WriteAllBytes(agent, [0x7f, 0x45, 0x4c, 0x46]);
         Environment.SetEnvironmentVariable("HASTACK_AGENT_BINARY", agent);
@@ -178,8 +186,10 @@ public sealed class ProgramTests : IDisposable
                 Assert.Contains("connection", seen.SecretInputs);
             }
             Assert.Equal(resource.DeleteBeforeReplace, ((CustomResourceOptions)seen.Options).DeleteBeforeReplace ?? false);
-            // a generated password outlives pulumi destroy (protected), as the data it opens does
-            Assert.Equal(resource.Kind == ProgramResourceKind.RandomPassword, seen.Options.Protect ?? false);
+            // a generated password and the generated CA outlive pulumi destroy (protected), as the data they open does
+            Assert.Equal(resource.Protect, seen.Options.Protect ?? false);
+            Assert.Equal(resource.Kind == ProgramResourceKind.RandomPassword || resource.GraphId.StartsWith(Infra.Graph.ResourceTypes.CertificateAuthority, StringComparison.Ordinal),
+                resource.Protect);
         }
     }
 #endif
@@ -216,11 +226,29 @@ public sealed class ProgramTests : IDisposable
     }
 
     [Fact]
-    public async Task A_stack_asking_for_TLS_stops_the_program()
+    public async Task The_default_stack_carries_the_CA_and_each_hosts_certificate_and_key_from_Pulumi_Tls_to_its_files()
     {
         var config = EngineConfig("three");
-        config.Remove("hastack:tls");
-        var e = await Assert.ThrowsAnyAsync<Exception>(() => Run("three", config));
-        Assert.Contains("does not issue the cluster's certificates yet", e.Message, StringComparison.Ordinal);
+        var (resources, outputs) = await Run("three", config);
+        var commands = resources.OfType<global::Pulumi.Command.Remote.Command>().ToDictionary(c => c.GetResourceName());
+        foreach (var host in new[] { "node1", "node2", "node3" })
+        {
+            Assert.Contains("\ncertificate-" + host + "\n", await Value(commands[$"file-{host}-etc-hastack-tls-host.crt"].Stdin), StringComparison.Ordinal);
+            Assert.Contains("\ncertificate-" + host + "-key\n", await Value(commands[$"file-{host}-etc-hastack-tls-host.key"].Stdin), StringComparison.Ordinal);
+            Assert.Contains("\ncertificateauthority-cluster-ca\n", await Value(commands[$"file-{host}-etc-hastack-tls-ca.crt"].Stdin), StringComparison.Ordinal);
+            // PgBouncer reloads when its key's content changes: its standard input carries the filled-in file's hash
+            Assert.Matches("/etc/hastack/tls/pgbouncer.key filled [0-9a-f]{64}\n", await Value(commands[$"service-{host}-pgbouncer"].Stdin));
+        }
+        Assert.Contains("\ncertificateauthority-cluster-ca\n", (string)await OutputUtilities.GetValueAsync((Output<string>)outputs["caCertificate"]!), StringComparison.Ordinal);
+        Assert.Equal(3, resources.OfType<global::Pulumi.Tls.LocallySignedCert>().Count());
+#if !PULUMI_REAL
+        // the certificate is issued anew within renewDaysBefore (30 days by default) of its end
+        var signed = RecordingRuntime.Resources.Single(r => r.Name == "certificate-node1");
+        Assert.Equal((24 * 30, 24 * 365), ((int)signed.Inputs["earlyRenewalHours"], (int)signed.Inputs["validityPeriodHours"]));
+        Assert.Contains("caPrivateKeyPem", signed.SecretInputs);
+        Assert.False(await Output.IsSecretAsync((Output<string>)outputs["caCertificate"]!));
+        Assert.True(await Output.IsSecretAsync(commands["file-node1-etc-hastack-tls-host.key"].Stdin));
+        Assert.True(await Output.IsSecretAsync(commands["service-node1-pgbouncer"].Stdin));
+#endif
     }
 }

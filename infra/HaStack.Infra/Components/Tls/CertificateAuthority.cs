@@ -36,7 +36,7 @@ internal sealed class CertificateAuthority
     public static (CertificateAuthority Authority, PemPair Pem) Create(string stack, DateTimeOffset now, TimeSpan validity)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN=HaStack cluster CA {Sanitized(stack)}"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={CaCommonName(stack)}"), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -76,7 +76,7 @@ internal sealed class CertificateAuthority
     public PemPair Issue(CertificateNames names, DateTimeOffset now, TimeSpan validity)
     {
         using var hostKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Sanitized(names.HostName)}"), hostKey, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={HostCommonName(names.HostName)}"), hostKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
@@ -95,6 +95,12 @@ internal sealed class CertificateAuthority
         using var issued = request.Create(certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(key), now - ClockSkew, notAfter, serial);
         return new PemPair(issued.ExportCertificatePem(), hostKey.ExportPkcs8PrivateKeyPem());
     }
+
+    /// <summary>The generated CA's subject (common name), in either engine.</summary>
+    public static string CaCommonName(string stack) => $"HaStack cluster CA {Sanitized(stack)}";
+
+    /// <summary>A host certificate's subject (common name), in either engine.</summary>
+    public static string HostCommonName(string host) => Sanitized(host);
 
     /// <summary>A distinguished name's value: only what needs no escaping (stack and host names are already plain words).</summary>
     internal static string Sanitized(string value) => new(value.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.').ToArray());
