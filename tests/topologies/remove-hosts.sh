@@ -113,8 +113,8 @@ remove_host() { # NAME [up flags]
   grep -qE "^ - +hastack:host:Service +$name:patroni " "$DIR/preview-$name.log" || { cat "$DIR/preview-$name.log"; fail "preview does not delete $name's Patroni"; }
   grep -qE "^ ~ +hastack:host:File +node1:/etc/haproxy/haproxy.cfg " "$DIR/preview-$name.log" || fail "preview does not update node1's HAProxy config"
   # the orchestration is planned, first and in the order up runs it: the agent, the handover, then (an etcd member) its removal
-  local planned
-  planned=$(grep -E "^ [-+~] " "$DIR/preview-$name.log" | head -3 | awk '{ print $2 " " $3 }' | paste -sd';')
+  local planned  # awk, not head, takes the first three: head would close the pipe early, and pipefail counts grep's SIGPIPE
+  planned=$(grep -E "^ [-+~] " "$DIR/preview-$name.log" | awk 'NR <= 3 { print $2 " " $3 }' | paste -sd';')
   local want="hastack:cluster:AgentLeave $name;hastack:cluster:Handover $name"
   [[ $name == node5 ]] && want+=";hastack:cluster:EtcdLeave $name"
   [[ $planned == "$want"* ]] || { cat "$DIR/preview-$name.log"; fail "preview does not plan the leaving steps first: $planned"; }
